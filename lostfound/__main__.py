@@ -1,0 +1,3 @@
+from lostfound.cli import main
+
+main()

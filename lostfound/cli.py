@@ -1,0 +1,202 @@
+"""The ``lostfound`` command line for the people who run the service."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import click
+
+from lostfound.domain.roles import Role
+
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+async def _with_pool(coro: Coroutine[Any, Any, T]) -> T:
+    from lostfound.database import close_pool, open_pool
+    from lostfound.settings import get_settings
+
+    await open_pool(get_settings())
+    try:
+        return await coro
+    finally:
+        await close_pool()
+
+
+def _service_call(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a service call and turn its refusal into a readable error (English: operators' console)."""
+    from lostfound.services.errors import ServiceError
+
+    try:
+        return _run(_with_pool(coro))
+    except ServiceError as exc:
+        _fail(exc.message % exc.params if exc.params else exc.message)
+        raise  # unreachable, keeps type checkers content
+
+
+@click.group()
+def main() -> None:
+    """lostfound: found property and good deeds for police stations."""
+    os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default LOSTFOUND_HOST or 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default LOSTFOUND_PORT or 8000).")
+@click.option("--workers", default=1, show_default=True, type=int, help="Worker processes.")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Serve the web application."""
+    import uvicorn
+
+    from lostfound.fonts import warn_if_no_cjk_font
+    from lostfound.settings import get_settings
+
+    settings = get_settings()
+    if workers > 1 and not (settings.uses_postgres and settings.redis_url):
+        click.echo(
+            "Several workers need DATABASE_URL (PostgreSQL) and REDIS_URL so they share state.", err=True
+        )
+        sys.exit(2)
+    warn_if_no_cjk_font()
+    uvicorn.run(
+        "lostfound.web.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+        log_level="info",
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from lostfound.database import migrate as apply
+
+    _run(apply())
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo stations and accounts when the database is empty."""
+    from lostfound.services.demo import load_demo_if_empty
+    from lostfound.settings import get_settings
+
+    created = _service_call(load_demo_if_empty())
+    if created is None:
+        click.echo("Demo data not loaded: the database already holds data.")
+        note = get_settings().data_dir / "demo-accounts.txt"
+        if note.exists():
+            click.echo(f"The demo accounts' first passwords are in {note}.")
+        return
+    lines = [f"{a.username:<16} {a.password:<16} {a.role.value:<13} {a.station_code}" for a in created]
+    header = f"{'username':<16} {'password':<16} {'role':<13} station"
+    note = get_settings().data_dir / "demo-accounts.txt"
+    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(header + "\n" + "\n".join(lines) + "\n")
+    click.echo("Demo stations DC, FY and ZY loaded with one account per role:")
+    click.echo(header)
+    for line in lines:
+        click.echo(line)
+    click.echo(f"(kept in {note}; only on this machine)")
+
+
+@main.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user.command("create")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--station", "station_code", required=True, help="Station code, e.g. DC.")
+@click.option("--display-name", default="", help="Full name shown to colleagues.")
+@click.option(
+    "--must-change-password/--no-must-change-password",
+    default=False,
+    show_default=True,
+    help="Make the user choose a new password at the first sign-in.",
+)
+def user_create(
+    username: str, role: str, station_code: str, display_name: str, must_change_password: bool
+) -> None:
+    """Create a staff account; the password comes from a prompt or standard input."""
+    from lostfound.services import accounts
+    from lostfound.services.context import Actor
+
+    password = _read_password()
+    member = _service_call(
+        accounts.create_account(
+            Actor.system("cli"),
+            accounts.NewAccount(
+                username=username,
+                display_name=display_name,
+                role=role,
+                station_code=station_code,
+                password=password,
+                must_change_password=must_change_password,
+            ),
+        )
+    )
+    click.echo(f"created {member.username} ({member.role.value}, {member.station_code})")
+
+
+@main.group()
+def token() -> None:
+    """API tokens for staff scripts."""
+
+
+@token.command("create")
+@click.option("--user", "username", required=True)
+@click.option("--name", default="", help="What the token is for.")
+def token_create(username: str, name: str) -> None:
+    """Create a bearer token for USER and print it (it is not shown again)."""
+    from lostfound.services import accounts
+    from lostfound.services.context import Actor
+
+    click.echo(_service_call(accounts.create_token(Actor.system("cli"), username, name)))
+
+
+@main.group()
+def station() -> None:
+    """Stations."""
+
+
+@station.command("create")
+@click.option("--code", required=True)
+@click.option("--name-zh", required=True)
+@click.option("--name-en", required=True)
+@click.option("--address-zh", default="")
+@click.option("--address-en", default="")
+@click.option("--phone", default="")
+def station_create(
+    code: str, name_zh: str, name_en: str, address_zh: str, address_en: str, phone: str
+) -> None:
+    """Create a station (needed before its first account)."""
+    from lostfound.services import stations
+    from lostfound.services.context import Actor
+
+    data = stations.StationInput(
+        code=code, name_zh=name_zh, name_en=name_en, address_zh=address_zh, address_en=address_en, phone=phone
+    )
+    created = _service_call(stations.create_station(Actor.system("cli"), data))
+    click.echo(f"created station {created['code']}")

@@ -1,0 +1,39 @@
+"""The Piccolo engine for the configured database, and applying migrations."""
+
+from __future__ import annotations
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from lostfound.settings import Settings
+
+
+def engine_for(settings: Settings) -> Engine:
+    if settings.uses_postgres:
+        return PostgresEngine(config={"dsn": settings.database_url})
+    return SQLiteEngine(path=str(settings.sqlite_path))
+
+
+async def open_pool(settings: Settings) -> None:
+    """Open the asyncpg pool (PostgreSQL only; SQLite connects per query)."""
+    from piccolo_conf import DB
+
+    if isinstance(DB, PostgresEngine):
+        await DB.start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+
+
+async def close_pool() -> None:
+    from piccolo_conf import DB
+
+    if isinstance(DB, PostgresEngine):
+        await DB.close_connection_pool()
+
+
+async def migrate() -> None:
+    """Apply every pending migration; a no-op when the schema is current."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="all", fake=False)
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}")

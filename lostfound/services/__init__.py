@@ -1,0 +1,1 @@
+"""Use cases: each module owns its transactions and writes its audit events."""

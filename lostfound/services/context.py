@@ -1,0 +1,25 @@
+"""Who is acting: passed from the web layer or the CLI into every service call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lostfound.domain.roles import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    role: Role | None
+    station_code: str
+    client_ip: str = ""
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        """The command line or the service itself, acting without a staff login."""
+        return cls(user_id=None, username=name, role=None, station_code="")
+
+    @classmethod
+    def anonymous(cls, client_ip: str = "") -> Actor:
+        return cls(user_id=None, username="", role=None, station_code="", client_ip=client_ip)

@@ -1,0 +1,115 @@
+"""Demo data: three stations of an invented city and one account per role per station.
+
+Every name, address and number here is made up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lostfound import crypto
+from lostfound.domain.roles import Role
+from lostfound.services import accounts, stations
+from lostfound.services.context import Actor
+
+DEMO_STATIONS: list[stations.StationInput] = [
+    stations.StationInput(
+        code="DC",
+        name_zh="东城派出所",
+        name_en="Dongcheng Police Station",
+        address_zh="东城区青石路18号",
+        address_en="18 Qingshi Road, Dongcheng District",
+        phone="0579-8660 1110",
+        opening_hours_zh="户籍窗口 周一至周五 8:30–12:00，14:00–17:30；值班室 24 小时",
+        opening_hours_en="Records desk Mon–Fri 8:30–12:00, 14:00–17:30; duty room 24 hours",
+    ),
+    stations.StationInput(
+        code="FY",
+        name_zh="方岩派出所",
+        name_en="Fangyan Police Station",
+        address_zh="方岩镇岩下街66号",
+        address_en="66 Yanxia Street, Fangyan Town",
+        phone="0579-8660 2110",
+        opening_hours_zh="户籍窗口 周一至周五 8:30–12:00，14:00–17:00；值班室 24 小时",
+        opening_hours_en="Records desk Mon–Fri 8:30–12:00, 14:00–17:00; duty room 24 hours",
+    ),
+    stations.StationInput(
+        code="ZY",
+        name_zh="芝英派出所",
+        name_en="Zhiying Police Station",
+        address_zh="芝英镇古麓街9号",
+        address_en="9 Gulu Street, Zhiying Town",
+        phone="0579-8660 3110",
+        opening_hours_zh="户籍窗口 周一至周六 8:30–12:00，14:00–17:00；值班室 24 小时",
+        opening_hours_en="Records desk Mon–Sat 8:30–12:00, 14:00–17:00; duty room 24 hours",
+    ),
+]
+
+_ROLE_SUFFIX = {
+    Role.DUTY_OFFICER: "duty",
+    Role.SUPERVISOR: "supervisor",
+    Role.PRESS: "press",
+    Role.ADMIN: "admin",
+}
+
+_DISPLAY_NAMES = {
+    "DC": {
+        Role.DUTY_OFFICER: "周明远",
+        Role.SUPERVISOR: "陈立新",
+        Role.PRESS: "许晓岚",
+        Role.ADMIN: "东城系统管理员",
+    },
+    "FY": {
+        Role.DUTY_OFFICER: "应浩然",
+        Role.SUPERVISOR: "胡建平",
+        Role.PRESS: "楼静怡",
+        Role.ADMIN: "方岩系统管理员",
+    },
+    "ZY": {
+        Role.DUTY_OFFICER: "吕子航",
+        Role.SUPERVISOR: "程国栋",
+        Role.PRESS: "施雨桐",
+        Role.ADMIN: "芝英系统管理员",
+    },
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: Role
+    station_code: str
+
+
+def demo_username(station_code: str, role: Role) -> str:
+    return f"{station_code.lower()}.{_ROLE_SUFFIX[role]}"
+
+
+async def load_demo_if_empty() -> list[DemoAccount] | None:
+    """Load the demo stations and accounts into an empty database.
+
+    Returns the accounts with their one-time passwords, or None when data already exists.
+    """
+    if await accounts.station_count() > 0:
+        return None
+    actor = Actor.system("demo")
+    created: list[DemoAccount] = []
+    for station in DEMO_STATIONS:
+        await stations.create_station(actor, station)
+        for role in Role:
+            password = crypto.random_password()
+            username = demo_username(station.code, role)
+            await accounts.create_account(
+                actor,
+                accounts.NewAccount(
+                    username=username,
+                    display_name=_DISPLAY_NAMES[station.code][role],
+                    role=role.value,
+                    station_code=station.code,
+                    password=password,
+                    must_change_password=False,
+                ),
+            )
+            created.append(DemoAccount(username, password, role, station.code))
+    return created

@@ -1,0 +1,125 @@
+"""Settings read once from the environment into a frozen object.
+
+With nothing set the service runs embedded: SQLite, media and secrets under ``var/``
+and in-process stores. ``DATABASE_URL`` and ``REDIS_URL`` switch to shared services.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+TIMEZONE = "Asia/Shanghai"
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def load_or_create_secret(data_dir: Path, name: str, nbytes: int = 32) -> str:
+    """Return the secret stored in ``data_dir/secrets/name``, creating it on first use.
+
+    Kept beside the data it protects so that two instances never share a key by accident.
+    """
+    folder = data_dir / "secrets"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    path = folder / name
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(nbytes)
+    # O_EXCL: if two processes race on first start, exactly one writes and both read it.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None
+    redis_url: str | None
+    secret_key: str
+    host: str
+    port: int
+    debug: bool
+    secure_cookies: bool
+    session_max_age: int
+    login_attempts_per_minute: int
+    login_failures_before_lockout: int
+    login_lockout_seconds: int
+    db_pool_min: int
+    db_pool_max: int
+    default_locale: str
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "lostfound.sqlite3"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url) and self.database_url.split(":", 1)[0] in {
+            "postgres",
+            "postgresql",
+        }
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("LOSTFOUND_DATA_DIR") or PROJECT_ROOT / "var").resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        (data_dir / "media").mkdir(exist_ok=True)
+        database_url = os.environ.get("DATABASE_URL") or None
+        if database_url and database_url.split(":", 1)[0] not in {"postgres", "postgresql", "sqlite"}:
+            raise SystemExit("DATABASE_URL must start with postgres:// (or be unset for SQLite)")
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            redis_url=os.environ.get("REDIS_URL") or None,
+            secret_key=os.environ.get("LOSTFOUND_SECRET_KEY")
+            or load_or_create_secret(data_dir, "session_secret"),
+            host=os.environ.get("LOSTFOUND_HOST", "127.0.0.1"),
+            port=_int("LOSTFOUND_PORT", 8000),
+            debug=_flag("LOSTFOUND_DEBUG"),
+            secure_cookies=_flag("LOSTFOUND_SECURE_COOKIES"),
+            session_max_age=_int("LOSTFOUND_SESSION_MAX_AGE", 12 * 3600),
+            login_attempts_per_minute=_int("LOSTFOUND_LOGIN_ATTEMPTS_PER_MINUTE", 10),
+            login_failures_before_lockout=_int("LOSTFOUND_LOGIN_FAILURES_BEFORE_LOCKOUT", 5),
+            login_lockout_seconds=_int("LOSTFOUND_LOGIN_LOCKOUT_SECONDS", 15 * 60),
+            db_pool_min=_int("LOSTFOUND_DB_POOL_MIN", 2),
+            db_pool_max=_int("LOSTFOUND_DB_POOL_MAX", 10),
+            default_locale=os.environ.get("LOSTFOUND_DEFAULT_LOCALE", "zh_Hans"),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

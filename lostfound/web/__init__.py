@@ -1,0 +1,1 @@
+"""HTTP layer: controllers parse, call a service and render; nothing more."""

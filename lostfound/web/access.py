@@ -1,0 +1,106 @@
+"""Who may use which route: the one table every registered route must appear in.
+
+Keys are Litestar path templates (``/admin/users/{username}``). A route missing from the
+table is refused for everybody, and ``tests/test_access.py`` fails until it is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from lostfound.domain.roles import Role
+from lostfound.services.accounts import StaffMember
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``roles=None`` with ``public=False`` means any signed-in staff member."""
+
+    public: bool = False
+    roles: frozenset[Role] | None = None
+    # Reachable while the account still has to replace a temporary password.
+    before_password_change: bool = False
+
+    def allows(self, member: StaffMember | None) -> bool:
+        if self.public:
+            return True
+        if member is None:
+            return False
+        return self.roles is None or member.role in self.roles
+
+
+PUBLIC = Rule(public=True, before_password_change=True)
+STAFF = Rule()
+ACCOUNT = Rule(before_password_change=True)
+
+
+def roles(*allowed: Role) -> Rule:
+    return Rule(roles=frozenset(allowed))
+
+
+ADMIN = roles(Role.ADMIN)
+ACCOUNT_MANAGERS = roles(Role.ADMIN, Role.SUPERVISOR)
+
+ACCESS: dict[str, Rule] = {
+    # public pages and assets
+    "/login": PUBLIC,
+    "/language": PUBLIC,
+    "/healthz": PUBLIC,
+    "/static/{file_path}": PUBLIC,
+    # every signed-in member of staff
+    "/": STAFF,
+    "/logout": ACCOUNT,
+    "/account/password": ACCOUNT,
+    # account management: admins everywhere, supervisors for their own station
+    "/admin/users": ACCOUNT_MANAGERS,
+    "/admin/users/new": ACCOUNT_MANAGERS,
+    "/admin/users/{username}": ACCOUNT_MANAGERS,
+    "/admin/users/{username}/active": ACCOUNT_MANAGERS,
+    "/admin/users/{username}/password": ACCOUNT_MANAGERS,
+    # stations and the audit log: admins only
+    "/admin/stations": ADMIN,
+    "/admin/stations/new": ADMIN,
+    "/admin/stations/{code}": ADMIN,
+    "/admin/audit": ADMIN,
+    # JSON API (bearer tokens)
+    "/api/v1/me": STAFF,
+    "/api/v1/stations": STAFF,
+    # OpenAPI schema and its viewers describe the API to anyone who integrates with it
+    "/api/docs": PUBLIC,
+    "/api/docs/{path}": PUBLIC,
+    "/api/docs/openapi.json": PUBLIC,
+    "/api/docs/swagger": PUBLIC,
+    "/api/docs/oauth2-redirect.html": PUBLIC,
+}
+
+
+class PasswordChangeRequired(Exception):
+    """Raised for an account that must replace its temporary password first."""
+
+
+def rule_for(path_template: str) -> Rule | None:
+    return ACCESS.get(path_template)
+
+
+def current_member(connection: ASGIConnection) -> StaffMember | None:
+    user = connection.scope.get("user")
+    return user if isinstance(user, StaffMember) else None
+
+
+def access_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """The app-wide guard: look the route up in ``ACCESS`` and enforce its rule."""
+    rule = rule_for(connection.scope.get("path_template", ""))
+    member = current_member(connection)
+    if rule is None:
+        raise PermissionDeniedException("route has no access rule")
+    if rule.allows(member):
+        if member is not None and member.must_change_password and not rule.before_password_change:
+            raise PasswordChangeRequired
+        return
+    if member is None:
+        raise NotAuthorizedException()
+    raise PermissionDeniedException()

@@ -1,0 +1,164 @@
+"""Error responses: a page in the user's language for people, problem JSON for the API.
+
+No stack trace ever reaches a user; unexpected errors are logged with their traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+    ValidationException,
+)
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from lostfound import i18n
+from lostfound.domain.i18n_markers import N_
+from lostfound.services.errors import ServiceError
+from lostfound.web.access import PasswordChangeRequired
+from lostfound.web.locale import resolve_locale
+from lostfound.web.templating import render
+
+log = logging.getLogger("lostfound.web")
+
+_TITLES = {
+    400: N_("The request could not be understood"),
+    401: N_("Please sign in"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("This action is not available here"),
+    409: N_("Conflict"),
+    413: N_("The upload is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is briefly unavailable"),
+}
+
+_MESSAGES = {
+    400: N_("Check what you entered and try again."),
+    401: N_("Sign in with your staff account to continue."),
+    403: N_("Your account does not have access to this page. Ask your supervisor if you need it."),
+    404: N_("There is nothing at this address. Check the link or go back to the start page."),
+    405: N_("This action is not available here."),
+    413: N_("The upload is larger than allowed."),
+    429: N_("Too many attempts in a short time. Wait a minute and try again."),
+    500: N_("The error has been logged. Try again; if it keeps happening, tell your administrator."),
+    503: N_("The service is briefly unavailable. Try again in a moment."),
+}
+
+CSRF_MESSAGE = N_("This form has expired or was sent from somewhere else. Reload the page and try again.")
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _title(status: int) -> str:
+    return i18n.gettext(_TITLES.get(status, _TITLES[400 if status < 500 else 500]))
+
+
+def _message(status: int) -> str:
+    return i18n.gettext(_MESSAGES.get(status, _MESSAGES[400 if status < 500 else 500]))
+
+
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    body = {"status": status, "title": _title(status), "detail": detail, **extra}
+    return Response(content=body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def error_page(request: Request, status: int, message: str | None = None) -> Response:
+    if is_api(request):
+        return problem(status, message or _message(status))
+    return render(
+        request,
+        "errors/error.html",
+        status_code=status,
+        status=status,
+        title=_title(status),
+        message=message or _message(status),
+        page_title=_title(status),
+    )
+
+
+def _localise(request: Request) -> None:
+    # Routing errors happen before the locale middleware runs.
+    i18n.set_locale(resolve_locale(request))
+
+
+def on_not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
+    _localise(request)
+    if is_api(request):
+        return problem(401, _message(401), headers={"WWW-Authenticate": "Bearer"})
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(path="/login?" + urlencode({"next": target}), status_code=303)
+
+
+def on_permission_denied(request: Request, exc: PermissionDeniedException) -> Response:
+    _localise(request)
+    if "csrf" in str(exc.detail).lower():
+        return error_page(request, 403, i18n.gettext(CSRF_MESSAGE))
+    return error_page(request, 403)
+
+
+def on_password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
+    _localise(request)
+    if is_api(request):
+        return problem(403, i18n.gettext(N_("Change your temporary password before using the API.")))
+    return Redirect(path="/account/password", status_code=303)
+
+
+def on_too_many_requests(request: Request, exc: TooManyRequestsException) -> Response:
+    _localise(request)
+    response = error_page(request, 429)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def on_validation(request: Request, exc: ValidationException) -> Response:
+    _localise(request)
+    if is_api(request):
+        return problem(400, _message(400), errors=exc.extra or [])
+    return error_page(request, 400)
+
+
+def on_service_error(request: Request, exc: ServiceError) -> Response:
+    _localise(request)
+    message = i18n.gettext(exc.message, **exc.params)
+    if is_api(request):
+        return problem(exc.status_code, message, **({"field": exc.field} if exc.field else {}))
+    return error_page(request, exc.status_code, message)
+
+
+def on_http_exception(request: Request, exc: HTTPException) -> Response:
+    _localise(request)
+    response = error_page(request, exc.status_code)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    _localise(request)
+    return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    NotAuthorizedException: on_not_authorized,
+    PermissionDeniedException: on_permission_denied,
+    PasswordChangeRequired: on_password_change_required,
+    TooManyRequestsException: on_too_many_requests,
+    ValidationException: on_validation,
+    ServiceError: on_service_error,
+    HTTPException: on_http_exception,
+    Exception: on_unexpected,
+}

@@ -1,0 +1,96 @@
+"""The Jinja environment and the context every page shares."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from litestar.plugins.flash import get_flashes
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
+from litestar.template.config import TemplateConfig
+
+from lostfound import i18n
+from lostfound.domain.roles import ROLE_LABELS, Role
+from lostfound.settings import TEMPLATES_DIR, TIMEZONE
+from lostfound.web.access import current_member
+from lostfound.web.navigation import navigation_for
+
+_TZ = ZoneInfo(TIMEZONE)
+
+
+def local_time(value: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """Show an instant in Beijing time, whatever zone it was stored in."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return format_datetime(value, pattern, tzinfo=_TZ, locale=i18n.babel_locale())
+
+
+def role_label(role: str | Role) -> str:
+    try:
+        return i18n.gettext(ROLE_LABELS[Role(role)])
+    except ValueError:
+        return str(role)
+
+
+def localised(record: dict[str, Any] | Any, field: str) -> str:
+    """Pick ``field_zh`` or ``field_en`` of a record by the current language, falling back to Chinese."""
+    get = record.get if isinstance(record, dict) else lambda k, d=None: getattr(record, k, d)
+    suffix = "en" if i18n.get_locale() == "en" else "zh"
+    return get(f"{field}_{suffix}") or get(f"{field}_zh") or ""
+
+
+@pass_context
+def flash_messages(context: Any) -> list[dict[str, Any]]:
+    """Pending flash messages; none on pages rendered before the session exists (e.g. routing 404s)."""
+    request = context.get("request")
+    if request is None or not isinstance(request.scope.get("session"), dict):
+        return []
+    return list(get_flashes(context))
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message, **kw: i18n.gettext(message, **kw),
+        ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
+        newstyle=True,
+    )
+    env.filters["local_time"] = local_time
+    env.filters["role_label"] = role_label
+    env.globals["localised"] = localised
+    env.globals["flash_messages"] = flash_messages
+    env.globals["current_locale"] = i18n.get_locale
+    env.globals["language_tag"] = i18n.language_tag
+    env.globals["language_names"] = i18n.LANGUAGE_NAMES
+    return env
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(build_environment()))
+
+
+def render(request: Request, template_name: str, status_code: int = 200, **context: Any) -> Template:
+    """Render a page with the shared context: who is signed in, their navigation, the language."""
+    member = current_member(request)
+    context.setdefault("page_title", "")
+    base = {
+        "member": member,
+        "nav": navigation_for(member, request.url.path),
+        "locale": i18n.get_locale(),
+        "current_path": request.url.path,
+    }
+    return Template(template_name=template_name, context={**base, **context}, status_code=status_code)
