@@ -69,7 +69,9 @@ async def test_each_role_reaches_its_pages_and_is_refused_the_others(
             assert "Traceback" not in response.text
 
 
-async def test_wrong_role_gets_a_403_page_in_english_when_english_is_chosen(client: httpx.AsyncClient) -> None:
+async def test_wrong_role_gets_a_403_page_in_english_when_english_is_chosen(
+    client: httpx.AsyncClient,
+) -> None:
     await make_user("dc.press", role=Role.PRESS)
     await sign_in(client, "dc.press")
     client.cookies.set("lang", "en")

@@ -20,7 +20,9 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 def _source_messages() -> set[str]:
     found: set[str] = set()
     for folder, method in (("lostfound", "python"), ("templates", "jinja2")):
-        options = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}} if method == "jinja2" else {}
+        options = (
+            {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}} if method == "jinja2" else {}
+        )
         pattern = "**.html" if method == "jinja2" else "**.py"
         for _file, _line, message, _comments, _context in extract_from_dir(
             PROJECT_ROOT / folder, method_map=[(pattern, method)], options_map=options, keywords=KEYWORDS

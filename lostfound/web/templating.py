@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from litestar import MediaType, Request
 from litestar.plugins.flash import get_flashes
-from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
 from lostfound import i18n
+from lostfound.domain.audit_actions import ACTION_LABELS
 from lostfound.domain.roles import ROLE_LABELS, Role
 from lostfound.settings import TEMPLATES_DIR, TIMEZONE
 from lostfound.web.access import current_member
@@ -30,6 +31,11 @@ def local_time(value: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     return format_datetime(value, pattern, tzinfo=_TZ, locale=i18n.babel_locale())
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return i18n.gettext(label) if label else action
 
 
 def role_label(role: str | Role) -> str:
@@ -71,6 +77,7 @@ def build_environment() -> Environment:
     )
     env.filters["local_time"] = local_time
     env.filters["role_label"] = role_label
+    env.filters["action_label"] = action_label
     env.globals["localised"] = localised
     env.globals["flash_messages"] = flash_messages
     env.globals["current_locale"] = i18n.get_locale
@@ -93,4 +100,9 @@ def render(request: Request, template_name: str, status_code: int = 200, **conte
         "locale": i18n.get_locale(),
         "current_path": request.url.path,
     }
-    return Template(template_name=template_name, context={**base, **context}, status_code=status_code)
+    return Template(
+        template_name=template_name,
+        context={**base, **context},
+        status_code=status_code,
+        media_type=MediaType.HTML,
+    )

@@ -52,7 +52,9 @@ class AdminStationsController(Controller):
         try:
             station = await stations.create_station(member.actor(client_ip(request)), _input(form))
         except ServiceError as exc:
-            return self._form(request, values=form, errors=field_errors(exc), creating=True, status_code=400)
+            return self._form(
+                request, values=form, errors=field_errors(exc), creating=True, status_code=exc.status_code
+            )
         flash(request, i18n.gettext("Station %(code)s created.", code=station["code"]), category="success")
         return Redirect(path="/admin/stations", status_code=303)
 
@@ -74,7 +76,7 @@ class AdminStationsController(Controller):
         except ServiceError as exc:
             values = {**form, "code": station["code"]}
             return self._form(
-                request, values=values, errors=field_errors(exc), creating=False, status_code=400
+                request, values=values, errors=field_errors(exc), creating=False, status_code=exc.status_code
             )
         flash(request, i18n.gettext("Station %(code)s saved.", code=station["code"]), category="success")
         return Redirect(path="/admin/stations", status_code=303)

@@ -69,6 +69,7 @@ class AdminUsersController(Controller):
         member = _me(request)
         form = await form_data(request)
         errors: dict[str, str] = {}
+        status = 400
         if form.get("password", "") != form.get("confirm_password", ""):
             errors["confirm_password"] = i18n.gettext("The two passwords differ.")
         else:
@@ -85,9 +86,9 @@ class AdminUsersController(Controller):
                     ),
                 )
             except ServiceError as exc:
-                errors = field_errors(exc)
+                errors, status = field_errors(exc), exc.status_code
         if errors:
-            return await self._form(request, member, form, errors, status_code=400)
+            return await self._form(request, member, form, errors, status_code=status)
         flash(
             request,
             i18n.gettext(

@@ -38,6 +38,7 @@ def login_rate_limit() -> RateLimitConfig:
 
 class AuthController(Controller):
     include_in_schema = False
+
     @get("/login", name="login")
     async def login_page(
         self, request: Request, next: FromQuery[str] = "/", signed_out: FromQuery[bool] = False

@@ -14,6 +14,7 @@ from lostfound.web.templating import render
 
 class PagesController(Controller):
     include_in_schema = False
+
     @get("/")
     async def desk(self, request: Request) -> Any:
         member = current_member(request)
