@@ -64,6 +64,7 @@ class Settings:
     data_dir: Path
     database_url: str | None
     redis_url: str | None
+    redis_prefix: str
     secret_key: str
     host: str
     port: int
@@ -104,6 +105,7 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             redis_url=os.environ.get("REDIS_URL") or None,
+            redis_prefix=os.environ.get("LOSTFOUND_REDIS_PREFIX", "lostfound"),
             secret_key=os.environ.get("LOSTFOUND_SECRET_KEY")
             or load_or_create_secret(data_dir, "session_secret"),
             host=os.environ.get("LOSTFOUND_HOST", "127.0.0.1"),

@@ -108,13 +108,8 @@ async def client(app):
 
 
 @pytest.fixture(autouse=True)
-async def clean_tables(request: pytest.FixtureRequest) -> None:
-    """Every test starts from empty tables (browser tests run their own server)."""
-    if request.node.get_closest_marker("browser"):
-        yield
-        return
-    request.getfixturevalue("database")
+async def clean_tables(database: None) -> None:
+    """Every test starts from empty tables (browser tests run a server with a database of its own)."""
     from tests.factories import wipe
 
     await wipe()
-    yield

@@ -11,6 +11,7 @@ from lostfound import crypto
 from lostfound.domain.roles import Role
 from lostfound.services import accounts, stations
 from lostfound.services.context import Actor
+from lostfound.services.transactions import write_transaction
 
 DEMO_STATIONS: list[stations.StationInput] = [
     stations.StationInput(
@@ -91,9 +92,13 @@ async def load_demo_if_empty() -> list[DemoAccount] | None:
 
     Returns the accounts with their one-time passwords, or None when data already exists.
     """
-    if await accounts.station_count() > 0:
-        return None
-    actor = Actor.system("demo")
+    async with write_transaction():  # all of it or nothing: a half-loaded demo would block a retry
+        if await accounts.station_count() > 0:
+            return None
+        return await _load(Actor.system("demo"))
+
+
+async def _load(actor: Actor) -> list[DemoAccount]:
     created: list[DemoAccount] = []
     for station in DEMO_STATIONS:
         await stations.create_station(actor, station)

@@ -42,7 +42,7 @@ def build_stores(settings: Settings) -> StoreRegistry:
     if settings.redis_url:
         from litestar.stores.redis import RedisStore
 
-        root = RedisStore.with_client(url=settings.redis_url, namespace="lostfound")
+        root = RedisStore.with_client(url=settings.redis_url, namespace=settings.redis_prefix)
         return StoreRegistry(default_factory=root.with_namespace)
     return StoreRegistry(default_factory=lambda _name: MemoryStore())
 

@@ -1,0 +1,137 @@
+"""The ``lostfound`` command line, run as an operator would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lostfound.tables import AuditEvent, StaffUser, Station
+from tests.factories import make_station
+
+LOSTFOUND = str(Path(sys.executable).with_name("lostfound"))
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [LOSTFOUND, *args], input=stdin, capture_output=True, text=True, env=os.environ.copy(), timeout=120
+    )
+
+
+async def test_user_create_takes_the_password_from_standard_input(client: httpx.AsyncClient) -> None:
+    await make_station()
+    done = run(
+        "user", "create", "--username", "dc.zhou", "--role", "duty_officer", "--station", "dc",
+        "--display-name", "周明远", stdin="Desk-Password-2026\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "created dc.zhou" in done.stdout
+    row = (
+        await StaffUser.select(StaffUser.role, StaffUser.password_hash)
+        .where(StaffUser.username == "dc.zhou")
+        .first()
+    )
+    assert row["role"] == "duty_officer" and row["password_hash"].startswith("$argon2")
+    assert await AuditEvent.exists().where(
+        (AuditEvent.action == "user.create") & (AuditEvent.actor_name == "cli")
+    )
+
+
+async def test_user_create_refuses_bad_input_clearly_and_stores_nothing() -> None:
+    await make_station()
+    weak = run(
+        "user",
+        "create",
+        "--username",
+        "dc.zhou",
+        "--role",
+        "duty_officer",
+        "--station",
+        "DC",
+        stdin="short\n",
+    )
+    assert weak.returncode != 0 and "at least 10 characters" in weak.stderr
+    nowhere = run(
+        "user",
+        "create",
+        "--username",
+        "dc.zhou",
+        "--role",
+        "duty_officer",
+        "--station",
+        "XX",
+        stdin="Long-Password-1\n",
+    )
+    assert nowhere.returncode != 0 and "No station has the code XX" in nowhere.stderr
+    bad_role = run(
+        "user", "create", "--username", "dc.zhou", "--role", "chief", "--station", "DC", stdin="x\n"
+    )
+    assert bad_role.returncode == 2
+    assert "Traceback" not in weak.stderr + nowhere.stderr + bad_role.stderr
+    assert await StaffUser.count() == 0
+
+
+async def test_token_create_prints_a_token_that_opens_the_api(client: httpx.AsyncClient) -> None:
+    await make_station()
+    run(
+        "user",
+        "create",
+        "--username",
+        "dc.scan",
+        "--role",
+        "duty_officer",
+        "--station",
+        "DC",
+        stdin="Desk-Password-2026\n",
+    )
+    done = run("token", "create", "--user", "dc.scan", "--name", "scanner")
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip()
+    assert token.startswith("lf_") and len(token) > 40
+    me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["username"] == "dc.scan"
+    unknown = run("token", "create", "--user", "nobody")
+    assert unknown.returncode != 0 and "No account has the username nobody" in unknown.stderr
+
+
+async def test_demo_loads_three_stations_once_and_prints_the_passwords() -> None:
+    first = run("demo")
+    assert first.returncode == 0, first.stderr
+    assert await Station.count() == 3
+    assert await StaffUser.count() == 12
+    lines = [line.split() for line in first.stdout.splitlines() if line.startswith(("dc.", "fy.", "zy."))]
+    assert len(lines) == 12
+    username, password = lines[0][0], lines[0][1]
+    stored = await StaffUser.select(StaffUser.password_hash).where(StaffUser.username == username).first()
+    assert password not in stored["password_hash"]
+    second = run("demo")
+    assert second.returncode == 0 and "already holds data" in second.stdout
+    assert await StaffUser.count() == 12
+
+
+async def test_migrate_is_idempotent() -> None:
+    assert run("migrate").returncode == 0
+    assert run("migrate").returncode == 0
+
+
+def test_several_workers_need_shared_stores() -> None:
+    done = run("serve", "--workers", "2")
+    assert done.returncode == 2 and "REDIS_URL" in done.stderr
+
+
+async def test_a_failing_demo_load_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lostfound.services import demo
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo.accounts, "create_account", broken)
+    with pytest.raises(RuntimeError):
+        await demo.load_demo_if_empty()
+    assert await Station.count() == 0
+    monkeypatch.undo()
+    assert len(await demo.load_demo_if_empty() or []) == 12
