@@ -87,6 +87,7 @@ _CSRF_INPUT = re.compile(r"<input\b[^>]*\bname=[\"']_csrf_token[\"'][^>]*>", re.
 _VALUE_ATTR = re.compile(r"\bvalue=[\"']([^\"']*)[\"']", re.IGNORECASE)
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding:[^\r\n]*chunked", re.IGNORECASE)
+_REDIS_SESSIONS = "lostfound_sessions:*"  # RedisStore "lostfound", namespace "sessions"
 _CONN_CLOSE = re.compile(rb"\r\nconnection:[^\r\n]*close", re.IGNORECASE)
 
 
@@ -131,24 +132,34 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     return sorted_values[rank - 1]
 
 
-def group_cpu_seconds(pgid: int | None) -> float | None:
-    """User+system CPU of every live process in process group ``pgid`` (Linux /proc only)."""
+@dataclass(frozen=True)
+class Usage:
+    cpu_seconds: float
+    rss_bytes: int
+
+
+def group_usage(pgid: int | None) -> Usage | None:
+    """CPU time and resident memory of every live process in group ``pgid`` (Linux /proc only)."""
     if pgid is None or not os.path.isdir("/proc"):
         return None
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    ticks, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    cpu = rss = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 stat = handle.read()
-        except OSError:
+            fields = stat[stat.rfind(b")") + 2 :].split()
+            if len(fields) <= 12 or int(fields[2]) != pgid:
+                continue
+            with open(f"/proc/{entry}/statm", "rb") as handle:
+                resident = int(handle.read().split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) > 12 and int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        cpu += int(fields[11]) + int(fields[12])
+        rss += resident * page
+    return Usage(cpu / ticks, rss)
 
 
 def run_cli(script: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> str:
@@ -299,18 +310,44 @@ async def check_redis(url: str) -> None:
         await client.aclose()
 
 
-async def forget_redis_sessions(url: str, session_ids: set[str]) -> None:
-    """Delete the sessions this run created; every other key (rate limits expire in a minute) stays."""
+async def redis_session_keys(url: str) -> set[bytes]:
     from redis.asyncio import Redis
 
     client = Redis.from_url(url, socket_connect_timeout=5)
     try:
-        for session_id in session_ids:
+        return {key async for key in client.scan_iter(match=_REDIS_SESSIONS, count=1000)}
+    finally:
+        await client.aclose()
+
+
+async def forget_redis_sessions(url: str, before: set[bytes], signed_in: set[str]) -> None:
+    """Delete what this run left in Redis: its signed-in session, and the empty sessions that
+    appeared meanwhile (the session middleware stores one for every request without a cookie).
+
+    Empty sessions carry no state, so even on a shared Redis deleting them loses nothing.
+    Rate-limit counters are left alone: they expire within a minute.
+    """
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=5)
+    deleted = 0
+    try:
+        for session_id in signed_in:
             if re.fullmatch(r"[0-9a-f]+", session_id):
-                async for key in client.scan_iter(match=f"lostfound*:{session_id}"):
-                    await client.delete(key)
+                deleted += await client.delete(_REDIS_SESSIONS.replace("*", session_id))
+        new_keys = [
+            key async for key in client.scan_iter(match=_REDIS_SESSIONS, count=1000) if key not in before
+        ]
+        for start in range(0, len(new_keys), 1000):
+            batch = new_keys[start : start + 1000]
+            empty = [
+                key for key, value in zip(batch, await client.mget(batch), strict=True) if value == b"{}"
+            ]
+            if empty:
+                deleted += await client.delete(*empty)
+        print(f"  removed {deleted} session key(s) this run left in Redis")
     except Exception as exc:
-        print(f"  could not delete the bench session from Redis: {exc!r}", file=sys.stderr)
+        print(f"  could not remove the bench's sessions from Redis: {exc!r}", file=sys.stderr)
     finally:
         await client.aclose()
 
@@ -365,27 +402,33 @@ class LoadClient:
         self.path = path
         self.headers = {"user-agent": USER_AGENT, "accept": "*/*", **headers}
         self.raw: list[RawConnection] = []
-        self.httpx: httpx.AsyncClient | None = None
+        self.httpx: list[httpx.AsyncClient] = []
         if kind == "raw":
             lines = [f"GET {path} HTTP/1.1", f"host: {HOST}:{port}"]
             lines += [f"{name}: {value}" for name, value in self.headers.items()]
             request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
             self.raw = [RawConnection(port, request) for _ in range(concurrency)]
         else:
-            self.httpx = httpx.AsyncClient(
-                base_url=f"http://{HOST}:{port}",
-                headers=self.headers,
-                limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-                timeout=REQUEST_TIMEOUT,
-                follow_redirects=False,
-            )
+            # One single-connection client per loop: a shared pool of N connections spends most of
+            # its time in httpcore's pool bookkeeping (encode/httpx#3215), 5x slower here.
+            self.httpx = [
+                httpx.AsyncClient(
+                    base_url=f"http://{HOST}:{port}",
+                    headers=self.headers,
+                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+                    timeout=REQUEST_TIMEOUT,
+                    follow_redirects=False,
+                )
+                for _ in range(concurrency)
+            ]
 
     async def send(self, slot: int) -> int:
-        if self.httpx is None:
+        if not self.httpx:
             return await self.raw[slot].send()
-        response = await self.httpx.get(self.path)
+        client = self.httpx[slot]
+        response = await client.get(self.path)
         # Cookies travel in the fixed headers only: no jar state builds up between requests.
-        self.httpx.cookies.clear()
+        client.cookies.clear()
         return response.status_code
 
     def reset(self, slot: int) -> None:
@@ -395,8 +438,8 @@ class LoadClient:
     async def aclose(self) -> None:
         for connection in self.raw:
             connection.reset()
-        if self.httpx is not None:
-            await self.httpx.aclose()
+        for client in self.httpx:
+            await client.aclose()
 
 
 @dataclass
@@ -409,6 +452,7 @@ class Result:
     problems: Counter[str] = field(default_factory=Counter)
     client_cpu: float = math.nan
     server_cpu: float | None = None
+    server_rss: int | None = None
 
     @property
     def errors(self) -> int:
@@ -465,15 +509,19 @@ async def measure(
     try:
         if args.warmup > 0:
             await drive(client, name, args.warmup, args.max_requests, args.concurrency)
-        cpu_before, server_before = time.process_time(), group_cpu_seconds(server_pgid)
+        cpu_before, server_before = time.process_time(), group_usage(server_pgid)
         result = await drive(client, name, args.seconds, args.max_requests, args.concurrency)
-        cpu_after, server_after = time.process_time(), group_cpu_seconds(server_pgid)
+        cpu_after, server_after = time.process_time(), group_usage(server_pgid)
     finally:
         await client.aclose()
+    if server_after is not None:
+        result.server_rss = server_after.rss_bytes
     if result.elapsed > 0:
         result.client_cpu = (cpu_after - cpu_before) / result.elapsed
         if server_before is not None and server_after is not None:
-            result.server_cpu = max(0.0, server_after - server_before) / result.elapsed
+            result.server_cpu = (
+                max(0.0, server_after.cpu_seconds - server_before.cpu_seconds) / result.elapsed
+            )
     return result
 
 
@@ -558,7 +606,7 @@ def percent(value: float | None) -> str:
 def print_table(ceiling: Result | None, results: list[Result]) -> None:
     header = (
         f"{'scenario':<22}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'vs /healthz':>13}{'client cpu':>12}{'server cpu':>12}"
+        f"{'vs /healthz':>13}{'client cpu':>12}{'server cpu':>12}{'server MB':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -571,6 +619,7 @@ def print_table(ceiling: Result | None, results: list[Result]) -> None:
             f"{result.name:<22}{result.requests:>10}{result.errors:>8}{result.rate:>10.0f}"
             f"{percentile(ordered, 50) * 1000:>9.2f}{percentile(ordered, 99) * 1000:>9.2f}"
             f"{ratio:>13}{percent(result.client_cpu):>12}{percent(result.server_cpu):>12}"
+            f"{'n/a' if result.server_rss is None else f'{result.server_rss / 2**20:.0f}':>11}"
         )
     for result in rows:
         if result.problems:
@@ -664,7 +713,8 @@ async def run(args: argparse.Namespace) -> None:
         if args.redis:
             await check_redis(args.redis)
             env["REDIS_URL"] = args.redis
-            stack.push_async_callback(forget_redis_sessions, args.redis, session_ids)
+            before = await redis_session_keys(args.redis)
+            stack.push_async_callback(forget_redis_sessions, args.redis, before, session_ids)
 
         token = seed(script, env, password)
         port = free_port()

@@ -134,3 +134,12 @@ async def test_unexpected_errors_show_a_500_page_and_no_trace(database: None) ->
     assert response.status_code == 500
     assert "internal detail" not in response.text and "Traceback" not in response.text
     assert "服务器出了点问题" in text_of(response)
+
+
+async def test_pages_carry_hardening_headers(client: httpx.AsyncClient) -> None:
+    page = await client.get("/login")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["x-frame-options"] == "DENY"
+    missing = await client.get("/no/such/page")
+    assert missing.headers["x-frame-options"] == "DENY"

@@ -31,6 +31,7 @@ from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.pages import PagesController
 from lostfound.web.errors import EXCEPTION_HANDLERS
 from lostfound.web.locale import LocaleMiddleware
+from lostfound.web.security_headers import SecurityHeadersMiddleware
 from lostfound.web.sessions import SessionConfig
 from lostfound.web.templating import template_config
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
         ],
         guards=[access_guard],
         middleware=[
+            SecurityHeadersMiddleware,
             LocaleMiddleware,
             session_config.middleware,
             DefineMiddleware(StaffAuthenticationMiddleware, exclude=["^/static/"]),

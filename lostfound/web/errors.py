@@ -25,6 +25,7 @@ from lostfound.domain.i18n_markers import N_
 from lostfound.services.errors import ServiceError
 from lostfound.web.access import PasswordChangeRequired
 from lostfound.web.locale import resolve_locale
+from lostfound.web.security_headers import hardening_headers
 from lostfound.web.templating import render
 
 log = logging.getLogger("lostfound.web")
@@ -75,9 +76,11 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None, **e
 
 
 def error_page(request: Request, status: int, message: str | None = None) -> Response:
+    # Routing errors (404, 405) are answered before the middleware stack, so add the headers here.
+    headers = hardening_headers(request.url.path)
     if is_api(request):
-        return problem(status, message or _message(status))
-    return render(
+        return problem(status, message or _message(status), headers=headers)
+    page = render(
         request,
         "errors/error.html",
         status_code=status,
@@ -86,6 +89,8 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
         message=message or _message(status),
         page_title=_title(status),
     )
+    page.headers.update(headers)
+    return page
 
 
 def _localise(request: Request) -> None:

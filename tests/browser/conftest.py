@@ -289,24 +289,17 @@ def browser_thread(chromium_path: str, axe_path: Path) -> Iterator[BrowserThread
         worker.stop()
 
 
-@pytest.fixture
-def on_phone(browser_thread: BrowserThread, live_server: str) -> Callable[[Callable[[Any], Any]], Any]:
-    """Run ``steps(page)`` on a phone-sized page (fresh context, asking for Chinese).
+def _runner(
+    browser_thread: BrowserThread, live_server: str, **options: Any
+) -> Callable[[Callable[[Any], Any]], Any]:
+    """Run ``steps(page)`` in a fresh browser context asking for Chinese.
 
     ``steps`` runs in the browser thread; whatever it raises is raised here.
     """
 
     def run(steps: Callable[[Any], Any]) -> Any:
         def job(browser: Any) -> Any:
-            context = browser.new_context(
-                base_url=live_server,
-                viewport={"width": 390, "height": 844},
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                locale="zh-CN",
-                bypass_csp=True,
-            )
+            context = browser.new_context(base_url=live_server, locale="zh-CN", bypass_csp=True, **options)
             context.set_default_timeout(10_000)
             try:
                 return steps(context.new_page())
@@ -316,6 +309,25 @@ def on_phone(browser_thread: BrowserThread, live_server: str) -> Callable[[Calla
         return browser_thread.run(job)
 
     return run
+
+
+@pytest.fixture
+def on_phone(browser_thread: BrowserThread, live_server: str) -> Callable[[Callable[[Any], Any]], Any]:
+    """A phone-sized page (390×844, touch)."""
+    return _runner(
+        browser_thread,
+        live_server,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+
+
+@pytest.fixture
+def on_desktop(browser_thread: BrowserThread, live_server: str) -> Callable[[Callable[[Any], Any]], Any]:
+    """A desk computer's window (1280×800)."""
+    return _runner(browser_thread, live_server, viewport={"width": 1280, "height": 800})
 
 
 def _format_violations(step: str, url: str, violations: list[dict[str, Any]]) -> str:

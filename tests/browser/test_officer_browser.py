@@ -151,3 +151,26 @@ def test_duty_officer_signs_in_switches_language_and_signs_out_on_a_phone(
     check_page: Callable[[Any, str], None],
 ) -> None:
     on_phone(lambda page: _walk_as_duty_officer(page, live_server, officer, check_page))
+
+
+def _desk_on_a_wide_screen(page: Any, officer: Any, check_page: Callable[[Any, str], None]) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.locator("#f-username").fill(officer.username)
+    page.locator("#f-password").fill(officer.password)
+    page.locator("form[action='/login'] button[type=submit]").click()
+    expect(page.locator("main h1")).to_have_text("值班台")
+    # No toggle on a desk screen: the navigation and the sign-out button are in view at once.
+    expect(page.locator("details.menu > summary")).to_be_hidden()
+    expect(page.locator("nav a[aria-current='page']")).to_be_visible()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
+    check_page(page, "07-desk-wide-zh")
+
+
+def test_desk_shows_the_navigation_without_a_toggle_on_a_wide_screen(
+    on_desktop: Callable[[Callable[[Any], Any]], Any],
+    officer: Any,
+    check_page: Callable[[Any, str], None],
+) -> None:
+    on_desktop(lambda page: _desk_on_a_wide_screen(page, officer, check_page))
