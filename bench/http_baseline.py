@@ -2,43 +2,53 @@
 
 What it measures
     A throw-away instance (temporary data dir; SQLite, or a scratch PostgreSQL database with
-    ``--postgres``) is migrated, given one station, one duty officer and one API token, and
-    served by ``lostfound serve`` exactly as in production (uvicorn, ``--workers N``). Then each
-    scenario is driven for ``--seconds`` (after a short warm-up) by ``--concurrency`` keep-alive
-    connections, each sending its next request as soon as the previous answer has arrived
-    (closed loop). Every run stops by itself: at the time limit or at ``--max-requests``.
+    ``--postgres``; in-process stores, or Redis with ``--redis``) is migrated, given one
+    station, one duty officer and one API token, and served by ``lostfound serve`` as in
+    production (uvicorn, ``--workers N``, 127.0.0.1 only). Each scenario is then driven for
+    ``--seconds`` (after ``--warmup`` unmeasured seconds) by ``--concurrency`` keep-alive
+    connections, each sending its next request as soon as the previous answer is in (closed
+    loop). Every run stops by itself, at the time limit or at ``--max-requests`` per scenario.
 
-    Scenarios:
-      /healthz           the baseline: tiny JSON (note: it still runs one station query)
-      GET /login         anonymous HTML page (template, CSRF cookie, no session)
-      GET / (session)    signed-in desk page: session store, member lookup, three queries, template
-      GET /api/v1/me     bearer token: two token/member queries, msgspec JSON
+    Scenarios (anonymous ones send no cookie, like a health probe or a first visit):
+      /healthz          the baseline: tiny JSON, but it does run one station query
+      GET /login        anonymous HTML page: CSRF token and template, no database
+      GET / (session)   signed-in desk page: session load, member lookup, three queries, template
+      GET /api/v1/me    bearer token: token and member queries, msgspec JSON
 
 How to read the table
-    requests    answers received plus failed attempts in the measured window
-    errors      non-2xx answers plus exceptions (timeouts, resets); details are listed below it
-    req/s       successful (2xx) answers per second of wall time
-    p50/p99 ms  latency of the answered requests, as seen by the client (queueing included)
-    vs /healthz req/s relative to /healthz: the cost of the page on top of the bare stack
-    client cpu  CPU used by this load generator, in % of one core; near 100% means the client
-                (not the server) limits the figure
-    server cpu  CPU of the server's whole process group, in % of one core (Linux only)
+    requests     answers received plus failed attempts in the measured window
+    errors       non-2xx answers plus exceptions (timeouts, resets); listed by kind below
+    req/s        successful (2xx) answers per second of wall time
+    p50/p99 ms   latency of answered requests as the client saw it (queueing included)
+    vs /healthz  req/s relative to /healthz
+    client%      CPU of this load generator (100% = one core); near 100% means the client,
+                 not the server, limits the row
+    server%      CPU of the server's process group (uvicorn and its workers)
+    other%       CPU the rest of the machine used meanwhile; high values make the run noisy
+    srv MB       resident memory of the server's process group after the scenario
+    (the last four need Linux /proc)
 
-    The first row, "client ceiling", runs the same client against a stub server that answers
-    every request with fixed bytes: it is the most this client can drive on this machine.
-    A scenario that comes close to it says more about the client than about the service.
-    Client and server share the machine's cores, so the client's CPU is taken from the server;
-    compare runs on the same machine only.
+    The first row, "client ceiling", runs the same client against a stub server answering
+    every request with fixed bytes: roughly the most this client can drive on this machine,
+    and a warning is printed when a scenario comes near it. ``--client raw`` (default) is a
+    minimal asyncio HTTP/1.1 client; ``--client httpx`` uses httpx.AsyncClient, whose ceiling
+    is an order of magnitude lower. Client and server share the machine's cores, so whatever
+    the client burns is taken from the server: compare runs made on the same machine only.
 
     The argon2 line is the median of 20 ``lostfound.crypto.hash_password`` calls in this
-    process. Verifying a password costs the same, so one worker process can accept at most
-    about 1/median sign-ins per second, and its event loop does nothing else while it hashes.
-    POST /login is rate limited (10/min per address) and is deliberately not benchmarked.
+    process. Verifying a password costs as much, so one worker can accept at most about
+    1/median sign-ins per second, and its event loop serves nothing else while it hashes.
+    POST /login itself is rate limited (10/min per address) and deliberately not benchmarked.
 
 Usage (from the project root)
     .venv/bin/python bench/http_baseline.py [--seconds 10] [--concurrency 32] [--workers 1]
         [--postgres postgres://user@host:5432/admin_db] [--redis redis://host:6379/0]
-        [--client raw|httpx] [--max-requests N] [--warmup S]
+        [--client raw|httpx] [--warmup 1] [--max-requests 500000]
+
+    ``--workers`` above 1 needs both ``--postgres`` and ``--redis``. The scratch database
+    (``lostfound_bench_<hex>``) is created through the admin DSN and dropped at the end; the
+    server, the temporary directory and the sessions the run left in Redis are removed too,
+    also after an error, Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -160,6 +170,17 @@ def group_usage(pgid: int | None) -> Usage | None:
         cpu += int(fields[11]) + int(fields[12])
         rss += resident * page
     return Usage(cpu / ticks, rss)
+
+
+def busy_cpu() -> float | None:
+    """Seconds of CPU the whole machine has spent busy since boot (Linux /proc/stat only)."""
+    try:
+        with open("/proc/stat", "rb") as handle:
+            ticks = [int(value) for value in handle.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def run_cli(script: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> str:
@@ -453,6 +474,7 @@ class Result:
     client_cpu: float = math.nan
     server_cpu: float | None = None
     server_rss: int | None = None
+    other_cpu: float | None = None
 
     @property
     def errors(self) -> int:
@@ -509,9 +531,9 @@ async def measure(
     try:
         if args.warmup > 0:
             await drive(client, name, args.warmup, args.max_requests, args.concurrency)
-        cpu_before, server_before = time.process_time(), group_usage(server_pgid)
+        cpu_before, server_before, busy_before = time.process_time(), group_usage(server_pgid), busy_cpu()
         result = await drive(client, name, args.seconds, args.max_requests, args.concurrency)
-        cpu_after, server_after = time.process_time(), group_usage(server_pgid)
+        cpu_after, server_after, busy_after = time.process_time(), group_usage(server_pgid), busy_cpu()
     finally:
         await client.aclose()
     if server_after is not None:
@@ -522,6 +544,9 @@ async def measure(
             result.server_cpu = (
                 max(0.0, server_after.cpu_seconds - server_before.cpu_seconds) / result.elapsed
             )
+        if busy_before is not None and busy_after is not None and result.server_cpu is not None:
+            machine = (busy_after - busy_before) / result.elapsed
+            result.other_cpu = max(0.0, machine - result.client_cpu - result.server_cpu)
     return result
 
 
@@ -606,7 +631,7 @@ def percent(value: float | None) -> str:
 def print_table(ceiling: Result | None, results: list[Result]) -> None:
     header = (
         f"{'scenario':<22}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'vs /healthz':>13}{'client cpu':>12}{'server cpu':>12}{'server MB':>11}"
+        f"{'vs /healthz':>13}{'client%':>9}{'server%':>9}{'other%':>8}{'srv MB':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -618,8 +643,9 @@ def print_table(ceiling: Result | None, results: list[Result]) -> None:
         print(
             f"{result.name:<22}{result.requests:>10}{result.errors:>8}{result.rate:>10.0f}"
             f"{percentile(ordered, 50) * 1000:>9.2f}{percentile(ordered, 99) * 1000:>9.2f}"
-            f"{ratio:>13}{percent(result.client_cpu):>12}{percent(result.server_cpu):>12}"
-            f"{'n/a' if result.server_rss is None else f'{result.server_rss / 2**20:.0f}':>11}"
+            f"{ratio:>13}{percent(result.client_cpu):>9}{percent(result.server_cpu):>9}"
+            f"{percent(result.other_cpu):>8}"
+            f"{'n/a' if result.server_rss is None else f'{result.server_rss / 2**20:.0f}':>8}"
         )
     for result in rows:
         if result.problems:
@@ -633,6 +659,13 @@ def print_table(ceiling: Result | None, results: list[Result]) -> None:
                     f"({result.rate:.0f} of {ceiling.rate:.0f} req/s, client cpu {percent(result.client_cpu)})"
                     " - the server may be faster than shown"
                 )
+    cores = os.cpu_count() or 1
+    busiest = max((r.other_cpu or 0.0 for r in rows), default=0.0)
+    if busiest > 0.25 * cores:
+        print(
+            f"  note: other processes used up to {busiest * 100:.0f}% CPU (of {cores * 100}%) during the run;"
+            " the figures are low and noisy - rerun on a quiet machine"
+        )
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -694,7 +727,7 @@ async def run(args: argparse.Namespace) -> None:
     print(
         f"engine {'PostgreSQL' if args.postgres else 'SQLite'}, stores {'Redis' if args.redis else 'memory'}, "
         f"client {args.client} on {event_loop_name()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs shared by client and server"
+        f"{os.cpu_count()} CPUs shared by client and server, load average {os.getloadavg()[0]:.1f}"
     )
     hash_time = argon2_median()
 
