@@ -729,8 +729,6 @@ async def run(args: argparse.Namespace) -> None:
         f"client {args.client} on {event_loop_name()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs shared by client and server, load average {os.getloadavg()[0]:.1f}"
     )
-    hash_time = argon2_median()
-
     env = clean_environment()
     tuned = sorted(name for name in env if name.startswith("LOSTFOUND_"))
     if tuned:
@@ -798,6 +796,7 @@ async def run(args: argparse.Namespace) -> None:
         if tracebacks:
             print(f"  the server logged {tracebacks} traceback(s); last lines:\n{server.log_tail(15)}")
 
+    hash_time = argon2_median()  # with the server gone, so that it has the machine to itself
     print()
     print_table(ceiling, results)
     print()

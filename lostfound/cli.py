@@ -176,6 +176,29 @@ def token_create(username: str, name: str) -> None:
     click.echo(_service_call(accounts.create_token(Actor.system("cli"), username, name)))
 
 
+@token.command("list")
+@click.option("--user", "username", required=True)
+def token_list(username: str) -> None:
+    """List USER's tokens by prefix (the tokens themselves are never stored)."""
+    from lostfound.services import accounts
+
+    for row in _service_call(accounts.list_tokens(username)):
+        state = f"revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else "live"
+        used = f"{row['last_used_at']:%Y-%m-%d %H:%M}" if row["last_used_at"] else "never"
+        click.echo(f"{row['prefix']}  {state:<24} last used {used:<16}  {row['name']}")
+
+
+@token.command("revoke")
+@click.argument("prefix")
+def token_revoke(prefix: str) -> None:
+    """Revoke the token that starts with PREFIX (as printed by `token list`)."""
+    from lostfound.services import accounts
+    from lostfound.services.context import Actor
+
+    owner = _service_call(accounts.revoke_token(Actor.system("cli"), prefix))
+    click.echo(f"revoked {prefix}… of {owner}")
+
+
 @main.group()
 def station() -> None:
     """Stations."""

@@ -94,6 +94,13 @@ async def test_token_create_prints_a_token_that_opens_the_api(client: httpx.Asyn
     assert token.startswith("lf_") and len(token) > 40
     me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.json()["username"] == "dc.scan"
+    listed = run("token", "list", "--user", "dc.scan")
+    assert token[:10] in listed.stdout and "live" in listed.stdout and "scanner" in listed.stdout
+    revoked = run("token", "revoke", token[:10])
+    assert revoked.returncode == 0, revoked.stderr
+    again = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 401
+    assert run("token", "revoke", token[:10]).returncode != 0
     unknown = run("token", "create", "--user", "nobody")
     assert unknown.returncode != 0 and "No account has the username nobody" in unknown.stderr
 

@@ -13,6 +13,7 @@ ACTION_LABELS: dict[str, str] = {
     "user.password_reset": N_("Temporary password set"),
     "user.password_change": N_("Password changed"),
     "token.create": N_("API token created"),
+    "token.revoke": N_("API token revoked"),
     "station.create": N_("Station created"),
     "station.update": N_("Station edited"),
 }

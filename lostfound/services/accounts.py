@@ -310,6 +310,33 @@ async def create_token(actor: Actor, username: str, name: str = "") -> str:
     return token
 
 
+async def list_tokens(username: str) -> list[dict]:
+    member = await member_by_username(username)
+    return await (
+        ApiToken.select(
+            ApiToken.prefix, ApiToken.name, ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at
+        )
+        .where(ApiToken.user == member.id)
+        .order_by(ApiToken.id)
+    )
+
+
+async def revoke_token(actor: Actor, prefix: str) -> str:
+    """Revoke the live token starting with ``prefix`` (as shown by ``list_tokens``); returns its owner."""
+    row = await (
+        ApiToken.select(ApiToken.id, ApiToken.user.username.as_alias("username"))
+        .where(ApiToken.prefix == prefix)
+        .where(ApiToken.revoked_at.is_null())
+        .first()
+    )
+    if row is None:
+        raise NotFound(N_("No live token starts with %(prefix)s."), prefix=prefix)
+    async with write_transaction():
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.id == row["id"])
+        await audit.record(actor, "token.revoke", "staff_user", row["username"], {"prefix": prefix})
+    return row["username"]
+
+
 async def member_for_token(token: str) -> StaffMember | None:
     if not token.startswith(crypto.TOKEN_PREFIX):
         return None
