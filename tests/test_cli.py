@@ -43,33 +43,16 @@ async def test_user_create_takes_the_password_from_standard_input(client: httpx.
 
 async def test_user_create_refuses_bad_input_clearly_and_stores_nothing() -> None:
     await make_station()
-    weak = run(
-        "user",
-        "create",
-        "--username",
-        "dc.zhou",
-        "--role",
-        "duty_officer",
-        "--station",
-        "DC",
-        stdin="short\n",
-    )
+
+    def create(station: str, password: str, role: str = "duty_officer") -> subprocess.CompletedProcess[str]:
+        args = ["user", "create", "--username", "dc.zhou", "--role", role, "--station", station]
+        return run(*args, stdin=password + "\n")
+
+    weak = create("DC", "short")
     assert weak.returncode != 0 and "at least 10 characters" in weak.stderr
-    nowhere = run(
-        "user",
-        "create",
-        "--username",
-        "dc.zhou",
-        "--role",
-        "duty_officer",
-        "--station",
-        "XX",
-        stdin="Long-Password-1\n",
-    )
+    nowhere = create("XX", "Long-Password-1")
     assert nowhere.returncode != 0 and "No station has the code XX" in nowhere.stderr
-    bad_role = run(
-        "user", "create", "--username", "dc.zhou", "--role", "chief", "--station", "DC", stdin="x\n"
-    )
+    bad_role = create("DC", "Long-Password-1", role="chief")
     assert bad_role.returncode == 2
     assert "Traceback" not in weak.stderr + nowhere.stderr + bad_role.stderr
     assert await StaffUser.count() == 0

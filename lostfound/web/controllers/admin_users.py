@@ -35,11 +35,26 @@ async def _station_choices(member: StaffMember) -> list[dict]:
     return [await stations.get_station(member.station_code)]
 
 
-async def _managed(member: StaffMember, username: FromPath[str]) -> StaffMember:
+async def _managed(member: StaffMember, username: str) -> StaffMember:
     target = await accounts.member_by_username(username)
     if not may_manage_account(member.role, member.station_code, target.role, target.station_code):
         raise PermissionDeniedException()
     return target
+
+
+async def _detail_page(
+    request: Request, member: StaffMember, target: StaffMember, errors: dict[str, str], status_code: int = 200
+) -> Any:
+    row = next(r for r in await accounts.list_accounts(target.station_code) if r["id"] == target.id)
+    return render(
+        request,
+        "admin/user_detail.html",
+        status_code=status_code,
+        account=row,
+        is_self=target.id == member.id,
+        errors=errors,
+        page_title=target.display_name,
+    )
 
 
 class AdminUsersController(Controller):
@@ -102,16 +117,7 @@ class AdminUsersController(Controller):
     @get("/{username:str}")
     async def detail(self, request: Request, username: FromPath[str]) -> Any:
         member = _me(request)
-        target = await _managed(member, username)
-        row = next(r for r in await accounts.list_accounts(target.station_code) if r["id"] == target.id)
-        return render(
-            request,
-            "admin/user_detail.html",
-            account=row,
-            is_self=target.id == member.id,
-            errors={},
-            page_title=target.display_name,
-        )
+        return await _detail_page(request, member, await _managed(member, username), errors={})
 
     @post("/{username:str}/active")
     async def set_active(self, request: Request, username: FromPath[str]) -> Any:
@@ -141,16 +147,7 @@ class AdminUsersController(Controller):
                 member.actor(client_ip(request)), username, form.get("new_password", "")
             )
         except ServiceError as exc:
-            row = next(r for r in await accounts.list_accounts(target.station_code) if r["id"] == target.id)
-            return render(
-                request,
-                "admin/user_detail.html",
-                status_code=400,
-                account=row,
-                is_self=target.id == member.id,
-                errors=field_errors(exc),
-                page_title=target.display_name,
-            )
+            return await _detail_page(request, member, target, errors=field_errors(exc), status_code=400)
         flash(
             request,
             i18n.gettext("A temporary password was set for %(username)s.", username=username),
