@@ -24,6 +24,8 @@ How to read the table
     client%      CPU of this load generator (100% = one core); near 100% means the client,
                  not the server, limits the row
     server%      CPU of the server's process group (uvicorn and its workers)
+    pg+redis%    CPU of the scratch database's PostgreSQL backends and of redis-server
+                 (with --postgres / --redis; part of the cost of serving)
     other%       CPU the rest of the machine used meanwhile; high values make the run noisy
     srv MB       resident memory of the server's process group after the scenario
     (the last four need Linux /proc)
@@ -97,12 +99,35 @@ _CSRF_INPUT = re.compile(r"<input\b[^>]*\bname=[\"']_csrf_token[\"'][^>]*>", re.
 _VALUE_ATTR = re.compile(r"\bvalue=[\"']([^\"']*)[\"']", re.IGNORECASE)
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding:[^\r\n]*chunked", re.IGNORECASE)
-_REDIS_SESSIONS = "lostfound_sessions:*"  # RedisStore "lostfound", namespace "sessions"
 _CONN_CLOSE = re.compile(rb"\r\nconnection:[^\r\n]*close", re.IGNORECASE)
+_REDIS_SESSIONS = "lostfound_sessions:*"  # RedisStore "lostfound", namespace "sessions"
 
 
 class BenchError(Exception):
     """A setup step failed; the message says which and why."""
+
+
+class Stop:
+    """Ctrl-C / SIGTERM: cancel the run once; the clean-up that follows is not interrupted again.
+
+    The flag backs up the cancellation, which a library could swallow: every loop checks it.
+    """
+
+    requested = False
+
+    def request(self, task: asyncio.Task[None]) -> None:
+        if self.requested:
+            print("  still cleaning up (each step has a time limit) ...", file=sys.stderr, flush=True)
+            return
+        self.requested = True
+        task.cancel()
+
+    def check(self) -> None:
+        if self.requested:
+            raise asyncio.CancelledError
+
+
+STOP = Stop()
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -144,32 +169,48 @@ def percentile(sorted_values: list[float], pct: float) -> float:
 
 @dataclass(frozen=True)
 class Usage:
-    cpu_seconds: float
-    rss_bytes: int
+    server_cpu: float  # seconds, the server's process group
+    server_rss: int  # bytes, the server's process group
+    services_cpu: float  # seconds, the PostgreSQL backends of the scratch database and redis-server
 
 
-def group_usage(pgid: int | None) -> Usage | None:
-    """CPU time and resident memory of every live process in group ``pgid`` (Linux /proc only)."""
-    if pgid is None or not os.path.isdir("/proc"):
+@dataclass(frozen=True)
+class Watch:
+    """Which processes belong to the system under test, besides the load client."""
+
+    server_pgid: int | None
+    database: str | None = None  # PostgreSQL backends show it in their process title
+    redis: bool = False
+
+
+def usage(watch: Watch) -> Usage | None:
+    """CPU time and memory of the processes in ``watch`` (Linux /proc only)."""
+    if watch.server_pgid is None or not os.path.isdir("/proc"):
         return None
     ticks, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
-    cpu = rss = 0
+    server = services = rss = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 stat = handle.read()
+            comm = stat[stat.find(b"(") + 1 : stat.rfind(b")")]
             fields = stat[stat.rfind(b")") + 2 :].split()
-            if len(fields) <= 12 or int(fields[2]) != pgid:
-                continue
-            with open(f"/proc/{entry}/statm", "rb") as handle:
-                resident = int(handle.read().split()[1])
+            cpu = int(fields[11]) + int(fields[12])
+            if int(fields[2]) == watch.server_pgid:
+                with open(f"/proc/{entry}/statm", "rb") as handle:
+                    rss += int(handle.read().split()[1]) * page
+                server += cpu
+            elif watch.redis and comm == b"redis-server":
+                services += cpu
+            elif watch.database and comm == b"postgres":
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if f" {watch.database} ".encode() in handle.read():
+                        services += cpu
         except (OSError, ValueError, IndexError):
             continue
-        cpu += int(fields[11]) + int(fields[12])
-        rss += resident * page
-    return Usage(cpu / ticks, rss)
+    return Usage(server / ticks, rss, services / ticks)
 
 
 def busy_cpu() -> float | None:
@@ -194,6 +235,9 @@ def run_cli(script: Path, env: dict[str, str], *args: str, stdin: str | None = N
         timeout=120,
         check=False,
     )
+    if result.returncode in (-signal.SIGINT, -signal.SIGTERM):
+        raise asyncio.CancelledError  # Ctrl-C reached the child too (same process group)
+    STOP.check()
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
         raise BenchError(f"`lostfound {' '.join(args)}` failed ({result.returncode}): {detail}")
@@ -225,10 +269,13 @@ class Process:
     def pgid(self) -> int:
         return self.popen.pid
 
-    def log_tail(self, lines: int = 30) -> str:
+    def log_text(self) -> str:
         if self.log_path is None or not self.log_path.exists():
             return ""
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return self.log_path.read_text(errors="replace")
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
 
     def stop(self) -> None:
         if self.stopped:
@@ -267,8 +314,9 @@ async def wait_until_listening(process: Process, port: int, path: str | None) ->
     """Poll until ``path`` answers 200 (or, with ``path=None``, until the port accepts)."""
     deadline = time.monotonic() + STARTUP_TIMEOUT
     last_problem = "no answer yet"
-    async with httpx.AsyncClient(timeout=2.0) as client:
+    async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
         while time.monotonic() < deadline:
+            STOP.check()
             if process.popen.poll() is not None:
                 raise BenchError(
                     f"the process exited with status {process.popen.returncode} before listening:\n"
@@ -298,7 +346,7 @@ async def pg_admin(dsn: str, sql: str) -> None:
 
     connection = await asyncpg.connect(dsn, timeout=10)
     try:
-        await connection.execute(sql)
+        await connection.execute(sql, timeout=60)
     finally:
         await connection.close()
 
@@ -322,7 +370,7 @@ async def scratch_database(admin_dsn: str) -> AsyncIterator[str]:
 async def check_redis(url: str) -> None:
     from redis.asyncio import Redis
 
-    client = Redis.from_url(url, socket_connect_timeout=5)
+    client = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
     try:
         await client.ping()
     except Exception as exc:
@@ -334,7 +382,7 @@ async def check_redis(url: str) -> None:
 async def redis_session_keys(url: str) -> set[bytes]:
     from redis.asyncio import Redis
 
-    client = Redis.from_url(url, socket_connect_timeout=5)
+    client = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
     try:
         return {key async for key in client.scan_iter(match=_REDIS_SESSIONS, count=1000)}
     finally:
@@ -350,7 +398,7 @@ async def forget_redis_sessions(url: str, before: set[bytes], signed_in: set[str
     """
     from redis.asyncio import Redis
 
-    client = Redis.from_url(url, socket_connect_timeout=5)
+    client = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30)
     deleted = 0
     try:
         for session_id in signed_in:
@@ -439,6 +487,7 @@ class LoadClient:
                     limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                     timeout=REQUEST_TIMEOUT,
                     follow_redirects=False,
+                    trust_env=False,  # no proxy from the environment between us and 127.0.0.1
                 )
                 for _ in range(concurrency)
             ]
@@ -474,6 +523,7 @@ class Result:
     client_cpu: float = math.nan
     server_cpu: float | None = None
     server_rss: int | None = None
+    services_cpu: float | None = None
     other_cpu: float | None = None
 
     @property
@@ -494,13 +544,21 @@ async def drive(client: LoadClient, name: str, seconds: float, cap: int, concurr
 
     async def loop(slot: int) -> None:
         nonlocal issued
-        while issued < cap and perf() < deadline:
+        while issued < cap and perf() < deadline and not STOP.requested:
             issued += 1
             started = perf()
             try:
                 async with asyncio.timeout(REQUEST_TIMEOUT):
                     status = await client.send(slot)
-            except (OSError, EOFError, asyncio.IncompleteReadError, TimeoutError, httpx.HTTPError) as exc:
+            except (
+                OSError,
+                EOFError,
+                ValueError,  # a malformed status line or chunk size
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+                TimeoutError,
+                httpx.HTTPError,
+            ) as exc:
                 result.requests += 1
                 result.problems[type(exc).__name__] += 1
                 client.reset(slot)
@@ -525,38 +583,35 @@ async def measure(
     path: str,
     headers: dict[str, str],
     args: argparse.Namespace,
-    server_pgid: int | None,
+    watch: Watch,
 ) -> Result:
     client = LoadClient(kind, port, path, headers, args.concurrency)
     try:
         if args.warmup > 0:
             await drive(client, name, args.warmup, args.max_requests, args.concurrency)
-        cpu_before, server_before, busy_before = time.process_time(), group_usage(server_pgid), busy_cpu()
+        cpu_before, used_before, busy_before = time.process_time(), usage(watch), busy_cpu()
         result = await drive(client, name, args.seconds, args.max_requests, args.concurrency)
-        cpu_after, server_after, busy_after = time.process_time(), group_usage(server_pgid), busy_cpu()
+        cpu_after, used_after, busy_after = time.process_time(), usage(watch), busy_cpu()
     finally:
         await client.aclose()
-    if server_after is not None:
-        result.server_rss = server_after.rss_bytes
-    if result.elapsed > 0:
-        result.client_cpu = (cpu_after - cpu_before) / result.elapsed
-        if server_before is not None and server_after is not None:
-            result.server_cpu = (
-                max(0.0, server_after.cpu_seconds - server_before.cpu_seconds) / result.elapsed
+    if result.elapsed <= 0:
+        return result
+    result.client_cpu = (cpu_after - cpu_before) / result.elapsed
+    if used_before is not None and used_after is not None:
+        result.server_rss = used_after.server_rss
+        result.server_cpu = max(0.0, used_after.server_cpu - used_before.server_cpu) / result.elapsed
+        if watch.database or watch.redis:
+            result.services_cpu = (
+                max(0.0, used_after.services_cpu - used_before.services_cpu) / result.elapsed
             )
-        if busy_before is not None and busy_after is not None and result.server_cpu is not None:
+        if busy_before is not None and busy_after is not None:
             machine = (busy_after - busy_before) / result.elapsed
-            result.other_cpu = max(0.0, machine - result.client_cpu - result.server_cpu)
+            ours = result.client_cpu + result.server_cpu + (result.services_cpu or 0.0)
+            result.other_cpu = max(0.0, machine - ours)
     return result
 
 
 # --- the service under test -------------------------------------------------------------------
-
-
-@dataclass
-class Fixture:
-    token: str
-    cookies: dict[str, str]
 
 
 def seed(script: Path, env: dict[str, str], password: str) -> str:
@@ -587,7 +642,9 @@ def seed(script: Path, env: dict[str, str], password: str) -> str:
 
 async def sign_in(port: int, password: str) -> dict[str, str]:
     """The one POST /login of the run: returns the browser's cookies (session and CSRF)."""
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", timeout=REQUEST_TIMEOUT) as client:
+    async with httpx.AsyncClient(
+        base_url=f"http://{HOST}:{port}", timeout=REQUEST_TIMEOUT, trust_env=False
+    ) as client:
         page = await client.get("/login")
         field_tag = _CSRF_INPUT.search(page.text)
         value = _VALUE_ATTR.search(field_tag.group(0)) if field_tag else None
@@ -602,7 +659,7 @@ async def sign_in(port: int, password: str) -> dict[str, str]:
 
 async def preflight(port: int, name: str, path: str, headers: dict[str, str]) -> str | None:
     """One request before the load: a wrong set-up shows up here, not as a column of errors."""
-    async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, follow_redirects=False) as client:
+    async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, follow_redirects=False, trust_env=False) as client:
         response = await client.get(f"http://{HOST}:{port}{path}", headers=headers)
     if 200 <= response.status_code < 300:
         return None
@@ -631,7 +688,7 @@ def percent(value: float | None) -> str:
 def print_table(ceiling: Result | None, results: list[Result]) -> None:
     header = (
         f"{'scenario':<22}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'vs /healthz':>13}{'client%':>9}{'server%':>9}{'other%':>8}{'srv MB':>8}"
+        f"{'vs /healthz':>13}{'client%':>9}{'server%':>9}{'pg+redis%':>11}{'other%':>8}{'srv MB':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -644,6 +701,7 @@ def print_table(ceiling: Result | None, results: list[Result]) -> None:
             f"{result.name:<22}{result.requests:>10}{result.errors:>8}{result.rate:>10.0f}"
             f"{percentile(ordered, 50) * 1000:>9.2f}{percentile(ordered, 99) * 1000:>9.2f}"
             f"{ratio:>13}{percent(result.client_cpu):>9}{percent(result.server_cpu):>9}"
+            f"{'-' if result.services_cpu is None else percent(result.services_cpu):>11}"
             f"{percent(result.other_cpu):>8}"
             f"{'n/a' if result.server_rss is None else f'{result.server_rss / 2**20:.0f}':>8}"
         )
@@ -715,10 +773,11 @@ def event_loop_name() -> str:
 
 async def run(args: argparse.Namespace) -> None:
     script = lostfound_script()
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        task = asyncio.current_task()
-        assert task is not None
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    task = asyncio.current_task()
+    assert task is not None
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signum, STOP.request, task)
 
     print(
         f"lostfound HTTP baseline: {args.seconds:g}s per scenario (+{args.warmup:g}s warm-up), "
@@ -747,6 +806,7 @@ async def run(args: argparse.Namespace) -> None:
             before = await redis_session_keys(args.redis)
             stack.push_async_callback(forget_redis_sessions, args.redis, before, session_ids)
 
+        print("  preparing the instance ...", flush=True)
         token = seed(script, env, password)
         port = free_port()
         server = start_process(
@@ -756,6 +816,8 @@ async def run(args: argparse.Namespace) -> None:
         )
         stack.callback(server.stop)
         await wait_until_listening(server, port, "/healthz")
+        database = urlsplit(env["DATABASE_URL"]).path.lstrip("/") if args.postgres else None
+        watch = Watch(server.pgid, database, bool(args.redis))
 
         cookies = await sign_in(port, password)
         session_ids.add(cookies.get("lf_session", ""))
@@ -771,6 +833,7 @@ async def run(args: argparse.Namespace) -> None:
             if problem:
                 print(f"  warning: {problem}")
 
+        print("  measuring the client's ceiling ...", flush=True)
         stub_port = free_port()
         stub = start_process(
             [sys.executable, str(Path(__file__).resolve()), _STUB_FLAG, str(stub_port)],
@@ -779,20 +842,24 @@ async def run(args: argparse.Namespace) -> None:
         )
         try:
             await wait_until_listening(stub, stub_port, None)
-            ceiling = await measure(args.client, stub_port, "client ceiling (stub)", "/", {}, args, stub.pgid)
+            ceiling = await measure(
+                args.client, stub_port, "client ceiling (stub)", "/", {}, args, Watch(stub.pgid)
+            )
         finally:
             stub.stop()
+        STOP.check()
 
         results = []
         for name, path, headers in scenarios:
             print(f"  running {name} ...", flush=True)
-            results.append(await measure(args.client, port, name, path, headers, args, server.pgid))
+            results.append(await measure(args.client, port, name, path, headers, args, watch))
+            STOP.check()
 
         server.stop()
         # uvicorn re-raises the SIGTERM it was stopped with once it has shut down cleanly.
         if server.popen.returncode not in (0, -signal.SIGTERM, None):
             print(f"  server exited with status {server.popen.returncode}; log tail:\n{server.log_tail()}")
-        tracebacks = server.log_tail(100_000).count("Traceback")
+        tracebacks = server.log_text().count("Traceback")
         if tracebacks:
             print(f"  the server logged {tracebacks} traceback(s); last lines:\n{server.log_tail(15)}")
 

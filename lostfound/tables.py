@@ -60,7 +60,7 @@ class AuditEvent(Table, tablename="audit_event"):
     """Append-only record of every write and every reveal of personal data."""
 
     at = Timestamptz(default=TimestamptzNow(), index=True)
-    actor = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    actor = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True, index=True)
     actor_name = Varchar(length=100, default="")
     station_code = Varchar(length=8, default="", index=True)
     action = Varchar(length=64, index=True)

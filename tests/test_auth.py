@@ -211,3 +211,16 @@ async def test_weak_or_mismatched_new_passwords_are_explained(client: httpx.Asyn
     assert wrong.status_code == 400 and "当前密码不正确" in text_of(wrong)
     await client.post("/logout", data={"_csrf_token": csrf_from(await client.get("/"))})
     assert (await sign_in(client, "dc.officer")).status_code == 303  # the old password still works
+
+
+async def test_anonymous_visits_and_probes_store_no_session(client: httpx.AsyncClient, app) -> None:
+    for path in ("/login", "/healthz", "/api/v1/me", "/no/such/page"):
+        response = await client.get(path)
+        assert "lf_session" not in response.headers.get("set-cookie", ""), path
+    store = app.stores.get("sessions")
+    assert not store._store  # the in-process store holds nothing
+
+
+async def test_health_check_reports_the_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}

@@ -38,6 +38,7 @@ async def record(
 @dataclass(frozen=True)
 class AuditFilter:
     actor: str = ""
+    actor_id: int | None = None
     action: str = ""
     station_code: str = ""
     target: str = ""
@@ -53,7 +54,7 @@ class AuditPage:
 
 
 async def browse(filters: AuditFilter, page: int = 1) -> AuditPage:
-    """Newest first, ``PAGE_SIZE`` a page; filters are exact except the actor (prefix)."""
+    """Newest first, ``PAGE_SIZE`` a page; every filter is an exact match."""
     page = max(page, 1)
     query = AuditEvent.select(
         AuditEvent.id,
@@ -67,7 +68,9 @@ async def browse(filters: AuditFilter, page: int = 1) -> AuditPage:
         AuditEvent.client_ip,
     )
     if filters.actor:
-        query = query.where(AuditEvent.actor_name.like(filters.actor + "%"))
+        query = query.where(AuditEvent.actor_name == filters.actor)
+    if filters.actor_id is not None:
+        query = query.where(AuditEvent.actor == filters.actor_id)
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.station_code:

@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
         httponly=True,
         samesite="lax",
         store="sessions",
-        exclude="^/static/",
+        # Probes, assets and the token-authenticated API have no use for a session.
+        exclude=["^/static/", "^/api/", "^/healthz$"],
     )
 
     @asynccontextmanager

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 
 from lostfound import i18n
-from lostfound.services import accounts, audit, stations
+from lostfound.services import accounts, audit, health, stations
 from lostfound.web.access import current_member
 from lostfound.web.templating import render
 
@@ -21,17 +21,19 @@ class PagesController(Controller):
         assert member is not None
         station = await stations.get_station(member.station_code)
         colleagues = [row for row in await accounts.list_accounts(member.station_code) if row["active"]]
-        recent = await audit.browse(audit.AuditFilter(actor=member.username), page=1)
+        recent = await audit.browse(audit.AuditFilter(actor_id=member.id), page=1)
         return render(
             request,
             "desk.html",
             station=station,
             colleagues=colleagues,
-            recent=[e for e in recent.events if e["actor_name"] == member.username][:10],
+            recent=recent.events[:10],
             page_title=i18n.gettext("Station desk"),
         )
 
     @get("/healthz")
-    async def health(self) -> dict[str, str]:
-        await stations.list_stations(active_only=True)
-        return {"status": "ok"}
+    async def health(self) -> Response[dict[str, str]]:
+        """Liveness and database reachability, for load balancers and monitoring."""
+        if await health.database_ok():
+            return Response({"status": "ok"})
+        return Response({"status": "database unavailable"}, status_code=503)
