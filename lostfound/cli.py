@@ -92,26 +92,19 @@ def migrate() -> None:
 def demo() -> None:
     """Load the demo stations and accounts when the database is empty."""
     from lostfound.services.demo import load_demo_if_empty
-    from lostfound.settings import get_settings
 
     created = _service_call(load_demo_if_empty())
     if created is None:
         click.echo("Demo data not loaded: the database already holds data.")
-        note = get_settings().data_dir / "demo-accounts.txt"
-        if note.exists():
-            click.echo(f"The demo accounts' first passwords are in {note}.")
         return
-    lines = [f"{a.username:<16} {a.password:<16} {a.role.value:<13} {a.station_code}" for a in created]
-    header = f"{'username':<16} {'password':<16} {'role':<13} station"
-    note = get_settings().data_dir / "demo-accounts.txt"
-    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(header + "\n" + "\n".join(lines) + "\n")
-    click.echo("Demo stations DC, FY and ZY loaded with one account per role:")
-    click.echo(header)
-    for line in lines:
-        click.echo(line)
-    click.echo(f"(kept in {note}; only on this machine)")
+    click.echo("Demo stations DC, FY and ZY loaded with one account per role.")
+    click.echo("The passwords are shown this once and stored only as hashes:")
+    click.echo(f"{'username':<16} {'password':<16} {'role':<13} station")
+    for account in created:
+        click.echo(
+            f"{account.username:<16} {account.password:<16} {account.role.value:<13} {account.station_code}"
+        )
+    click.echo("Lost one? lostfound user password --username NAME sets a new one.")
 
 
 @main.group()
@@ -158,6 +151,24 @@ def user_create(
         )
     )
     click.echo(f"created {member.username} ({member.role.value}, {member.station_code})")
+
+
+@user.command("password")
+@click.option("--username", required=True)
+@click.option(
+    "--must-change-password/--no-must-change-password",
+    default=True,
+    show_default=True,
+    help="Make the user choose a new password at the next sign-in.",
+)
+def user_password(username: str, must_change_password: bool) -> None:
+    """Set USER's password (from a prompt or standard input); ends their sessions."""
+    from lostfound.services import accounts
+    from lostfound.services.context import Actor
+
+    password = _read_password()
+    _service_call(accounts.set_password(Actor.system("cli"), username, password, must_change_password))
+    click.echo(f"password set for {username}")
 
 
 @main.group()

@@ -12,7 +12,8 @@ from lostfound.settings import Settings
 def engine_for(settings: Settings) -> Engine:
     if settings.uses_postgres:
         return PostgresEngine(config={"dsn": settings.database_url})
-    return SQLiteEngine(path=str(settings.sqlite_path))
+    # Writers queue for the lock (BEGIN IMMEDIATE) rather than failing after sqlite3's default 5 s.
+    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
 async def open_pool(settings: Settings) -> None:

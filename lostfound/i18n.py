@@ -66,10 +66,10 @@ def from_tag(tag: str | None) -> str | None:
     return key if key in SUPPORTED else None
 
 
-def negotiate(accept_language: str | None) -> str:
-    """Pick a supported locale from an Accept-Language header, Chinese when nothing fits."""
+def negotiate(accept_language: str | None, default: str = DEFAULT) -> str:
+    """Pick a supported locale from an Accept-Language header, ``default`` when nothing fits."""
     if not accept_language:
-        return DEFAULT
+        return default
     preferred: list[tuple[float, str]] = []
     for index, part in enumerate(accept_language.split(",")):
         piece = part.strip()
@@ -82,7 +82,8 @@ def negotiate(accept_language: str | None) -> str:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        preferred.append((quality - index * 1e-6, tag.strip().replace("-", "_")))
+        if quality > 0:  # q=0 means "not this one"
+            preferred.append((quality - index * 1e-6, tag.strip().replace("-", "_")))
     for _, tag in sorted(preferred, reverse=True):
         language = tag.split("_", 1)[0].lower()
         # Any Chinese variant reads the Simplified catalogue better than the English one.
@@ -90,7 +91,7 @@ def negotiate(accept_language: str | None) -> str:
             return "zh_Hans"
         if language == "en":
             return "en"
-    return DEFAULT
+    return default
 
 
 def gettext(message: str, **params: Any) -> str:

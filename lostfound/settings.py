@@ -68,7 +68,6 @@ class Settings:
     secret_key: str
     host: str
     port: int
-    debug: bool
     secure_cookies: bool
     session_max_age: int
     login_attempts_per_minute: int
@@ -110,7 +109,6 @@ class Settings:
             or load_or_create_secret(data_dir, "session_secret"),
             host=os.environ.get("LOSTFOUND_HOST", "127.0.0.1"),
             port=_int("LOSTFOUND_PORT", 8000),
-            debug=_flag("LOSTFOUND_DEBUG"),
             secure_cookies=_flag("LOSTFOUND_SECURE_COOKIES"),
             session_max_age=_int("LOSTFOUND_SESSION_MAX_AGE", 12 * 3600),
             login_attempts_per_minute=_int("LOSTFOUND_LOGIN_ATTEMPTS_PER_MINUTE", 10),

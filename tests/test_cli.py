@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from lostfound.settings import get_settings
 from lostfound.tables import AuditEvent, StaffUser, Station
 from tests.factories import make_station
 
@@ -98,6 +99,7 @@ async def test_demo_loads_three_stations_once_and_prints_the_passwords() -> None
     username, password = lines[0][0], lines[0][1]
     stored = await StaffUser.select(StaffUser.password_hash).where(StaffUser.username == username).first()
     assert password not in stored["password_hash"]
+    assert not list(get_settings().data_dir.glob("*.txt"))  # no plain-text copy of the passwords
     second = run("demo")
     assert second.returncode == 0 and "already holds data" in second.stdout
     assert await StaffUser.count() == 12
@@ -125,3 +127,14 @@ async def test_a_failing_demo_load_leaves_nothing_behind(monkeypatch: pytest.Mon
     assert await Station.count() == 0
     monkeypatch.undo()
     assert len(await demo.load_demo_if_empty() or []) == 12
+
+
+async def test_user_password_lets_an_operator_back_in(client: httpx.AsyncClient) -> None:
+    from tests.factories import make_user, sign_in
+
+    await make_user("dc.admin")
+    done = run("user", "password", "--username", "dc.admin", stdin="Recovered-Pass-31\n")
+    assert done.returncode == 0, done.stderr
+    response = await sign_in(client, "dc.admin", "Recovered-Pass-31")
+    assert response.headers["location"] == "/account/password"  # must choose a new one now
+    assert run("user", "password", "--username", "ghost", stdin="Recovered-Pass-31\n").returncode != 0

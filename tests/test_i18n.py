@@ -57,6 +57,8 @@ def test_chinese_catalogue_is_really_chinese() -> None:
         ("fr-FR,en;q=0.5", "en"),
         ("de-DE", "zh_Hans"),
         ("en;q=0.3,zh-TW;q=0.9", "zh_Hans"),
+        ("en;q=0, de", "zh_Hans"),
+        ("fr, en;q=0", "zh_Hans"),
     ],
 )
 def test_accept_language_is_negotiated(header: str | None, expected: str) -> None:

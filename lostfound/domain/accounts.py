@@ -9,6 +9,7 @@ from lostfound.domain.i18n_markers import N_
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
 STATION_CODE_RE = re.compile(r"^[A-Z]{2,6}$")
 PASSWORD_MIN_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
 
 
 def normalise_username(raw: str) -> str:
@@ -29,7 +30,7 @@ def password_problem(password: str, username: str = "") -> str | None:
     """Return an untranslated message when ``password`` is too weak to accept."""
     if len(password) < PASSWORD_MIN_LENGTH:
         return N_("A password needs at least 10 characters.")
-    if len(password) > 256:
+    if len(password) > MAX_PASSWORD_LENGTH:
         return N_("A password may have at most 256 characters.")
     if username and username.lower() in password.lower():
         return N_("A password must not contain the username.")

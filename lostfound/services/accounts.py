@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from lostfound import crypto
-from lostfound.domain.accounts import normalise_username, password_problem, username_problem
+from lostfound.domain.accounts import (
+    MAX_PASSWORD_LENGTH,
+    normalise_username,
+    password_problem,
+    username_problem,
+)
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.roles import Role, may_manage_account
 from lostfound.services import audit
@@ -114,7 +119,8 @@ async def member_for_session(user_id: int, password_stamp: str) -> StaffMember |
 
 
 async def member_by_username(username: str) -> StaffMember:
-    row = await _row_by(username=normalise_username(username))
+    normalised = normalise_username(username)
+    row = None if username_problem(normalised) else await _row_by(username=normalised)
     if row is None:
         raise NotFound(N_("No account has the username %(username)s."), username=username)
     return _member(row)
@@ -127,6 +133,19 @@ def _failure_key(username: str) -> str:
     return f"login-failures:{username}"
 
 
+# Guards the read-and-increment of a failure counter within this process; across workers
+# the store's last writer wins, so at most one extra guess per worker slips through.
+_counter_lock = asyncio.Lock()
+
+
+async def _count_attempt(failures: CounterStore, key: str, lockout_seconds: int) -> int:
+    """Count an attempt *before* checking the password, so simultaneous guesses all count."""
+    async with _counter_lock:
+        count = int((await failures.get(key)) or 0) + 1
+        await failures.set(key, str(count), expires_in=lockout_seconds)
+    return count
+
+
 async def authenticate(
     username: str,
     password: str,
@@ -137,27 +156,32 @@ async def authenticate(
 ) -> StaffMember:
     """Check a login. Repeated failures lock the username for a while, whoever tries."""
     username = normalise_username(username)
-    key = _failure_key(username)
-    count = int((await failures.get(key)) or 0)
     anon = Actor.anonymous(client_ip)
-    if count >= max_failures:
+    wrong = ServiceError(N_("Wrong username or password."))
+    if username_problem(username) is not None or len(password) > MAX_PASSWORD_LENGTH:
+        # Cannot be an account: refuse at the cost of a real check, and log only a short prefix.
+        await _verify(None, "")
+        await _record_alone(anon, "login.failed", username[:32])
+        raise wrong
+    key = _failure_key(username)
+    if await _count_attempt(failures, key, lockout_seconds) > max_failures:
         await _record_alone(anon, "login.locked", username)
         raise LockedOut(
             N_("Too many failed sign-ins for this account. Try again in %(minutes)d minutes."),
             minutes=max(1, lockout_seconds // 60),
         )
-    row = await _row_by(username=username) if username else None
+    row = await _row_by(username=username)
     ok = await _verify(row["password_hash"] if row else None, password)
     if not ok or row is None or not row["active"]:
-        await failures.set(key, str(count + 1), expires_in=lockout_seconds)
         await _record_alone(anon, "login.failed", username)
-        raise ServiceError(N_("Wrong username or password."))
+        raise wrong
     await failures.delete(key)
     member = _member(row)
+    new_hash = await _hash(password) if crypto.password_needs_rehash(row["password_hash"]) else None
     async with write_transaction():
         changes: dict = {StaffUser.last_login_at: datetime.now(UTC)}
-        if crypto.password_needs_rehash(row["password_hash"]):
-            changes[StaffUser.password_hash] = await _hash(password)
+        if new_hash:
+            changes[StaffUser.password_hash] = new_hash
         await StaffUser.update(changes).where(StaffUser.id == member.id)
         await audit.record(member.actor(client_ip), "login", "staff_user", member.username)
     return member
@@ -197,7 +221,10 @@ async def create_account(actor: Actor, data: NewAccount) -> StaffMember:
         role = Role(data.role)
     except ValueError:
         raise ServiceError(N_("Choose one of the listed roles."), field="role") from None
-    station = await get_station(data.station_code)
+    try:
+        station = await get_station(data.station_code)
+    except NotFound as missing:
+        raise ServiceError(missing.message, field="station_code", **missing.params) from None
     if actor.role is not None and not may_manage_account(
         actor.role, actor.station_code, role, station["code"]
     ):
@@ -266,9 +293,22 @@ async def set_active(actor: Actor, username: str, active: bool) -> None:
 
 
 async def reset_password(actor: Actor, username: str, new_password: str) -> None:
-    """Set a temporary password that the owner must change at the next sign-in."""
+    """Set a temporary password that the owner must change at the next sign-in.
+
+    A reset usually follows a lost or exposed password, so the account's API tokens are revoked too.
+    """
     member = await _managed_member(actor, username)
     await _store_password(actor, member, new_password, must_change=True, action="user.password_reset")
+    async with write_transaction():
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+            (ApiToken.user == member.id) & ApiToken.revoked_at.is_null()
+        )
+
+
+async def set_password(actor: Actor, username: str, new_password: str, must_change: bool) -> None:
+    """The operator's way back in (command line): no management check, still audited."""
+    member = await member_by_username(username)
+    await _store_password(actor, member, new_password, must_change=must_change, action="user.password_reset")
 
 
 async def change_own_password(
@@ -289,10 +329,11 @@ async def _store_password(
     problem = password_problem(password, member.username)
     if problem:
         raise ServiceError(problem, field="new_password")
+    password_hash = await _hash(password)
     async with write_transaction():
         await StaffUser.update(
             {
-                StaffUser.password_hash: await _hash(password),
+                StaffUser.password_hash: password_hash,
                 StaffUser.password_changed_at: datetime.now(UTC),
                 StaffUser.must_change_password: must_change,
             }

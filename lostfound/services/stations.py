@@ -30,6 +30,10 @@ class StationInput:
         return StationInput(**values)
 
 
+# The column sizes of the station table; longer input is refused before it reaches the database.
+FIELD_LIMITS = {name: getattr(Station, name).length for name in StationInput.__dataclass_fields__}
+
+
 def _validate(data: StationInput) -> None:
     problem = station_code_problem(data.code)
     if problem:
@@ -39,8 +43,10 @@ def _validate(data: StationInput) -> None:
     if not data.name_en:
         raise ServiceError(N_("Enter the station's English name."), field="name_en")
     for name, value in asdict(data).items():
-        if len(value) > 200:
-            raise ServiceError(N_("This field is too long."), field=name)
+        if len(value) > FIELD_LIMITS[name]:
+            raise ServiceError(
+                N_("At most %(limit)d characters, please."), field=name, limit=FIELD_LIMITS[name]
+            )
 
 
 async def list_stations(active_only: bool = False) -> list[dict]:
@@ -51,9 +57,14 @@ async def list_stations(active_only: bool = False) -> list[dict]:
 
 
 async def get_station(code: str) -> dict:
-    row = await Station.select().where(Station.code == normalise_station_code(code)).first()
+    normalised = normalise_station_code(code)
+    row = (
+        None
+        if station_code_problem(normalised)
+        else await Station.select().where(Station.code == normalised).first()
+    )
     if row is None:
-        raise NotFound(N_("No station has the code %(code)s."), code=code)
+        raise NotFound(N_("No station has the code %(code)s."), code=normalised[:8])
     return row
 
 

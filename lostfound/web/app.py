@@ -30,6 +30,7 @@ from lostfound.web.controllers.api import ApiV1Controller
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.pages import PagesController
 from lostfound.web.errors import EXCEPTION_HANDLERS
+from lostfound.web.input_guard import RejectNulMiddleware
 from lostfound.web.locale import LocaleMiddleware
 from lostfound.web.security_headers import SecurityHeadersMiddleware
 from lostfound.web.sessions import SessionConfig
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
         middleware=[
             SecurityHeadersMiddleware,
             LocaleMiddleware,
+            RejectNulMiddleware,
             session_config.middleware,
             DefineMiddleware(StaffAuthenticationMiddleware, exclude=["^/static/"]),
         ],

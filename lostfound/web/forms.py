@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
+from litestar.exceptions import ValidationException
 
 from lostfound import i18n
 from lostfound.services.errors import ServiceError
+from lostfound.web.input_guard import has_nul
 
 
 async def form_data(request: Request) -> dict[str, str]:
     """The submitted form as plain strings (the last value wins for repeated keys)."""
     data = await request.form()
-    return {key: value if isinstance(value, str) else "" for key, value in data.items()}
+    values = {key: value if isinstance(value, str) else "" for key, value in data.items()}
+    if any(has_nul(value) for value in values.values()):
+        raise ValidationException("NUL character in a form field")
+    return values
 
 
 def field_errors(exc: ServiceError) -> dict[str, str]:

@@ -6,13 +6,15 @@ from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from lostfound import i18n
+from lostfound.settings import get_settings
 
 LANGUAGE_COOKIE = "lang"
 
 
 def resolve_locale(connection: ASGIConnection) -> str:
     chosen = i18n.from_tag(connection.cookies.get(LANGUAGE_COOKIE))
-    return chosen or i18n.negotiate(connection.headers.get("accept-language"))
+    default = i18n.from_tag(get_settings().default_locale) or i18n.DEFAULT
+    return chosen or i18n.negotiate(connection.headers.get("accept-language"), default)
 
 
 class LocaleMiddleware:

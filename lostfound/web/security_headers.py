@@ -46,6 +46,9 @@ class SecurityHeadersMiddleware:
                 headers = MutableScopeHeaders.from_message(message)
                 for name, value in wanted.items():
                     headers.setdefault(name, value)
+                if scope.get("user") is not None:
+                    # A shared phone's back button must not show staff pages after sign-out.
+                    headers.setdefault("cache-control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -14,13 +14,16 @@ from lostfound.services import audit, stations
 from lostfound.settings import TIMEZONE
 from lostfound.web.templating import render
 
+MAX_PAGE = 10_000
+
 
 def _day(value: str) -> datetime | None:
-    """A date typed in Beijing time, as the start of that day."""
+    """A date typed in Beijing time, as the start of that day; None when empty or implausible."""
     try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=ZoneInfo(TIMEZONE))
+        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=ZoneInfo(TIMEZONE))
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2100 else None
 
 
 class AdminAuditController(Controller):
@@ -48,7 +51,7 @@ class AdminAuditController(Controller):
             since=_day(since),
             until=until_day + timedelta(days=1) if until_day else None,
         )
-        result = await audit.browse(filters, page=max(page, 1))
+        result = await audit.browse(filters, page=min(max(page, 1), MAX_PAGE))
         query = {
             "actor": actor,
             "action": action,
