@@ -869,7 +869,7 @@ async def run(args: argparse.Namespace) -> None:
     print()
     print(
         f"argon2 hash_password: median {hash_time * 1000:.1f} ms of 20 -> at most ~{1 / hash_time:.0f} "
-        f"sign-ins/s per worker process (x{args.workers} worker(s)), each blocking its event loop"
+        f"sign-ins/s per worker process (x{args.workers} worker(s))"
     )
 
 
