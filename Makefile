@@ -28,6 +28,7 @@ $(AXE): tests/browser/package.json
 	else echo "npm not found: browser tests will be skipped (CI installs it)"; fi
 
 test: $(STAMP) $(AXE)
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
