@@ -53,3 +53,17 @@ def random_password(length: int = 14) -> str:
 
 def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+# Codes people read aloud or type from paper: no 0/O, 1/I/L.
+READABLE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def readable_code(length: int = 12) -> str:
+    """A random code of ``length`` characters (12 give about 59 bits), e.g. for receipts."""
+    return "".join(secrets.choice(READABLE_ALPHABET) for _ in range(length))
+
+
+def normalise_code(raw: str) -> str:
+    """What a person typed, as stored: upper case, no spaces or dashes, O read as 0 is not in the alphabet."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())

@@ -66,6 +66,8 @@ class Settings:
     redis_url: str | None
     redis_prefix: str
     secret_key: str
+    pii_key: str
+    hash_key: str
     host: str
     port: int
     secure_cookies: bool
@@ -107,6 +109,9 @@ class Settings:
             redis_prefix=os.environ.get("LOSTFOUND_REDIS_PREFIX", "lostfound"),
             secret_key=os.environ.get("LOSTFOUND_SECRET_KEY")
             or load_or_create_secret(data_dir, "session_secret"),
+            pii_key=os.environ.get("LOSTFOUND_PII_KEY")
+            or load_or_create_secret(data_dir, "pii_encryption_key"),
+            hash_key=os.environ.get("LOSTFOUND_HASH_KEY") or load_or_create_secret(data_dir, "pii_hash_key"),
             host=os.environ.get("LOSTFOUND_HOST", "127.0.0.1"),
             port=_int("LOSTFOUND_PORT", 8000),
             secure_cookies=_flag("LOSTFOUND_SECURE_COOKIES"),

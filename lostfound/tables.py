@@ -6,6 +6,8 @@ from piccolo.columns import (
     JSON,
     Boolean,
     ForeignKey,
+    Integer,
+    Numeric,
     OnDelete,
     Text,
     Timestamptz,
@@ -69,3 +71,91 @@ class AuditEvent(Table, tablename="audit_event"):
     detail = JSON(default="{}")
     client_ip = Varchar(length=64, default="")
     note = Text(default="")
+
+
+class ReferenceCounter(Table, tablename="reference_counter"):
+    """The last number handed out per scope (e.g. ``FI:DC:2025``); bumped inside the write transaction."""
+
+    scope = Varchar(length=32, unique=True)
+    last = Integer(default=0)
+
+
+class FoundItem(Table, tablename="found_item"):
+    """A found item (拾得物). Sensitive numbers live encrypted; ``*_masked`` is what screens show."""
+
+    reference = Varchar(length=24, unique=True, index=True)
+    station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
+    year = Integer()
+    seq = Integer()
+    category = Varchar(length=24, index=True)
+    description = Text(default="")
+    colour = Varchar(length=60, default="")
+    brand = Varchar(length=60, default="")
+    found_at = Timestamptz(index=True)
+    found_place = Varchar(length=200, default="")
+    district = Varchar(length=60, default="")
+    external_ref = Varchar(length=64, default="", index=True)
+    finder_name = Varchar(length=60, default="")
+    finder_phone_enc = Text(default="")
+    finder_phone_masked = Varchar(length=24, default="")
+    finder_phone_hash = Varchar(length=64, default="", index=True)
+    finder_consent_to_publish = Boolean(default=False)
+    finder_reward = Varchar(length=12, default="undecided")
+    storage_location = Varchar(length=32, default="")
+    estimated_value = Numeric(digits=(12, 2), null=True, default=None)
+    status = Varchar(length=20, default="in_custody", index=True)
+    received_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    # Printed on the finder's receipt; the public verification page confirms it is genuine.
+    verification_code = Varchar(length=16, unique=True, index=True)
+    # Lower-cased text of the searchable fields, indexed for substring search (see services/search.py).
+    search_text = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ItemContent(Table, tablename="item_content"):
+    """One thing inside a wallet or bag: a document, a card, cash, a slip, a phone number, a note."""
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    kind = Varchar(length=24)
+    holder_name = Varchar(length=60, default="")
+    number_enc = Text(default="")
+    number_masked = Varchar(length=32, default="")
+    number_hash = Varchar(length=64, default="", index=True)
+    card_last4 = Varchar(length=4, default="")
+    bank = Varchar(length=60, default="")
+    amount = Numeric(digits=(14, 2), null=True, default=None)
+    phone_enc = Text(default="")
+    phone_masked = Varchar(length=24, default="")
+    phone_hash = Varchar(length=64, default="", index=True)
+    note = Text(default="")
+    as_printed = Boolean(default=False)
+
+
+class CustodyEvent(Table, tablename="custody_event"):
+    """Append-only: who did what with the item, when, and where it is now."""
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    at = Timestamptz(default=TimestamptzNow())
+    actor = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    actor_name = Varchar(length=100, default="")
+    kind = Varchar(length=24)
+    location = Varchar(length=32, default="")
+    detail = JSON(default="{}")
+
+
+class ItemPhoto(Table, tablename="item_photo"):
+    """A photo of an item; files are content-addressed keys in the media store."""
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    master_key = Varchar(length=100)
+    display_key = Varchar(length=100)
+    thumb_key = Varchar(length=100)
+    width = Integer()
+    height = Integer()
+    # The blurred variant that public pages may show; none until an officer redacts the photo.
+    public_key = Varchar(length=100, default="")
+    uploaded_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())

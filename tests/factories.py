@@ -11,14 +11,34 @@ from litestar import Litestar
 from lostfound.domain.roles import Role
 from lostfound.services import accounts, stations
 from lostfound.services.context import Actor
-from lostfound.tables import ApiToken, AuditEvent, StaffUser, Station
+from lostfound.tables import (
+    ApiToken,
+    AuditEvent,
+    CustodyEvent,
+    FoundItem,
+    ItemContent,
+    ItemPhoto,
+    ReferenceCounter,
+    StaffUser,
+    Station,
+)
 
 PASSWORD = "Correct-Horse-42"
 SYSTEM = Actor.system("test")
 
 
 async def wipe() -> None:
-    for table in (AuditEvent, ApiToken, StaffUser, Station):
+    for table in (
+        CustodyEvent,
+        ItemPhoto,
+        ItemContent,
+        FoundItem,
+        ReferenceCounter,
+        AuditEvent,
+        ApiToken,
+        StaffUser,
+        Station,
+    ):
         await table.delete(force=True)
 
 

@@ -34,7 +34,7 @@ class Station(Table, tablename="station", schema=None):
 
 ID = "2026-11-25T00:36:41:021903"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "stations, staff accounts, api tokens, audit log"
 
 
 async def forwards():

@@ -43,6 +43,8 @@ def roles(*allowed: Role) -> Rule:
 
 
 ADMIN = roles(Role.ADMIN)
+# Found property and owners' details: the officers who handle them, never the press office.
+ITEM_STAFF = roles(Role.DUTY_OFFICER, Role.SUPERVISOR)
 ACCOUNT_MANAGERS = roles(Role.ADMIN, Role.SUPERVISOR)
 
 ACCESS: dict[str, Rule] = {
@@ -50,11 +52,20 @@ ACCESS: dict[str, Rule] = {
     "/login": PUBLIC,
     "/language": PUBLIC,
     "/healthz": PUBLIC,
+    "/verify": PUBLIC,
     "/static/{file_path}": PUBLIC,
     # every signed-in member of staff
     "/": STAFF,
     "/logout": ACCOUNT,
     "/account/password": ACCOUNT,
+    # found items
+    "/items": ITEM_STAFF,
+    "/items/new": ITEM_STAFF,
+    "/items/{reference}": ITEM_STAFF,
+    "/items/{reference}/reveal": ITEM_STAFF,
+    "/items/{reference}/photos": ITEM_STAFF,
+    "/items/{reference}/receipt": ITEM_STAFF,
+    "/media/photos/{photo_id}/{variant}": ITEM_STAFF,
     # account management: admins everywhere, supervisors for their own station
     "/admin/users": ACCOUNT_MANAGERS,
     "/admin/users/new": ACCOUNT_MANAGERS,
@@ -69,6 +80,9 @@ ACCESS: dict[str, Rule] = {
     # JSON API (bearer tokens)
     "/api/v1/me": STAFF,
     "/api/v1/stations": STAFF,
+    "/api/v1/found-items": ITEM_STAFF,
+    "/api/v1/found-items/{reference}": ITEM_STAFF,
+    "/api/v1/found-items/{reference}/photos": ITEM_STAFF,
     # OpenAPI schema and its viewers describe the API to anyone who integrates with it
     "/api/docs": PUBLIC,
     "/api/docs/{path}": PUBLIC,

@@ -27,8 +27,11 @@ from lostfound.web.controllers.admin_audit import AdminAuditController
 from lostfound.web.controllers.admin_stations import AdminStationsController
 from lostfound.web.controllers.admin_users import AdminUsersController
 from lostfound.web.controllers.api import ApiV1Controller
+from lostfound.web.controllers.api_found_items import FoundItemsApi
 from lostfound.web.controllers.auth import AuthController
+from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.pages import PagesController
+from lostfound.web.controllers.verify import VerifyController
 from lostfound.web.errors import EXCEPTION_HANDLERS
 from lostfound.web.input_guard import RejectNulMiddleware
 from lostfound.web.locale import LocaleMiddleware
@@ -81,9 +84,13 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             AccountController,
             PagesController,
             AdminStationsController,
+            ItemsController,
+            MediaController,
+            VerifyController,
             AdminUsersController,
             AdminAuditController,
             ApiV1Controller,
+            FoundItemsApi,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         guards=[access_guard],

@@ -139,7 +139,14 @@ def on_service_error(request: Request, exc: ServiceError) -> Response:
     _localise(request)
     message = i18n.gettext(exc.message, **exc.params)
     if is_api(request):
-        return problem(exc.status_code, message, **({"field": exc.field} if exc.field else {}))
+        extra: dict[str, Any] = {"field": exc.field} if exc.field else {}
+        problems = getattr(exc, "problems", None)
+        if problems is not None:
+            extra["errors"] = [
+                {"field": name, "message": i18n.gettext(text, **params)}
+                for name, (text, params) in problems.items.items()
+            ]
+        return problem(exc.status_code, message, **extra)
     return error_page(request, exc.status_code, message)
 
 

@@ -19,6 +19,8 @@ class NavItem:
 
 _ENTRIES: list[tuple[str, str]] = [
     ("/", N_("Station desk")),
+    ("/items/new", N_("Log an item")),
+    ("/items", N_("Found items")),
     ("/admin/users", N_("Accounts")),
     ("/admin/stations", N_("Stations")),
     ("/admin/audit", N_("Audit log")),
@@ -32,6 +34,16 @@ def navigation_for(member: StaffMember | None, current_path: str) -> list[NavIte
     for path, label in _ENTRIES:
         rule = rule_for(path)
         if rule is not None and rule.allows(member):
-            active = current_path == path or (path != "/" and current_path.startswith(path + "/"))
+            active = current_path == path or (
+                path != "/" and current_path.startswith(path + "/") and not _more_specific(current_path, path)
+            )
             items.append(NavItem(path=path, label=i18n.gettext(label), active=active))
     return items
+
+
+def _more_specific(current_path: str, path: str) -> bool:
+    """True when another entry matches ``current_path`` more closely than ``path``."""
+    return any(
+        p != path and p.startswith(path) and (current_path == p or current_path.startswith(p + "/"))
+        for p, _ in _ENTRIES
+    )

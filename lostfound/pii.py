@@ -1,0 +1,63 @@
+"""Sensitive personal numbers (ID, phone, card): encrypted at rest, keyed hashes for matching.
+
+- Encryption is AES-256-GCM with a random nonce; the column name is bound in as associated
+  data, so a ciphertext copied into another column does not decrypt.
+- Keyed hashes are HMAC-SHA256 under a separate key, so the matching index reveals nothing
+  to someone who has the database but not the keys.
+Keys come from the environment (``LOSTFOUND_PII_KEY``, ``LOSTFOUND_HASH_KEY``) or are
+generated once in the data directory; production keeps them out of the database backup.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from lostfound.settings import Settings, get_settings
+
+_VERSION = "v1"
+
+
+def _key_bytes(text: str) -> bytes:
+    """Keys are 32 random bytes written as URL-safe base64 (as ``secrets.token_urlsafe(32)`` makes)."""
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if len(raw) < 32:
+        raise SystemExit("personal-data keys must hold 32 bytes (URL-safe base64)")
+    return raw[:32]
+
+
+@dataclass(frozen=True)
+class PersonalDataVault:
+    encryption_key: bytes
+    hash_key: bytes
+
+    def encrypt(self, plaintext: str, column: str) -> str:
+        nonce = os.urandom(12)
+        sealed = AESGCM(self.encryption_key).encrypt(nonce, plaintext.encode(), column.encode())
+        return f"{_VERSION}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def decrypt(self, token: str, column: str) -> str:
+        version, _, body = token.partition(":")
+        if version != _VERSION:
+            raise ValueError("unknown ciphertext version")
+        raw = base64.urlsafe_b64decode(body)
+        return AESGCM(self.encryption_key).decrypt(raw[:12], raw[12:], column.encode()).decode()
+
+    def keyed_hash(self, kind: str, value: str) -> str:
+        """A stable, keyed fingerprint of a normalised value; ``kind`` keeps domains apart."""
+        return hmac.new(self.hash_key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def vault_for(settings: Settings) -> PersonalDataVault:
+    return PersonalDataVault(_key_bytes(settings.pii_key), _key_bytes(settings.hash_key))
+
+
+@lru_cache(maxsize=1)
+def vault() -> PersonalDataVault:
+    return vault_for(get_settings())

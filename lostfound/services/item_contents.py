@@ -1,0 +1,170 @@
+"""Turn what an officer typed about a wallet's contents into stored rows.
+
+Numbers are checked (ID check digit, Luhn, phone format), normalised, encrypted, masked
+for screens and fingerprinted with keyed hashes for matching. Nothing here talks to the
+database; the caller stores the rows inside its transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from lostfound.domain import identifiers as ids
+from lostfound.domain.found_items import (
+    AMOUNT_KINDS,
+    HOLDER_KINDS,
+    ID_NUMBER_KINDS,
+    ContentKind,
+)
+from lostfound.domain.i18n_markers import N_
+from lostfound.pii import PersonalDataVault
+
+# Keyed-hash domains: the same digits mean different things as an ID, a phone or a card.
+HASH_ID = "id"
+HASH_PASSPORT = "passport"
+HASH_CARD = "card"
+HASH_PHONE = "phone"
+
+ID_COLUMN = "item_content.number"
+PHONE_COLUMN = "item_content.phone"
+FINDER_PHONE_COLUMN = "found_item.finder_phone"
+
+
+@dataclass
+class ContentInput:
+    kind: str
+    holder_name: str = ""
+    id_number: str = ""
+    card_number: str = ""
+    card_last4: str = ""
+    bank: str = ""
+    amount: str = ""
+    phone: str = ""
+    note: str = ""
+    as_printed: bool = False
+
+
+@dataclass
+class Problems:
+    """Field problems collected across a whole form, so the officer sees them all at once."""
+
+    items: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str, **params: Any) -> None:
+        self.items.setdefault(name, (message, params))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _text(value: str, limit: int, name: str, problems: Problems) -> str:
+    value = " ".join(value.split())
+    if len(value) > limit:
+        problems.add(name, N_("At most %(limit)d characters, please."), limit=limit)
+    return value[:limit]
+
+
+def content_row(
+    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, today: date
+) -> dict[str, Any] | None:
+    """Column values for one content row, or None (with problems added) when it cannot be stored."""
+    try:
+        kind = ContentKind(entry.kind)
+    except ValueError:
+        problems.add(f"{prefix}.kind", N_("Choose what this is from the list."))
+        return None
+    row: dict[str, Any] = {"kind": kind.value, "as_printed": bool(entry.as_printed)}
+    if kind in HOLDER_KINDS:
+        row["holder_name"] = _text(entry.holder_name, 60, f"{prefix}.holder_name", problems)
+    if kind in ID_NUMBER_KINDS:
+        _id_number(entry, prefix, vault, problems, today, row)
+    elif kind is ContentKind.PASSPORT:
+        number = "".join(entry.id_number.split()).upper()
+        if number and not (5 <= len(number) <= 20 and number.isalnum() and number.isascii()):
+            problems.add(f"{prefix}.id_number", N_("A passport number has 5 to 20 letters and digits."))
+        elif number:
+            row.update(
+                number_enc=vault.encrypt(number, ID_COLUMN),
+                number_masked=number[:2] + "*" * max(len(number) - 4, 0) + number[-2:],
+                number_hash=vault.keyed_hash(HASH_PASSPORT, number),
+            )
+    elif kind is ContentKind.BANK_CARD:
+        _bank_card(entry, prefix, vault, problems, row)
+    elif kind is ContentKind.PHONE_NUMBER:
+        phone = ids.normalise_phone(entry.phone)
+        if phone is None:
+            problems.add(f"{prefix}.phone", ids.phone_problem(entry.phone) or N_("Enter a phone number."))
+        else:
+            row.update(phone_fields(phone, vault, PHONE_COLUMN))
+    if kind in AMOUNT_KINDS:
+        amount = ids.parse_amount(entry.amount)
+        if amount is None:
+            problems.add(
+                f"{prefix}.amount", ids.amount_problem(entry.amount) or N_("Enter the amount in yuan.")
+            )
+        row["amount"] = amount
+    if kind is ContentKind.DEPOSIT_SLIP:
+        row["bank"] = _text(entry.bank, 60, f"{prefix}.bank", problems)
+    row["note"] = _text(entry.note, 500, f"{prefix}.note", problems)
+    if kind is ContentKind.OTHER and not row["note"]:
+        problems.add(f"{prefix}.note", N_("Say what it is."))
+    return row
+
+
+def phone_fields(phone: str, vault: PersonalDataVault, column: str) -> dict[str, str]:
+    return {
+        "phone_enc": vault.encrypt(phone, column),
+        "phone_masked": ids.mask_phone(phone),
+        "phone_hash": vault.keyed_hash(HASH_PHONE, phone),
+    }
+
+
+def _id_number(
+    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, today: date, row: dict
+) -> None:
+    number = ids.normalise_id_number(entry.id_number)
+    if not number:
+        if not row.get("holder_name"):
+            problems.add(f"{prefix}.id_number", N_("Enter the holder's name or the ID number, or both."))
+        return
+    problem = ids.check_id_number(number, today)
+    if problem is not None and not (entry.as_printed and problem.confirmable):
+        problems.add(f"{prefix}.id_number", problem.message, **problem.params)
+        return
+    row.update(
+        number_enc=vault.encrypt(number, ID_COLUMN),
+        number_masked=ids.mask_id(number),
+        # A partly unreadable number is matched by its pieces later, not by a whole-number hash.
+        number_hash="" if ids.is_masked(number) else vault.keyed_hash(HASH_ID, number),
+    )
+
+
+def _bank_card(
+    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, row: dict
+) -> None:
+    row["bank"] = _text(entry.bank, 60, f"{prefix}.bank", problems)
+    number = ids.normalise_card_number(entry.card_number)
+    last4 = "".join(ch for ch in entry.card_last4 if ch.isdigit())
+    if number:
+        problem = ids.check_card_number(number)
+        if problem and not entry.as_printed:
+            problems.add(f"{prefix}.card_number", problem)
+            return
+        row.update(
+            number_enc=vault.encrypt(number, ID_COLUMN),
+            number_masked=ids.mask_card(number),
+            number_hash=vault.keyed_hash(HASH_CARD, number),
+            card_last4=ids.card_last4(number),
+        )
+    elif last4:
+        if len(last4) != 4:
+            problems.add(f"{prefix}.card_last4", N_("Enter the last four digits of the card."))
+            return
+        row["card_last4"] = last4
+    elif not row["holder_name"] and not row["bank"]:
+        problems.add(
+            f"{prefix}.card_number",
+            N_("Enter the card number, its last four digits, the bank or the holder."),
+        )

@@ -1,0 +1,159 @@
+"""Photos of found items: through the Pillow pipeline, into the media store, onto the item.
+
+Files are written before the row that refers to them; a crash in between leaves an
+unreferenced file that ``MediaStore.sweep_orphans`` removes, never a row without its file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from lostfound.domain.found_items import CustodyKind
+from lostfound.domain.i18n_markers import N_
+from lostfound.photos import PhotoRejected, process_photo, redact
+from lostfound.services import audit
+from lostfound.services.context import Actor
+from lostfound.services.custody import record_custody
+from lostfound.services.errors import Forbidden, NotFound, ServiceError
+from lostfound.services.transactions import write_transaction
+from lostfound.settings import get_settings
+from lostfound.storage import MediaStore
+from lostfound.tables import FoundItem, ItemPhoto
+
+MAX_PHOTOS_PER_ITEM = 20
+
+
+class PhotoRefused(ServiceError):
+    def __init__(self, rejected: PhotoRejected) -> None:
+        super().__init__(rejected.message, field="photo", **rejected.params)
+        self.status_code = rejected.status_code
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A photo already processed and written to the media store, waiting for its row."""
+
+    master_key: str
+    display_key: str
+    thumb_key: str
+    width: int
+    height: int
+
+
+def media_store() -> MediaStore:
+    return MediaStore(get_settings().media_dir)
+
+
+def _prepare_sync(data: bytes) -> PreparedPhoto:
+    processed = process_photo(data)
+    store = media_store()
+    width, height = processed.master_size
+    return PreparedPhoto(
+        master_key=store.put(processed.master),
+        display_key=store.put(processed.display),
+        thumb_key=store.put(processed.thumb),
+        width=width,
+        height=height,
+    )
+
+
+async def prepare(data: bytes) -> PreparedPhoto:
+    """Check, clean and store one upload (off the event loop); refuse it with a clear reason."""
+    if not data:
+        raise ServiceError(N_("Choose a photo to upload."), field="photo")
+    try:
+        return await asyncio.to_thread(_prepare_sync, data)
+    except PhotoRejected as rejected:
+        raise PhotoRefused(rejected) from None
+
+
+async def attach_photo(item_id: int, reference: str, photo: PreparedPhoto, actor: Actor) -> int:
+    """Add the row for a prepared photo; call inside the caller's write transaction."""
+    count = await ItemPhoto.count().where(ItemPhoto.item == item_id)
+    if count >= MAX_PHOTOS_PER_ITEM:
+        raise ServiceError(
+            N_("An item can have at most %(limit)d photos."), field="photo", limit=MAX_PHOTOS_PER_ITEM
+        )
+    row = ItemPhoto(
+        item=item_id,
+        position=count,
+        master_key=photo.master_key,
+        display_key=photo.display_key,
+        thumb_key=photo.thumb_key,
+        width=photo.width,
+        height=photo.height,
+        uploaded_by=actor.user_id,
+    )
+    await row.save()
+    await record_custody(item_id, actor, CustodyKind.PHOTO_ADDED, photo=row.id)
+    await audit.record(actor, "found_item.photo_add", "found_item", reference, {"photo": row.id})
+    return row.id
+
+
+async def _item_for_change(actor: Actor, ref: str) -> dict[str, Any]:
+    item = await (
+        FoundItem.select(FoundItem.id, FoundItem.reference, FoundItem.station.code.as_alias("station_code"))
+        .where(FoundItem.reference == ref.strip().upper()[:24])
+        .first()
+    )
+    if item is None:
+        raise NotFound(N_("No found item has the reference %(reference)s."), reference=ref[:24])
+    if actor.role is not None and item["station_code"] != actor.station_code:
+        raise Forbidden(N_("Only officers of the item's station may change it."))
+    return item
+
+
+async def add_photo(actor: Actor, ref: str, data: bytes) -> dict[str, Any]:
+    item = await _item_for_change(actor, ref)
+    prepared = await prepare(data)
+    async with write_transaction():
+        photo_id = await attach_photo(item["id"], item["reference"], prepared, actor)
+    return {"id": photo_id, "width": prepared.width, "height": prepared.height}
+
+
+_VARIANTS = {
+    "thumb": ItemPhoto.thumb_key,
+    "display": ItemPhoto.display_key,
+    "master": ItemPhoto.master_key,
+    "public": ItemPhoto.public_key,
+}
+
+
+async def photo_file(photo_id: int, variant: str) -> bytes:
+    """Bytes of one stored variant (``thumb``, ``display``, ``master`` or ``public``)."""
+    column = _VARIANTS.get(variant)
+    if column is None:
+        raise NotFound(N_("No such photo."))
+    row = await ItemPhoto.select(column.as_alias("key")).where(ItemPhoto.id == photo_id).first()
+    if row is None or not row["key"]:
+        raise NotFound(N_("No such photo."))
+    return await asyncio.to_thread(media_store().read, row["key"])
+
+
+async def redact_photo(
+    actor: Actor, ref: str, photo_id: int, boxes: list[tuple[float, float, float, float]]
+) -> None:
+    """Make the public variant: the photo blurred over the boxes the officer drew."""
+    item = await _item_for_change(actor, ref)
+    row = await (
+        ItemPhoto.select(ItemPhoto.master_key)
+        .where((ItemPhoto.id == photo_id) & (ItemPhoto.item == item["id"]))
+        .first()
+    )
+    if row is None:
+        raise NotFound(N_("No such photo."))
+    store = media_store()
+    master = await asyncio.to_thread(store.read, row["master_key"])
+    try:
+        blurred = await asyncio.to_thread(redact, master, boxes)
+    except PhotoRejected as rejected:
+        raise PhotoRefused(rejected) from None
+    key = await asyncio.to_thread(store.put, blurred)
+    async with write_transaction():
+        await ItemPhoto.update({ItemPhoto.public_key: key}).where(ItemPhoto.id == photo_id)
+        await record_custody(item["id"], actor, CustodyKind.PHOTO_REDACTED, photo=photo_id, boxes=len(boxes))
+        await audit.record(
+            actor, "found_item.photo_redact", "found_item", item["reference"], {"photo": photo_id}
+        )

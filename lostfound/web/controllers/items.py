@@ -1,0 +1,294 @@
+"""Pages for found items: intake (desk and phone), list, detail, reveal, photos, receipt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Response
+
+from lostfound import i18n
+from lostfound.domain.found_items import (
+    CATEGORY_LABELS,
+    CONTENT_LABELS,
+    CUSTODY_LABELS,
+    REWARD_LABELS,
+    STATUS_LABELS,
+    Category,
+    ContentKind,
+    FinderReward,
+    ItemStatus,
+)
+from lostfound.services import found_items, item_photos, stations
+from lostfound.services.errors import ServiceError
+from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
+from lostfound.settings import TIMEZONE
+from lostfound.web.access import current_member
+from lostfound.web.forms import client_ip
+from lostfound.web.input_guard import has_nul
+from lostfound.web.item_views import list_filter
+from lostfound.web.receipts import receipt_qr_svg
+from lostfound.web.templating import render
+
+_TZ = ZoneInfo(TIMEZONE)
+CONTENT_FIELDS = (
+    "kind",
+    "holder_name",
+    "id_number",
+    "card_number",
+    "card_last4",
+    "bank",
+    "amount",
+    "phone",
+    "note",
+)
+BLANK_CONTENT_ROWS = 3
+MAX_FORM_ROWS = 40
+
+
+def _choices() -> dict[str, Any]:
+    """Translated option lists for the selects of the item pages."""
+    return {
+        "categories": [(c.value, i18n.gettext(CATEGORY_LABELS[c])) for c in Category],
+        "content_kinds": [(k.value, i18n.gettext(CONTENT_LABELS[k])) for k in ContentKind],
+        "statuses": [(s.value, i18n.gettext(STATUS_LABELS[s])) for s in ItemStatus],
+        "rewards": [(r.value, i18n.gettext(REWARD_LABELS[r])) for r in FinderReward],
+        "category_label": lambda v: i18n.gettext(CATEGORY_LABELS.get(Category(v), v)) if v in Category else v,
+        "content_label": lambda v: i18n.gettext(CONTENT_LABELS[ContentKind(v)]) if v in ContentKind else v,
+        "status_label": lambda v: i18n.gettext(STATUS_LABELS[ItemStatus(v)]) if v in ItemStatus else v,
+        "reward_label": lambda v: i18n.gettext(REWARD_LABELS[FinderReward(v)]) if v in FinderReward else v,
+        "custody_label": lambda v: i18n.gettext(CUSTODY_LABELS.get(v, v)) if v in CUSTODY_LABELS else v,
+    }
+
+
+def _local_datetime(value: str) -> datetime | None:
+    """``datetime-local`` inputs carry no zone: they are Beijing time."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=_TZ)
+
+
+async def _read_form(request: Request) -> tuple[dict[str, str], list[bytes]]:
+    form = await request.form()
+    values: dict[str, str] = {}
+    photos: list[bytes] = []
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            if key == "photos":
+                data = await value.read()
+                if data:
+                    photos.append(data)
+        elif isinstance(value, str):
+            if has_nul(value):
+                raise ServiceError("Check what you entered and try again.")
+            values[key] = value
+    return values, photos
+
+
+def _content_rows(values: dict[str, str]) -> list[dict[str, str]]:
+    rows = []
+    for index in range(MAX_FORM_ROWS):
+        row = {name: values.get(f"c-{index}-{name}", "").strip() for name in CONTENT_FIELDS}
+        row["as_printed"] = "1" if values.get(f"c-{index}-as_printed") else ""
+        if any(row[name] for name in CONTENT_FIELDS if name != "kind"):
+            rows.append(row)
+    return rows
+
+
+def _item_input(values: dict[str, str], station_code: str) -> FoundItemInput:
+    return FoundItemInput(
+        station=station_code,
+        category=values.get("category", ""),
+        found_at=_local_datetime(values.get("found_at", "")),
+        description=values.get("description", ""),
+        colour=values.get("colour", ""),
+        brand=values.get("brand", ""),
+        found_place=values.get("found_place", ""),
+        district=values.get("district", ""),
+        external_ref=values.get("external_ref", ""),
+        storage_location=values.get("storage_location", ""),
+        estimated_value=values.get("estimated_value", ""),
+        finder=FinderInput(
+            name=values.get("finder_name", ""),
+            phone=values.get("finder_phone", ""),
+            consent_to_publish=bool(values.get("finder_consent")),
+            reward=values.get("finder_reward", FinderReward.UNDECIDED.value),
+        ),
+        contents=[
+            ContentInput(
+                **{k: v for k, v in row.items() if k != "as_printed"}, as_printed=bool(row["as_printed"])
+            )
+            for row in _content_rows(values)
+        ],
+    )
+
+
+def _errors_by_form_field(exc: ServiceError) -> dict[str, str]:
+    """Service field names (``contents.0.id_number``, ``finder.phone``) to form field names."""
+    problems = getattr(exc, "problems", None)
+    pairs = (
+        problems.items.items()
+        if problems is not None
+        else [(exc.field or "_form", (exc.message, exc.params))]
+    )
+    errors = {}
+    for name, (message, params) in pairs:
+        if name.startswith("contents."):
+            _, index, field = ([*name.split("."), ""])[:3]
+            name = f"c-{index}-{field or 'kind'}"
+        elif name.startswith("finder."):
+            name = "finder_" + name.split(".", 1)[1]
+        errors[name] = i18n.gettext(message, **params)
+    return errors
+
+
+class ItemsController(Controller):
+    path = "/items"
+    include_in_schema = False
+
+    @get("/")
+    async def list_page(
+        self,
+        request: Request,
+        station: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        category: FromQuery[str] = "",
+        found_from: FromQuery[str] = "",
+        found_to: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
+    ) -> Any:
+        member = current_member(request)
+        assert member is not None
+        query = {"station": station, "status": status, "category": category, "found_from": found_from,
+                 "found_to": found_to, "q": q}  # fmt: skip
+        result = await found_items.list_items(
+            list_filter(station, status, category, found_from, found_to, q), page=min(max(page, 1), 10_000)
+        )
+        return render(
+            request,
+            "items/list.html",
+            result=result,
+            query=query,
+            stations=await stations.list_stations(),
+            page_title=i18n.gettext("Found items"),
+            **_choices(),
+        )
+
+    @get("/new")
+    async def new_page(self, request: Request) -> Any:
+        now = datetime.now(_TZ).strftime("%Y-%m-%dT%H:%M")
+        return self._form(request, {"found_at": now, "finder_reward": "undecided"}, [], {})
+
+    @post("/new")
+    async def create(self, request: Request) -> Any:
+        member = current_member(request)
+        assert member is not None
+        values, uploads = await _read_form(request)
+        rows = _content_rows(values)
+        try:
+            photos = [await item_photos.prepare(data) for data in uploads]
+            ref = await found_items.create_item(
+                member.actor(client_ip(request)), _item_input(values, member.station_code), photos
+            )
+        except ServiceError as exc:
+            return self._form(request, values, rows, _errors_by_form_field(exc), status_code=exc.status_code)
+        flash(request, i18n.gettext("Logged as %(reference)s.", reference=ref), category="success")
+        return Redirect(path=f"/items/{ref}", status_code=303)
+
+    @get("/{reference:str}")
+    async def detail(self, request: Request, reference: FromPath[str]) -> Any:
+        return await self._detail(request, reference, revealed={})
+
+    @post("/{reference:str}/reveal")
+    async def reveal(self, request: Request, reference: FromPath[str]) -> Any:
+        member = current_member(request)
+        assert member is not None
+        values, _ = await _read_form(request)
+        what = values.get("what", "number")
+        content_id = int(values["content"]) if values.get("content", "").isdigit() else None
+        plain = await found_items.reveal_number(member.actor(client_ip(request)), reference, content_id, what)
+        return await self._detail(request, reference, revealed={(what, content_id): plain})
+
+    @post("/{reference:str}/photos")
+    async def add_photo(self, request: Request, reference: FromPath[str]) -> Any:
+        member = current_member(request)
+        assert member is not None
+        _, uploads = await _read_form(request)
+        try:
+            for data in uploads or [b""]:
+                await item_photos.add_photo(member.actor(client_ip(request)), reference, data)
+        except ServiceError as exc:
+            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
+        else:
+            flash(request, i18n.gettext("Photo added."), category="success")
+        return Redirect(path=f"/items/{reference}", status_code=303)
+
+    @get("/{reference:str}/receipt")
+    async def receipt(self, request: Request, reference: FromPath[str]) -> Any:
+        item = await found_items.get_item(reference)
+        verify_url = str(request.base_url).rstrip("/") + f"/verify?code={item['verification_code']}"
+        return render(
+            request,
+            "items/receipt.html",
+            item=item,
+            verify_url=verify_url,
+            qr_svg=receipt_qr_svg(verify_url),
+            page_title=i18n.gettext("Receipt for found property"),
+            **_choices(),
+        )
+
+    @staticmethod
+    def _form(
+        request: Request, values: dict[str, str], rows: list[dict[str, str]], errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Any:  # fmt: skip
+        blank = {name: "" for name in CONTENT_FIELDS} | {"as_printed": ""}
+        shown = rows + [dict(blank) for _ in range(max(BLANK_CONTENT_ROWS - len(rows), 1))]
+        return render(
+            request,
+            "items/new.html",
+            status_code=status_code,
+            values=values,
+            rows=shown,
+            errors=errors,
+            page_title=i18n.gettext("Log a found item"),
+            **_choices(),
+        )
+
+    @staticmethod
+    async def _detail(request: Request, reference: str, revealed: dict) -> Any:
+        item = await found_items.get_item(reference)
+        member = current_member(request)
+        return render(
+            request,
+            "items/detail.html",
+            item=item,
+            revealed=revealed,
+            can_change=member is not None and member.station_code == item["station_code"],
+            page_title=item["reference"],
+            **_choices(),
+        )
+
+
+class MediaController(Controller):
+    """Photos are served to signed-in officers only; public pages get redacted variants elsewhere."""
+
+    path = "/media"
+    include_in_schema = False
+
+    @get("/photos/{photo_id:int}/{variant:str}")
+    async def photo(self, photo_id: FromPath[int], variant: FromPath[str]) -> Response[bytes]:
+        data = await item_photos.photo_file(photo_id, variant)
+        return Response(
+            data,
+            media_type="image/jpeg",
+            headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )

@@ -1,0 +1,88 @@
+"""Shapes of a found item for the API and helpers shared by the item pages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from lostfound.services.found_items import ItemFilter, decimal_text
+from lostfound.settings import TIMEZONE
+
+_TZ = ZoneInfo(TIMEZONE)
+
+
+def _day(value: str) -> datetime | None:
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").replace(tzinfo=_TZ)
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def list_filter(
+    station: str, status: str, category: str, found_from: str, found_to: str, text: str
+) -> ItemFilter:
+    """Filters from query parameters; dates are days in Beijing time, ``found_to`` inclusive."""
+    until = _day(found_to)
+    return ItemFilter(
+        station=station.strip().upper()[:8],
+        status=status.strip()[:20],
+        category=category.strip()[:24],
+        found_from=_day(found_from),
+        found_to=until + timedelta(days=1) if until else None,
+        text=text,
+    )
+
+
+def content_out(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": row["id"], "kind": row["kind"]}
+    for key in ("holder_name", "number_masked", "card_last4", "bank", "phone_masked", "note"):
+        if row.get(key):
+            out[key] = row[key]
+    if row.get("amount") is not None:
+        out["amount"] = decimal_text(row["amount"])
+    if row.get("as_printed"):
+        out["as_printed"] = True
+    return out
+
+
+def item_out(item: dict[str, Any]) -> dict[str, Any]:
+    """The API's view of an item: everything stored except the encrypted numbers, which are masked."""
+    return {
+        "reference": item["reference"],
+        "station": item["station_code"],
+        "status": item["status"],
+        "category": item["category"],
+        "description": item["description"],
+        "colour": item["colour"],
+        "brand": item["brand"],
+        "found_at": item["found_at"].isoformat(),
+        "found_place": item["found_place"],
+        "district": item["district"],
+        "external_ref": item["external_ref"],
+        "storage_location": item["storage_location"],
+        "estimated_value": decimal_text(item["estimated_value"]) or None,
+        "finder": {
+            "name": item["finder_name"],
+            "phone_masked": item["finder_phone_masked"],
+            "consent_to_publish": item["finder_consent_to_publish"],
+            "reward": item["finder_reward"],
+        },
+        "contents": [content_out(row) for row in item["contents"]],
+        "photos": [
+            {
+                "id": p["id"],
+                "width": p["width"],
+                "height": p["height"],
+                "redacted_public_variant": bool(p["public_key"]),
+            }
+            for p in item["photos"]
+        ],
+        "custody": [
+            {"at": e["at"].isoformat(), "kind": e["kind"], "by": e["actor_name"], "location": e["location"]}
+            for e in item["custody"]
+        ],
+        "received_by": item["received_by_name"],
+        "created_at": item["created_at"].isoformat(),
+    }
