@@ -99,10 +99,8 @@ async def test_a_bad_check_digit_is_refused_unless_confirmed_as_printed(client: 
     assert refused.status_code == 400
     errors = refused.json()["errors"]
     assert (
-        (errors[0]["field"] == "contents.0.id_number"
-        and "如实" in errors[0]["message"])
-        or "重新" in errors[0]["message"]
-    )
+        errors[0]["field"] == "contents.0.id_number" and "如实" in errors[0]["message"]
+    ) or "重新" in errors[0]["message"]
     assert await FoundItem.count() == 0
     typo["contents"][0]["as_printed"] = True
     accepted = await client.post("/api/v1/found-items", json=typo, headers=headers)

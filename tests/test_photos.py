@@ -105,6 +105,58 @@ def png_header_only(width: int, height: int) -> bytes:
     )
 
 
+def swapped_primaries_icc() -> bytes:
+    """A minimal ICC v2 RGB profile whose red and green primaries are sRGB's green and red.
+
+    Pure red in such a file means what sRGB calls green, so a converted output shows it green.
+    """
+
+    def s15(value: float) -> bytes:
+        return struct.pack(">i", round(value * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ \0\0\0\0" + s15(x) + s15(y) + s15(z)
+
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0233) + b"\0\0"  # gamma 2.2
+    text = b"swapped"
+    desc = (
+        b"desc\0\0\0\0" + struct.pack(">I", len(text) + 1) + text + b"\0" + b"\0" * 8 + b"\0\0\0" + b"\0" * 67
+    )
+    desc += b"\0" * (-len(desc) % 4)
+    tags = [
+        (b"desc", desc),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(0.3851, 0.7169, 0.0971)),  # sRGB's green colorant
+        (b"gXYZ", xyz(0.4361, 0.2225, 0.0139)),  # sRGB's red colorant
+        (b"bXYZ", xyz(0.1431, 0.0606, 0.7141)),
+        (b"rTRC", curve),
+        (b"gTRC", curve),
+        (b"bTRC", curve),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, body = struct.pack(">I", len(tags)), b""
+    for signature, data in tags:
+        table += signature + struct.pack(">II", offset + len(body), len(data))
+        body += data
+    size = offset + len(body)
+    header = (
+        struct.pack(">I", size)
+        + b"\0" * 4
+        + bytes([2, 0x10, 0, 0])
+        + b"mntrRGB XYZ "
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 24
+        + b"\0" * 4
+        + s15(0.9642)
+        + s15(1.0)
+        + s15(0.8249)
+        + b"\0" * 48
+    )
+    assert len(header) == 128
+    return header + table + body
+
+
 def rejected(data: bytes, **limits: int) -> PhotoRejected:
     with pytest.raises(PhotoRejected) as info:
         process_photo(data, PhotoLimits(**limits))
@@ -154,6 +206,21 @@ def test_jpeg_orientation_applied_and_metadata_gone(size: tuple[int, int]) -> No
     assert photo.sha256 == hashlib.sha256(photo.master).hexdigest()
 
 
+def test_colour_profile_converted_to_srgb_then_dropped() -> None:
+    icc = swapped_primaries_icc()
+    data = encode(Image.new("RGB", (300, 200), (255, 0, 0)), "JPEG", quality=95, icc_profile=icc)
+    assert Image.open(io.BytesIO(data)).info["icc_profile"] == icc
+    master = assert_clean_jpeg(process_photo(data).master)
+    r, g, b = master.getpixel((150, 100))
+    assert g > 200 and r < 80 and b < 80  # shown as the profile meant it, in untagged sRGB
+
+
+def test_broken_colour_profile_is_ignored() -> None:
+    data = encode(marked_picture((300, 200)), "JPEG", quality=95, icc_profile=b"not a profile" * 10)
+    master = assert_clean_jpeg(process_photo(data).master)
+    assert is_red(master.getpixel((3, 3)))
+
+
 def test_big_jpeg_is_scaled_to_the_caps() -> None:
     photo = process_photo(encode(marked_picture((6000, 4000)), "JPEG", quality=80))
     assert MASTER_LONG_SIDE * 0.9 <= max(photo.master_size) <= MASTER_LONG_SIDE
@@ -192,6 +259,18 @@ def test_sixteen_bit_grey_png_keeps_its_tones() -> None:
     image = Image.new("I;16", (64, 64), 32768)  # mid grey in 16 bits
     master = assert_clean_jpeg(process_photo(encode(image, "PNG")).master)
     assert 110 < master.getpixel((32, 32))[0] < 145
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"),
+    [("L", "JPEG"), ("CMYK", "JPEG"), ("LA", "PNG"), ("1", "PNG"), ("L", "WEBP"), ("RGBA", "WEBP")],
+)
+def test_other_modes_come_out_rgb(mode: str, fmt: str) -> None:
+    image = Image.new("RGB", (2400, 1600), (200, 200, 200)).convert(mode)
+    photo = process_photo(encode(image, fmt))
+    master = assert_clean_jpeg(photo.master)
+    assert master.size == photo.master_size
+    assert max(master.size) <= MASTER_LONG_SIDE
 
 
 def test_webp_accepted() -> None:

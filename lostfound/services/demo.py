@@ -1,4 +1,4 @@
-"""Demo data: three stations of an invented city and one account per role per station.
+"""Demo data: three stations of an invented city, one account per role per station, and the stories.
 
 Every name, address and number here is made up.
 """
@@ -6,12 +6,16 @@ Every name, address and number here is made up.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from lostfound import crypto
 from lostfound.domain.roles import Role
-from lostfound.services import accounts, stations
+from lostfound.services import accounts, found_items, stations
 from lostfound.services.context import Actor
+from lostfound.services.item_contents import ContentInput
 from lostfound.services.transactions import write_transaction
+from lostfound.settings import TIMEZONE
 
 DEMO_STATIONS: list[stations.StationInput] = [
     stations.StationInput(
@@ -99,6 +103,48 @@ async def load_demo_if_empty() -> list[DemoAccount] | None:
 
 
 async def _load(actor: Actor) -> list[DemoAccount]:
+    created = await _load_accounts(actor)
+    await _load_night_market_wallet()
+    return created
+
+
+async def _load_night_market_wallet() -> None:
+    """The night-market story: a stall keeper hands in a wallet with a large deposit slip."""
+    officer = await accounts.member_by_username(demo_username("DC", Role.DUTY_OFFICER))
+    found_at = datetime.now(ZoneInfo(TIMEZONE)).replace(
+        hour=21, minute=40, second=0, microsecond=0
+    ) - timedelta(days=1)
+    await found_items.create_item(
+        officer.actor(),
+        found_items.FoundItemInput(
+            station="DC",
+            category="wallet",
+            found_at=found_at,
+            description="棕色皮质长款钱包，内有身份证、银行卡、现金和一张存单",
+            colour="棕色",
+            brand="无",
+            found_place="青石路夜市 小吃摊位旁",
+            district="东城区",
+            external_ref="110-DEMO-0042",
+            storage_location="A-03",
+            finder=found_items.FinderInput(
+                name="应师傅（夜市摊主）", phone="139 0579 2233", consent_to_publish=True, reward="waived"
+            ),
+            contents=[
+                ContentInput(kind="id_card", holder_name="黎晓梅", id_number="330784198805121239"),
+                ContentInput(
+                    kind="bank_card", holder_name="黎晓梅", card_number="6222021234567890128", bank="农业银行"
+                ),
+                ContentInput(kind="bank_card", holder_name="黎晓梅", card_last4="4417", bank="建设银行"),
+                ContentInput(kind="cash", amount="260.00"),
+                ContentInput(kind="deposit_slip", holder_name="黎晓梅", bank="农业银行", amount="100000.00"),
+                ContentInput(kind="phone_number", phone="138 0579 6612", note="写在钱包内侧的纸条上"),
+            ],
+        ),
+    )
+
+
+async def _load_accounts(actor: Actor) -> list[DemoAccount]:
     created: list[DemoAccount] = []
     for station in DEMO_STATIONS:
         await stations.create_station(actor, station)

@@ -35,7 +35,8 @@ from lostfound.services.item_contents import (
     content_row,
     phone_fields,
 )
-from lostfound.services.item_photos import PreparedPhoto, attach_photo
+from lostfound.services.item_photos import attach_photo
+from lostfound.services.item_photos import prepare as prepare_photos
 from lostfound.services.stations import get_station
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
@@ -174,11 +175,11 @@ def _search_text(values: dict[str, Any], reference_text: str, rows: list[dict[st
     )
 
 
-async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[PreparedPhoto] = ()) -> str:
-    """Log an intake and return its reference. All or nothing: one transaction.
+async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[bytes] = ()) -> str:
+    """Log an intake with its photo uploads and return its reference. All or nothing.
 
-    ``photos`` were processed and stored by ``item_photos.prepare`` beforehand, so a refused
-    photo stops the intake before anything is written.
+    The item is validated first, then every photo is checked; only when all is well are the
+    photo files written and the rows inserted in one transaction.
     """
     now = datetime.now(UTC)
     problems = Problems()
@@ -187,6 +188,7 @@ async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[Prepa
     rows = _content_rows(data, problems, now.astimezone(_TZ).date())
     if problems:
         raise InvalidItem(problems)
+    prepared = await prepare_photos(photos) if photos else []
     year = now.astimezone(_TZ).year
     async with write_transaction():
         seq = await references.next_number(f"FI:{station['code']}:{year}")
@@ -208,7 +210,7 @@ async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[Prepa
         await record_custody(item.id, actor, CustodyKind.RECEIVED, values["storage_location"])
         if values["storage_location"]:
             await record_custody(item.id, actor, CustodyKind.STORED, values["storage_location"])
-        for photo in photos:
+        for photo in prepared:
             await attach_photo(item.id, ref, photo, actor)
         await audit.record(actor, "found_item.create", "found_item", ref, {"category": values["category"]})
     return ref

@@ -7,12 +7,13 @@ unreferenced file that ``MediaStore.sweep_orphans`` removes, never a row without
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from lostfound.domain.found_items import CustodyKind
 from lostfound.domain.i18n_markers import N_
-from lostfound.photos import PhotoRejected, process_photo, redact
+from lostfound.photos import PhotoRejected, ProcessedPhoto, process_photo, redact
 from lostfound.services import audit
 from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
@@ -46,27 +47,39 @@ def media_store() -> MediaStore:
     return MediaStore(get_settings().media_dir)
 
 
-def _prepare_sync(data: bytes) -> PreparedPhoto:
-    processed = process_photo(data)
+def _process_all(uploads: Sequence[bytes]) -> list[ProcessedPhoto]:
+    processed = []
+    for data in uploads:
+        if not data:
+            raise ServiceError(N_("Choose a photo to upload."), field="photo")
+        try:
+            processed.append(process_photo(data))
+        except PhotoRejected as rejected:
+            raise PhotoRefused(rejected) from None
+    return processed
+
+
+def _store_all(processed: list[ProcessedPhoto]) -> list[PreparedPhoto]:
     store = media_store()
-    width, height = processed.master_size
-    return PreparedPhoto(
-        master_key=store.put(processed.master),
-        display_key=store.put(processed.display),
-        thumb_key=store.put(processed.thumb),
-        width=width,
-        height=height,
-    )
+    prepared = []
+    for photo in processed:
+        width, height = photo.master_size
+        prepared.append(
+            PreparedPhoto(
+                master_key=store.put(photo.master),
+                display_key=store.put(photo.display),
+                thumb_key=store.put(photo.thumb),
+                width=width,
+                height=height,
+            )
+        )
+    return prepared
 
 
-async def prepare(data: bytes) -> PreparedPhoto:
-    """Check, clean and store one upload (off the event loop); refuse it with a clear reason."""
-    if not data:
-        raise ServiceError(N_("Choose a photo to upload."), field="photo")
-    try:
-        return await asyncio.to_thread(_prepare_sync, data)
-    except PhotoRejected as rejected:
-        raise PhotoRefused(rejected) from None
+async def prepare(uploads: Sequence[bytes]) -> list[PreparedPhoto]:
+    """Check and clean every upload first, then store them: one bad file and none is written."""
+    processed = await asyncio.to_thread(_process_all, uploads)
+    return await asyncio.to_thread(_store_all, processed)
 
 
 async def attach_photo(item_id: int, reference: str, photo: PreparedPhoto, actor: Actor) -> int:
@@ -107,7 +120,7 @@ async def _item_for_change(actor: Actor, ref: str) -> dict[str, Any]:
 
 async def add_photo(actor: Actor, ref: str, data: bytes) -> dict[str, Any]:
     item = await _item_for_change(actor, ref)
-    prepared = await prepare(data)
+    (prepared,) = await prepare([data])
     async with write_transaction():
         photo_id = await attach_photo(item["id"], item["reference"], prepared, actor)
     return {"id": photo_id, "width": prepared.width, "height": prepared.height}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,13 @@ from litestar.template.config import TemplateConfig
 
 from lostfound import i18n
 from lostfound.domain.audit_actions import ACTION_LABELS
+from lostfound.domain.found_items import (
+    CATEGORY_LABELS,
+    CONTENT_LABELS,
+    CUSTODY_LABELS,
+    REWARD_LABELS,
+    STATUS_LABELS,
+)
 from lostfound.domain.roles import ROLE_LABELS, Role
 from lostfound.settings import TEMPLATES_DIR, TIMEZONE
 from lostfound.web.access import current_member
@@ -36,6 +44,11 @@ def local_time(value: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return i18n.gettext(label) if label else action
+
+
+def code_label(labels: dict, value: str) -> str:
+    """The translated label of a stored code; the code itself if it has none (StrEnum keys match strings)."""
+    return i18n.gettext(labels[value]) if value in labels else value
 
 
 def role_label(role: str | Role) -> str:
@@ -80,6 +93,11 @@ def build_environment() -> Environment:
     env.filters["action_label"] = action_label
     env.globals["localised"] = localised
     env.globals["flash_messages"] = flash_messages
+    env.globals["category_label"] = partial(code_label, CATEGORY_LABELS)
+    env.globals["content_label"] = partial(code_label, CONTENT_LABELS)
+    env.globals["status_label"] = partial(code_label, STATUS_LABELS)
+    env.globals["reward_label"] = partial(code_label, REWARD_LABELS)
+    env.globals["custody_label"] = partial(code_label, CUSTODY_LABELS)
     env.globals["current_locale"] = i18n.get_locale
     env.globals["language_tag"] = i18n.language_tag
     env.globals["language_names"] = i18n.LANGUAGE_NAMES

@@ -16,7 +16,6 @@ from lostfound import i18n
 from lostfound.domain.found_items import (
     CATEGORY_LABELS,
     CONTENT_LABELS,
-    CUSTODY_LABELS,
     REWARD_LABELS,
     STATUS_LABELS,
     Category,
@@ -52,17 +51,12 @@ MAX_FORM_ROWS = 40
 
 
 def _choices() -> dict[str, Any]:
-    """Translated option lists for the selects of the item pages."""
+    """Translated option lists for the selects of the item pages (labels of codes are template globals)."""
     return {
         "categories": [(c.value, i18n.gettext(CATEGORY_LABELS[c])) for c in Category],
         "content_kinds": [(k.value, i18n.gettext(CONTENT_LABELS[k])) for k in ContentKind],
         "statuses": [(s.value, i18n.gettext(STATUS_LABELS[s])) for s in ItemStatus],
         "rewards": [(r.value, i18n.gettext(REWARD_LABELS[r])) for r in FinderReward],
-        "category_label": lambda v: i18n.gettext(CATEGORY_LABELS.get(Category(v), v)) if v in Category else v,
-        "content_label": lambda v: i18n.gettext(CONTENT_LABELS[ContentKind(v)]) if v in ContentKind else v,
-        "status_label": lambda v: i18n.gettext(STATUS_LABELS[ItemStatus(v)]) if v in ItemStatus else v,
-        "reward_label": lambda v: i18n.gettext(REWARD_LABELS[FinderReward(v)]) if v in FinderReward else v,
-        "custody_label": lambda v: i18n.gettext(CUSTODY_LABELS.get(v, v)) if v in CUSTODY_LABELS else v,
     }
 
 
@@ -194,9 +188,8 @@ class ItemsController(Controller):
         values, uploads = await _read_form(request)
         rows = _content_rows(values)
         try:
-            photos = [await item_photos.prepare(data) for data in uploads]
             ref = await found_items.create_item(
-                member.actor(client_ip(request)), _item_input(values, member.station_code), photos
+                member.actor(client_ip(request)), _item_input(values, member.station_code), uploads
             )
         except ServiceError as exc:
             return self._form(request, values, rows, _errors_by_form_field(exc), status_code=exc.status_code)

@@ -1,0 +1,152 @@
+"""The officer's item pages: intake form with photos, detail, reveal, receipt and verification."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import httpx
+from PIL import Image
+
+from lostfound.domain.roles import Role
+from lostfound.settings import get_settings
+from lostfound.tables import AuditEvent, FoundItem, ItemContent, ItemPhoto
+from tests.factories import csrf_from, make_user, sign_in, soup, text_of
+
+ID_NUMBER = "330784198805121239"
+
+
+def jpeg(width: int = 640, height: int = 480) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 80, 40)).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def media_files() -> list[str]:
+    root = get_settings().media_dir
+    return [p.name for p in root.rglob("*") if p.is_file()]
+
+
+FORM = {
+    "category": "wallet",
+    "description": "棕色皮质钱包",
+    "found_at": "2025-03-28T21:40",
+    "found_place": "青石路夜市",
+    "storage_location": "A-03",
+    "finder_name": "应师傅",
+    "finder_phone": "139 0579 2233",
+    "finder_consent": "1",
+    "finder_reward": "waived",
+    "c-0-kind": "id_card",
+    "c-0-holder_name": "黎晓梅",
+    "c-0-id_number": ID_NUMBER,
+    "c-1-kind": "cash",
+    "c-1-amount": "260",
+    "c-2-kind": "id_card",  # a blank row: ignored
+}
+
+
+async def _officer(client: httpx.AsyncClient, role: Role = Role.DUTY_OFFICER) -> None:
+    await make_user("dc.duty", role=role)
+    await sign_in(client, "dc.duty")
+
+
+async def _submit(client: httpx.AsyncClient, form: dict[str, str], photos: list[bytes]) -> httpx.Response:
+    page = await client.get("/items/new")
+    files = [("photos", (f"p{i}.jpg", data, "image/jpeg")) for i, data in enumerate(photos)]
+    return await client.post(
+        "/items/new",
+        data={**form, "_csrf_token": csrf_from(page)},
+        files=files or None,
+        follow_redirects=False,
+    )
+
+
+async def test_officer_logs_a_wallet_with_a_photo_and_two_content_rows(client: httpx.AsyncClient) -> None:
+    await _officer(client)
+    response = await _submit(client, FORM, [jpeg()])
+    assert response.status_code == 303, text_of(response)
+    reference = response.headers["location"].rsplit("/", 1)[1]
+    assert re.fullmatch(r"DC-\d{4}-000001", reference)
+    page = await client.get(response.headers["location"])
+    text = text_of(page)
+    assert "已登记" in text and "330784********1239" in text and ID_NUMBER not in page.text
+    assert "139****2233" in text and "¥260.00" in text and "2025-03-28 21:40" in text
+    assert await ItemContent.count() == 2
+    thumb = soup(page).select_one(".photo-grid img")["src"]
+    image = await client.get(thumb)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    listing = await client.get("/items?q=皮质钱包")
+    assert reference in listing.text
+
+
+async def test_a_bad_id_number_is_explained_the_input_kept_and_nothing_stored(
+    client: httpx.AsyncClient,
+) -> None:
+    await _officer(client)
+    before = media_files()
+    response = await _submit(client, {**FORM, "c-0-id_number": ID_NUMBER[:-1] + "5"}, [jpeg()])
+    assert response.status_code == 400
+    page = soup(response)
+    assert "如实登记" in page.select_one("#c-0-id_number-error").get_text()
+    assert page.select_one("#f-description").get_text() == "棕色皮质钱包"
+    assert page.select_one("#c-0-holder_name")["value"] == "黎晓梅"
+    assert await FoundItem.count() == 0 and media_files() == before
+    confirmed = await _submit(
+        client, {**FORM, "c-0-id_number": ID_NUMBER[:-1] + "5", "c-0-as_printed": "1"}, []
+    )
+    assert confirmed.status_code == 303
+
+
+async def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(client: httpx.AsyncClient) -> None:
+    await _officer(client)
+    before = media_files()
+    response = await _submit(client, FORM, [jpeg(), b"%PDF-1.4 not a photo"])
+    assert response.status_code == 415
+    assert "JPEG" in soup(response).select_one(".error-text").get_text()
+    assert await FoundItem.count() == 0 and await ItemPhoto.count() == 0 and media_files() == before
+
+
+async def test_revealing_a_number_is_audited_and_shown_once(client: httpx.AsyncClient) -> None:
+    await _officer(client)
+    reference = (await _submit(client, FORM, [])).headers["location"].rsplit("/", 1)[1]
+    page = await client.get(f"/items/{reference}")
+    form = soup(page).select_one("form[action$='/reveal']:has(input[value='number'])")
+    data = {i["name"]: i["value"] for i in form.select("input")}
+    shown = await client.post(f"/items/{reference}/reveal", data=data)
+    assert ID_NUMBER in shown.text
+    event = await AuditEvent.select().where(AuditEvent.action == "pii.reveal").first()
+    assert event["actor_name"] == "dc.duty" and event["target_id"] == reference
+    assert ID_NUMBER not in (await client.get(f"/items/{reference}")).text
+
+
+async def test_receipt_carries_a_code_that_the_public_page_confirms(client: httpx.AsyncClient, app) -> None:
+    await _officer(client)
+    reference = (await _submit(client, FORM, [])).headers["location"].rsplit("/", 1)[1]
+    receipt = await client.get(f"/items/{reference}/receipt")
+    assert "拾得物品收据" in receipt.text and soup(receipt).select_one(".qr svg") is not None
+    assert "放弃报酬" in text_of(receipt) and ID_NUMBER not in receipt.text
+    code = (await FoundItem.select(FoundItem.verification_code).first())["verification_code"]
+    assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in receipt.text
+    from tests.factories import http_client
+
+    async with http_client(app) as public:
+        genuine = await public.get(f"/verify?code={code[:4]}-{code[4:8]}-{code[8:].lower()}")
+        assert "真实有效" in text_of(genuine) and reference in text_of(genuine)
+        assert "应师傅" not in genuine.text and "黎晓梅" not in genuine.text
+        fake = await public.get("/verify?code=ABCD-EFGH-JKMN")
+        assert "没有与此核验码对应的文书" in text_of(fake)
+
+
+async def test_photos_are_for_officers_only(client: httpx.AsyncClient, app) -> None:
+    await _officer(client)
+    await _submit(client, FORM, [jpeg()])
+    photo = await ItemPhoto.select(ItemPhoto.id).first()
+    from tests.factories import http_client
+
+    async with http_client(app) as anonymous:
+        assert (await anonymous.get(f"/media/photos/{photo['id']}/display")).status_code == 303
+        await make_user("dc.press", role=Role.PRESS)
+        await sign_in(anonymous, "dc.press")
+        assert (await anonymous.get(f"/media/photos/{photo['id']}/display")).status_code == 403
+        assert (await anonymous.get("/items")).status_code == 403
