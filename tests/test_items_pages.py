@@ -150,3 +150,60 @@ async def test_photos_are_for_officers_only(client: httpx.AsyncClient, app) -> N
         await sign_in(anonymous, "dc.press")
         assert (await anonymous.get(f"/media/photos/{photo['id']}/display")).status_code == 403
         assert (await anonymous.get("/items")).status_code == 403
+
+
+async def test_editing_moves_the_item_keeps_the_phone_and_is_logged(client: httpx.AsyncClient) -> None:
+    from lostfound.tables import CustodyEvent
+
+    await _officer(client)
+    reference = (await _submit(client, FORM, [])).headers["location"].rsplit("/", 1)[1]
+    page = await client.get(f"/items/{reference}/edit")
+    form = soup(page)
+    assert form.select_one("#f-storage_location")["value"] == "A-03"
+    assert "139****2233" in form.get_text()  # the hint; the number itself is never in the form
+    cash = await ItemContent.select(ItemContent.id).where(ItemContent.kind == "cash").first()
+    data = {
+        **FORM,
+        "description": "棕色皮质长款钱包",
+        "storage_location": "B-11",
+        "finder_phone": "",
+        "c-0-kind": "phone_number",
+        "c-0-phone": "0579-8660 1234",
+        "c-1-kind": "",
+        "c-1-amount": "",
+        "remove": str(cash["id"]),
+        "_csrf_token": csrf_from(page),
+    }
+    del data["c-0-holder_name"], data["c-0-id_number"]
+    saved = await client.post(f"/items/{reference}/edit", data=data, follow_redirects=False)
+    assert saved.status_code == 303, text_of(saved)
+    item = await FoundItem.select().where(FoundItem.reference == reference).first()
+    assert item["storage_location"] == "B-11" and item["finder_phone_masked"] == "139****2233"
+    kinds = (
+        await ItemContent.select(ItemContent.kind).where(ItemContent.item == item["id"]).output(as_list=True)
+    )
+    assert sorted(kinds) == ["id_card", "phone_number"]
+    events = await CustodyEvent.select(CustodyEvent.kind, CustodyEvent.location).where(
+        CustodyEvent.item == item["id"]
+    )
+    assert [e["kind"] for e in events][-2:] == ["edited", "moved"] and events[-1]["location"] == "B-11"
+    detail = text_of(await client.get(f"/items/{reference}"))
+    assert "移位" in detail and "棕色皮质长款钱包" in detail
+    assert await AuditEvent.exists().where(AuditEvent.action == "found_item.update")
+
+
+async def test_officers_of_another_station_can_read_but_not_edit(client: httpx.AsyncClient, app) -> None:
+    await _officer(client)
+    reference = (await _submit(client, FORM, [])).headers["location"].rsplit("/", 1)[1]
+    from tests.factories import http_client
+
+    await make_user("fy.duty", station="FY")
+    async with http_client(app) as other:
+        await sign_in(other, "fy.duty")
+        page = await other.get(f"/items/{reference}")
+        assert page.status_code == 200 and soup(page).select_one(f"a[href='/items/{reference}/edit']") is None
+        form = await other.get(f"/items/{reference}/edit")
+        refused = await other.post(
+            f"/items/{reference}/edit", data={**FORM, "_csrf_token": csrf_from(form)}, follow_redirects=False
+        )
+        assert refused.status_code == 403

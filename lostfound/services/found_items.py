@@ -362,3 +362,67 @@ __all__ = [
     "list_items",
     "reveal_number",
 ]
+
+
+# --- editing ---------------------------------------------------------------
+
+_EDITABLE = (
+    "category", "description", "colour", "brand", "found_at", "found_place", "district", "external_ref",
+    "storage_location", "estimated_value", "finder_name", "finder_consent_to_publish", "finder_reward",
+)  # fmt: skip
+
+
+async def update_item(
+    actor: Actor, ref: str, data: FoundItemInput, remove_contents: Sequence[int] = ()
+) -> None:
+    """Edit an item: its fields, new content rows, rows removed. Audited, logged in custody.
+
+    An empty finder phone keeps the stored one (the form never shows the plain number).
+    A changed shelf is a move and appears as such in the custody log.
+    """
+    now = datetime.now(UTC)
+    current = await _item_row(ref)
+    if actor.role is not None and current["station_code"] != actor.station_code:
+        raise Forbidden(N_("Only officers of the item's station may change it."))
+    problems = Problems()
+    values = _item_values(data, problems, now)
+    new_rows = _content_rows(data, problems, now.astimezone(_TZ).date())
+    if problems:
+        raise InvalidItem(problems)
+    if not data.finder.phone.strip():
+        for key in ("finder_phone_enc", "finder_phone_masked", "finder_phone_hash"):
+            values.pop(key)
+    changed = sorted(name for name in _EDITABLE if name in values and values[name] != current.get(name)) + (
+        ["finder_phone"]
+        if "finder_phone_hash" in values and values["finder_phone_hash"] != current["finder_phone_hash"]
+        else []
+    )
+    async with write_transaction():
+        existing = (
+            await ItemContent.select().where(ItemContent.item == current["id"]).order_by(ItemContent.position)
+        )
+        removed = [row for row in existing if row["id"] in set(remove_contents)]
+        if removed:
+            await ItemContent.delete().where(ItemContent.id.is_in([row["id"] for row in removed]))
+        kept = [row for row in existing if row not in removed]
+        position = max((row["position"] for row in kept), default=-1) + 1
+        for offset, row in enumerate(new_rows):
+            await ItemContent.insert(
+                ItemContent(item=current["id"], **{**row, "position": position + offset})
+            )
+        if not (changed or removed or new_rows):
+            return
+        values["search_text"] = _search_text(values, current["reference"], kept + new_rows)
+        values["updated_at"] = now
+        await FoundItem.update(values).where(FoundItem.id == current["id"])
+        detail = {"fields": changed, "contents_added": len(new_rows), "contents_removed": len(removed)}
+        await record_custody(current["id"], actor, CustodyKind.EDITED, values["storage_location"], **detail)
+        if "storage_location" in changed:
+            await record_custody(
+                current["id"],
+                actor,
+                CustodyKind.MOVED,
+                values["storage_location"],
+                moved_from=current["storage_location"],
+            )
+        await audit.record(actor, "found_item.update", "found_item", current["reference"], detail)

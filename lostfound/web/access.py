@@ -62,6 +62,7 @@ ACCESS: dict[str, Rule] = {
     "/items": ITEM_STAFF,
     "/items/new": ITEM_STAFF,
     "/items/{reference}": ITEM_STAFF,
+    "/items/{reference}/edit": ITEM_STAFF,
     "/items/{reference}/reveal": ITEM_STAFF,
     "/items/{reference}/photos": ITEM_STAFF,
     "/items/{reference}/receipt": ITEM_STAFF,

@@ -47,6 +47,8 @@ CONTENT_FIELDS = (
     "note",
 )
 BLANK_CONTENT_ROWS = 3
+_PLAIN_FIELDS = ("category", "description", "colour", "brand", "found_place", "district", "external_ref",
+                 "storage_location")  # fmt: skip
 MAX_FORM_ROWS = 40
 
 
@@ -74,6 +76,8 @@ async def _read_form(request: Request) -> tuple[dict[str, str], list[bytes]]:
     values: dict[str, str] = {}
     photos: list[bytes] = []
     for key, value in form.multi_items():
+        if key == "remove":
+            continue
         if isinstance(value, UploadFile):
             if key == "photos":
                 data = await value.read()
@@ -224,6 +228,39 @@ class ItemsController(Controller):
             flash(request, i18n.gettext("Photo added."), category="success")
         return Redirect(path=f"/items/{reference}", status_code=303)
 
+    @get("/{reference:str}/edit")
+    async def edit_page(self, request: Request, reference: FromPath[str]) -> Any:
+        item = await found_items.get_item(reference)
+        values = {name: str(item.get(name) or "") for name in _PLAIN_FIELDS}
+        values["found_at"] = item["found_at"].astimezone(_TZ).strftime("%Y-%m-%dT%H:%M")
+        values["estimated_value"] = found_items.decimal_text(item["estimated_value"])
+        values["finder_consent"] = "1" if item["finder_consent_to_publish"] else ""
+        values["finder_reward"] = item["finder_reward"]
+        return self._edit_form(request, item, values, [], {}, set())
+
+    @post("/{reference:str}/edit")
+    async def update(self, request: Request, reference: FromPath[str]) -> Any:
+        member = current_member(request)
+        assert member is not None
+        form = await request.form()
+        removing = {v for v in form.getall("remove", []) if isinstance(v, str) and v.isdigit()}
+        values, _ = await _read_form(request)
+        item = await found_items.get_item(reference)
+        try:
+            await found_items.update_item(
+                member.actor(client_ip(request)),
+                reference,
+                _item_input(values, item["station_code"]),
+                remove_contents=[int(v) for v in removing],
+            )
+        except ServiceError as exc:
+            rows = _content_rows(values)
+            return self._edit_form(
+                request, item, values, rows, _errors_by_form_field(exc), removing, exc.status_code
+            )
+        flash(request, i18n.gettext("Changes saved."), category="success")
+        return Redirect(path=f"/items/{item['reference']}", status_code=303)
+
     @get("/{reference:str}/receipt")
     async def receipt(self, request: Request, reference: FromPath[str]) -> Any:
         item = await found_items.get_item(reference)
@@ -252,7 +289,29 @@ class ItemsController(Controller):
             values=values,
             rows=shown,
             errors=errors,
+            finder_phone_masked="",
             page_title=i18n.gettext("Log a found item"),
+            **_choices(),
+        )
+
+    @staticmethod
+    def _edit_form(
+        request: Request, item: dict, values: dict[str, str], rows: list[dict[str, str]], errors: dict[str, str],
+        removing: set[str], status_code: int = 200,
+    ) -> Any:  # fmt: skip
+        blank = {name: "" for name in CONTENT_FIELDS} | {"as_printed": ""}
+        return render(
+            request,
+            "items/edit.html",
+            status_code=status_code,
+            reference=item["reference"],
+            existing=item["contents"],
+            removing=removing,
+            values=values,
+            rows=rows or [dict(blank)],
+            errors=errors,
+            finder_phone_masked=item["finder_phone_masked"],
+            page_title=i18n.gettext("Edit %(reference)s", reference=item["reference"]),
             **_choices(),
         )
 
