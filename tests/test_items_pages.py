@@ -207,3 +207,41 @@ async def test_officers_of_another_station_can_read_but_not_edit(client: httpx.A
             f"/items/{reference}/edit", data={**FORM, "_csrf_token": csrf_from(form)}, follow_redirects=False
         )
         assert refused.status_code == 403
+
+
+async def test_a_redacted_public_copy_is_blurred_where_the_officer_drew(client: httpx.AsyncClient) -> None:
+    import json
+
+    from PIL import ImageDraw, ImageStat
+
+    await _officer(client)
+    picture = Image.new("RGB", (800, 600), "white")
+    draw = ImageDraw.Draw(picture)
+    for x in range(420, 780, 12):  # a high-contrast pattern standing in for printed digits
+        draw.rectangle([x, 40, x + 5, 140], fill="black")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=95)
+    reference = (await _submit(client, FORM, [buffer.getvalue()])).headers["location"].rsplit("/", 1)[1]
+    photo = await ItemPhoto.select().first()
+    assert photo["public_key"] == ""
+    page = await client.get(f"/items/{reference}/photos/{photo['id']}/redact")
+    empty = await client.post(
+        f"/items/{reference}/photos/{photo['id']}/redact",
+        data={"boxes": "[]", "_csrf_token": csrf_from(page)},
+    )
+    assert empty.status_code == 400 and (await ItemPhoto.select().first())["public_key"] == ""
+    boxes = json.dumps([[0.5, 0.05, 1.0, 0.25]])
+    done = await client.post(
+        f"/items/{reference}/photos/{photo['id']}/redact",
+        data={"boxes": boxes, "_csrf_token": csrf_from(page)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    public = await client.get(f"/media/photos/{photo['id']}/public")
+    original = await client.get(f"/media/photos/{photo['id']}/master")
+    crop = (520, 40, 760, 130)
+    spread = [
+        ImageStat.Stat(Image.open(io.BytesIO(r.content)).convert("L").crop(crop)).stddev[0]
+        for r in (original, public)
+    ]
+    assert spread[0] > 60 and spread[1] < spread[0] / 5

@@ -65,6 +65,7 @@ ACCESS: dict[str, Rule] = {
     "/items/{reference}/edit": ITEM_STAFF,
     "/items/{reference}/reveal": ITEM_STAFF,
     "/items/{reference}/photos": ITEM_STAFF,
+    "/items/{reference}/photos/{photo_id}/redact": ITEM_STAFF,
     "/items/{reference}/receipt": ITEM_STAFF,
     "/media/photos/{photo_id}/{variant}": ITEM_STAFF,
     # account management: admins everywhere, supervisors for their own station

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response
@@ -23,6 +25,7 @@ from lostfound.domain.found_items import (
     FinderReward,
     ItemStatus,
 )
+from lostfound.domain.i18n_markers import N_
 from lostfound.services import found_items, item_photos, stations
 from lostfound.services.errors import ServiceError
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
@@ -147,6 +150,18 @@ def _errors_by_form_field(exc: ServiceError) -> dict[str, str]:
     return errors
 
 
+def _boxes(raw: str) -> list[tuple[float, float, float, float]]:
+    """The boxes drawn on the redaction page: a JSON list of [x0, y0, x1, y1] in 0..1."""
+    try:
+        data = json.loads(raw)
+        boxes = [tuple(float(v) for v in box) for box in data]
+    except (ValueError, TypeError):
+        raise ServiceError(N_("The boxes could not be read. Draw them again."), field="photo") from None
+    if not boxes or any(len(box) != 4 for box in boxes):
+        raise ServiceError(N_("Draw at least one box over what must not be seen."), field="photo")
+    return boxes  # type: ignore[return-value]
+
+
 class ItemsController(Controller):
     path = "/items"
     include_in_schema = False
@@ -261,6 +276,24 @@ class ItemsController(Controller):
         flash(request, i18n.gettext("Changes saved."), category="success")
         return Redirect(path=f"/items/{item['reference']}", status_code=303)
 
+    @get("/{reference:str}/photos/{photo_id:int}/redact")
+    async def redact_page(self, request: Request, reference: FromPath[str], photo_id: FromPath[int]) -> Any:
+        return await self._redact_form(request, reference, photo_id, {})
+
+    @post("/{reference:str}/photos/{photo_id:int}/redact")
+    async def redact(self, request: Request, reference: FromPath[str], photo_id: FromPath[int]) -> Any:
+        member = current_member(request)
+        assert member is not None
+        values, _ = await _read_form(request)
+        try:
+            boxes = _boxes(values.get("boxes", "[]"))
+            await item_photos.redact_photo(member.actor(client_ip(request)), reference, photo_id, boxes)
+        except ServiceError as exc:
+            errors = {"photo": i18n.gettext(exc.message, **exc.params)}
+            return await self._redact_form(request, reference, photo_id, errors, exc.status_code)
+        flash(request, i18n.gettext("The public copy of the photo is ready."), category="success")
+        return Redirect(path=f"/items/{reference}", status_code=303)
+
     @get("/{reference:str}/receipt")
     async def receipt(self, request: Request, reference: FromPath[str]) -> Any:
         item = await found_items.get_item(reference)
@@ -313,6 +346,24 @@ class ItemsController(Controller):
             finder_phone_masked=item["finder_phone_masked"],
             page_title=i18n.gettext("Edit %(reference)s", reference=item["reference"]),
             **_choices(),
+        )
+
+    @staticmethod
+    async def _redact_form(
+        request: Request, reference: str, photo_id: int, errors: dict[str, str], status_code: int = 200
+    ) -> Any:
+        item = await found_items.get_item(reference)
+        photo = next((p for p in item["photos"] if p["id"] == photo_id), None)
+        if photo is None:
+            raise NotFoundException()
+        return render(
+            request,
+            "items/redact.html",
+            status_code=status_code,
+            reference=item["reference"],
+            photo=photo,
+            errors=errors,
+            page_title=i18n.gettext("Prepare the photo for the public"),
         )
 
     @staticmethod
