@@ -179,3 +179,40 @@ async def test_list_filters_and_finds_chinese_text(client: httpx.AsyncClient) ->
     assert await refs("q=100%25") == []
     assert await refs("found_from=2025-03-29") == []
     assert len(await refs("found_from=2025-03-28&found_to=2025-03-28")) == 2
+
+
+async def test_photos_are_uploaded_through_the_api_cleaned_and_refused_when_bad(
+    client: httpx.AsyncClient,
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from lostfound.tables import ItemPhoto
+
+    headers = await _token()
+    reference = (await client.post("/api/v1/found-items", json=WALLET, headers=headers)).json()["reference"]
+    picture = Image.new("RGB", (1200, 900), (90, 60, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated: the stored photo must come out upright
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", exif=exif.tobytes())
+    added = await client.post(
+        f"/api/v1/found-items/{reference}/photos", files={"photo": ("w.jpg", buffer.getvalue(), "image/jpeg")},
+        headers=headers,
+    )  # fmt: skip
+    assert added.status_code == 201, added.text
+    assert (added.json()["width"], added.json()["height"]) == (900, 1200)
+    stored = await client.get(f"/api/v1/found-items/{reference}", headers=headers)
+    assert len(stored.json()["photos"]) == 1
+    bad = await client.post(
+        f"/api/v1/found-items/{reference}/photos", files={"photo": ("x.jpg", b"GIF89a....", "image/jpeg")},
+        headers=headers,
+    )  # fmt: skip
+    assert bad.status_code == 415 and bad.json()["field"] == "photo"
+    assert await ItemPhoto.count() == 1
+    missing = await client.post(
+        "/api/v1/found-items/DC-1999-000001/photos", files={"photo": ("w.jpg", buffer.getvalue(), "image/jpeg")},
+        headers=headers,
+    )  # fmt: skip
+    assert missing.status_code == 404

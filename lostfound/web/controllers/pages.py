@@ -7,8 +7,8 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 
 from lostfound import i18n
-from lostfound.services import accounts, audit, health, stations
-from lostfound.web.access import current_member
+from lostfound.services import accounts, audit, found_items, health, stations
+from lostfound.web.access import current_member, rule_for
 from lostfound.web.templating import render
 
 
@@ -22,12 +22,22 @@ class PagesController(Controller):
         station = await stations.get_station(member.station_code)
         colleagues = [row for row in await accounts.list_accounts(member.station_code) if row["active"]]
         recent = await audit.browse(audit.AuditFilter(actor_id=member.id), page=1)
+        handles_items = rule_for("/items") is not None and rule_for("/items").allows(member)
+        items = (
+            (
+                await found_items.list_items(found_items.ItemFilter(station=member.station_code), page_size=5)
+            ).items
+            if handles_items
+            else []
+        )
         return render(
             request,
             "desk.html",
             station=station,
             colleagues=colleagues,
             recent=recent.events[:10],
+            handles_items=handles_items,
+            items=items,
             page_title=i18n.gettext("Station desk"),
         )
 
