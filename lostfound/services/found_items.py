@@ -255,7 +255,11 @@ async def get_item(ref: str) -> dict[str, Any]:
         .order_by(ItemContent.position)
     )
     item["photos"] = await ItemPhoto.select().where(ItemPhoto.item == item["id"]).order_by(ItemPhoto.position)
-    events = await CustodyEvent.select().where(CustodyEvent.item == item["id"]).order_by(CustodyEvent.id)
+    events = await (
+        CustodyEvent.select(CustodyEvent.all_columns(), CustodyEvent.actor.display_name.as_alias("actor_display"))
+        .where(CustodyEvent.item == item["id"])
+        .order_by(CustodyEvent.id)
+    )
     for event in events:
         raw = event["detail"]
         event["detail"] = json.loads(raw) if isinstance(raw, str) and raw else (raw or {})
