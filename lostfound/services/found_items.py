@@ -256,7 +256,9 @@ async def get_item(ref: str) -> dict[str, Any]:
     )
     item["photos"] = await ItemPhoto.select().where(ItemPhoto.item == item["id"]).order_by(ItemPhoto.position)
     events = await (
-        CustodyEvent.select(CustodyEvent.all_columns(), CustodyEvent.actor.display_name.as_alias("actor_display"))
+        CustodyEvent.select(
+            CustodyEvent.all_columns(), CustodyEvent.actor.display_name.as_alias("actor_display")
+        )
         .where(CustodyEvent.item == item["id"])
         .order_by(CustodyEvent.id)
     )
