@@ -24,12 +24,16 @@ from lostfound.settings import Settings, get_settings
 _VERSION = "v1"
 
 
-def _key_bytes(text: str) -> bytes:
+def _key_bytes(text: str, name: str) -> bytes:
     """Keys are 32 random bytes written as URL-safe base64 (as ``secrets.token_urlsafe(32)`` makes)."""
-    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    if len(raw) < 32:
-        raise SystemExit("personal-data keys must hold 32 bytes (URL-safe base64)")
-    return raw[:32]
+    try:
+        raw = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        hint = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        raise SystemExit(f"{name} must be 32 random bytes in URL-safe base64; make one with: {hint}")
+    return raw
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,11 @@ class PersonalDataVault:
 
 
 def vault_for(settings: Settings) -> PersonalDataVault:
-    return PersonalDataVault(_key_bytes(settings.pii_key), _key_bytes(settings.hash_key))
+    encryption = _key_bytes(settings.pii_key, "LOSTFOUND_PII_KEY")
+    hashing = _key_bytes(settings.hash_key, "LOSTFOUND_HASH_KEY")
+    if encryption == hashing:
+        raise SystemExit("LOSTFOUND_PII_KEY and LOSTFOUND_HASH_KEY must be different keys")
+    return PersonalDataVault(encryption, hashing)
 
 
 @lru_cache(maxsize=1)

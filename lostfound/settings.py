@@ -78,6 +78,7 @@ class Settings:
     db_pool_min: int
     db_pool_max: int
     default_locale: str
+    public_url: str
 
     @property
     def media_dir(self) -> Path:
@@ -122,6 +123,7 @@ class Settings:
             db_pool_min=_int("LOSTFOUND_DB_POOL_MIN", 2),
             db_pool_max=_int("LOSTFOUND_DB_POOL_MAX", 10),
             default_locale=os.environ.get("LOSTFOUND_DEFAULT_LOCALE", "zh_Hans"),
+            public_url=os.environ.get("LOSTFOUND_PUBLIC_URL", "").rstrip("/"),
         )
 
 

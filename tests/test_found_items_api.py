@@ -216,3 +216,30 @@ async def test_photos_are_uploaded_through_the_api_cleaned_and_refused_when_bad(
         headers=headers,
     )  # fmt: skip
     assert missing.status_code == 404
+
+
+async def test_numbers_typed_into_free_text_are_refused(client: httpx.AsyncClient) -> None:
+    headers = await _token()
+    leaky = {
+        **WALLET,
+        "description": f"钱包，身份证 {ID_NUMBER}",
+        "contents": [{"kind": "other", "note": "纸条：138-1234-5678"}],
+    }
+    response = await client.post("/api/v1/found-items", json=leaky, headers=headers)
+    assert response.status_code == 400
+    assert {e["field"] for e in response.json()["errors"]} == {"description", "contents.0.note"}
+    assert await FoundItem.count() == 0
+
+
+async def test_impossible_input_is_a_clear_400_not_a_crash(client: httpx.AsyncClient) -> None:
+    headers = await _token()
+    cases = [
+        {**WALLET, "found_at": "0001-01-01T00:00:00+14:00"},
+        {**WALLET, "contents": [{"kind": "bank_card", "card_number": "ABCD", "as_printed": True}]},
+        {**WALLET, "contents": [{"kind": "bank_card", "card_number": "1" * 5000, "as_printed": True}]},
+        {**WALLET, "contents": [{"kind": "cash", "amount": 1e300}]},
+    ]
+    for body in cases:
+        response = await client.post("/api/v1/found-items", json=body, headers=headers)
+        assert response.status_code == 400, (body, response.text)
+    assert await FoundItem.count() == 0

@@ -42,7 +42,7 @@ FORM = {
     "c-0-id_number": ID_NUMBER,
     "c-1-kind": "cash",
     "c-1-amount": "260",
-    "c-2-kind": "id_card",  # a blank row: ignored
+    "c-2-kind": "",  # an untouched row: ignored
 }
 
 
@@ -126,6 +126,8 @@ async def test_receipt_carries_a_code_that_the_public_page_confirms(client: http
     receipt = await client.get(f"/items/{reference}/receipt")
     assert "拾得物品收据" in receipt.text and soup(receipt).select_one(".qr svg") is not None
     assert "放弃报酬" in text_of(receipt) and ID_NUMBER not in receipt.text
+    # The receipt goes home with the finder: the owner's name and numbers stay off it.
+    assert "黎晓梅" not in receipt.text and "330784" not in receipt.text and "¥260.00" in receipt.text
     code = (await FoundItem.select(FoundItem.verification_code).first())["verification_code"]
     assert f"{code[:4]}-{code[4:8]}-{code[8:]}" in receipt.text
     from tests.factories import http_client
@@ -179,6 +181,7 @@ async def test_editing_moves_the_item_keeps_the_phone_and_is_logged(client: http
     assert saved.status_code == 303, text_of(saved)
     item = await FoundItem.select().where(FoundItem.reference == reference).first()
     assert item["storage_location"] == "B-11" and item["finder_phone_masked"] == "139****2233"
+    assert item["finder_name"] == "应师傅"  # fields the edit did not touch stay as they were
     kinds = (
         await ItemContent.select(ItemContent.kind).where(ItemContent.item == item["id"]).output(as_list=True)
     )
@@ -194,7 +197,7 @@ async def test_editing_moves_the_item_keeps_the_phone_and_is_logged(client: http
 
 async def test_officers_of_another_station_can_read_but_not_edit(client: httpx.AsyncClient, app) -> None:
     await _officer(client)
-    reference = (await _submit(client, FORM, [])).headers["location"].rsplit("/", 1)[1]
+    reference = (await _submit(client, FORM, [jpeg()])).headers["location"].rsplit("/", 1)[1]
     from tests.factories import http_client
 
     await make_user("fy.duty", station="FY")
@@ -207,6 +210,16 @@ async def test_officers_of_another_station_can_read_but_not_edit(client: httpx.A
             f"/items/{reference}/edit", data={**FORM, "_csrf_token": csrf_from(form)}, follow_redirects=False
         )
         assert refused.status_code == 403
+        assert soup(page).select_one("form[action$='/reveal']") is None
+        content = await ItemContent.select(ItemContent.id).where(ItemContent.kind == "id_card").first()
+        reveal = await other.post(
+            f"/items/{reference}/reveal",
+            data={"what": "number", "content": str(content["id"]), "_csrf_token": csrf_from(page)},
+        )
+        assert reveal.status_code == 403 and ID_NUMBER not in reveal.text
+        photo = await ItemPhoto.select(ItemPhoto.id).first()
+        assert (await other.get(f"/media/photos/{photo['id']}/master")).status_code == 403
+        assert not await AuditEvent.exists().where(AuditEvent.action == "pii.reveal")
 
 
 async def test_a_redacted_public_copy_is_blurred_where_the_officer_drew(client: httpx.AsyncClient) -> None:

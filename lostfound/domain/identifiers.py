@@ -262,6 +262,31 @@ def check_card_number(number: str) -> str | None:
     return None
 
 
+def card_format_ok(number: str) -> bool:
+    """12 to 19 digits: the shape of a card number, whatever its Luhn check says."""
+    number = normalise_card_number(number)
+    return CARD_MIN_DIGITS <= len(number) <= CARD_MAX_DIGITS and _all_digits(number)
+
+
+_DIGIT_GAPS = re.compile(r"(?<=[0-9])[\s\-]+(?=[0-9])")
+_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{12,19}(?![0-9])")
+
+
+def sensitive_number_in_text(text: str) -> bool:
+    """Whether free text carries what looks like an ID, mobile or card number.
+
+    Such numbers belong in content rows, where they are encrypted and masked; in a
+    description or note they would be stored and shown in clear.
+    """
+    flat = _DIGIT_GAPS.sub("", _ascii(text).upper())
+    if _ID_IN_TEXT.search(flat) or _MOBILE_IN_TEXT.search(flat):
+        return True
+    # 16 to 19 digits is the shape of a bank card even when a digit is misread.
+    return any(len(match) >= 16 or luhn_valid(match) for match in _LONG_DIGITS.findall(flat))
+
+
 def card_last4(number: str) -> str | None:
     """The last 4 digits, the part of a card number that is safe to keep in clear for matching."""
     number = normalise_card_number(number)

@@ -30,12 +30,13 @@ from lostfound.services.item_contents import (
     FINDER_PHONE_COLUMN,
     ID_COLUMN,
     PHONE_COLUMN,
+    SENSITIVE_IN_TEXT,
     ContentInput,
     Problems,
     content_row,
     phone_fields,
 )
-from lostfound.services.item_photos import attach_photo
+from lostfound.services.item_photos import attach_photo, discard_unreferenced
 from lostfound.services.item_photos import prepare as prepare_photos
 from lostfound.services.stations import get_station
 from lostfound.services.transactions import write_transaction
@@ -44,6 +45,8 @@ from lostfound.tables import CustodyEvent, FoundItem, ItemContent, ItemPhoto
 
 _TZ = ZoneInfo(TIMEZONE)
 MAX_CONTENTS = 40
+EARLIEST_FOUND_AT = datetime(2000, 1, 1, tzinfo=UTC)
+REVEALABLE = frozenset({"number", "phone", "finder_phone"})
 PAGE_SIZE = 30
 
 
@@ -87,6 +90,8 @@ def _clean(value: str, limit: int, name: str, problems: Problems, required: str 
         problems.add(name, required)
     if len(value) > limit:
         problems.add(name, N_("At most %(limit)d characters, please."), limit=limit)
+    elif ids.sensitive_number_in_text(value):
+        problems.add(name, SENSITIVE_IN_TEXT)
     return value[:limit]
 
 
@@ -102,6 +107,8 @@ def _item_values(data: FoundItemInput, problems: Problems, now: datetime) -> dic
         problems.add("found_at", N_("Give the time with its time zone, e.g. 2025-03-28T21:40:00+08:00."))
     elif data.found_at > now:
         problems.add("found_at", N_("The time found cannot be in the future."))
+    elif data.found_at < EARLIEST_FOUND_AT:
+        problems.add("found_at", N_("Check the date: items found before 2000 are not logged here."))
     else:
         values["found_at"] = data.found_at
     values["description"] = _clean(
@@ -189,6 +196,21 @@ async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[bytes
     if problems:
         raise InvalidItem(problems)
     prepared = await prepare_photos(photos) if photos else []
+    try:
+        return await _insert_item(actor, station, values, rows, prepared, now)
+    except BaseException:
+        await discard_unreferenced(prepared)
+        raise
+
+
+async def _insert_item(
+    actor: Actor,
+    station: dict,
+    values: dict[str, Any],
+    rows: list[dict[str, Any]],
+    prepared: list,
+    now: datetime,
+) -> str:
     year = now.astimezone(_TZ).year
     async with write_transaction():
         seq = await references.next_number(f"FI:{station['code']}:{year}")
@@ -326,8 +348,16 @@ async def list_items(filters: ItemFilter, page: int = 1, page_size: int = PAGE_S
 
 
 async def reveal_number(actor: Actor, ref: str, content_id: int | None, what: str) -> str:
-    """Decrypt one number for an officer; every reveal is an audited action."""
+    """Decrypt one number for an officer of the item's station; every reveal is an audited action.
+
+    Other stations see items masked (enough to compare); the plain number stays with the
+    station that holds the item.
+    """
+    if what not in REVEALABLE:
+        raise NotFound(N_("There is no number stored here."))
     item = await _item_row(ref)
+    if actor.role is not None and item["station_code"] != actor.station_code:
+        raise Forbidden(N_("Only officers of the item's station may see its numbers in full."))
     if what == "finder_phone":
         stored = await FoundItem.select(FoundItem.finder_phone_enc).where(FoundItem.id == item["id"]).first()
         token, column = stored["finder_phone_enc"], FINDER_PHONE_COLUMN
@@ -398,6 +428,9 @@ async def update_item(
     if not data.finder.phone.strip():
         for key in ("finder_phone_enc", "finder_phone_masked", "finder_phone_hash"):
             values.pop(key)
+    # The form shows minutes only: the same minute means the stored time was not changed.
+    if values.get("found_at") == current["found_at"].replace(second=0, microsecond=0):
+        values["found_at"] = current["found_at"]
     changed = sorted(name for name in _EDITABLE if name in values and values[name] != current.get(name)) + (
         ["finder_phone"]
         if "finder_phone_hash" in values and values["finder_phone_hash"] != current["finder_phone_hash"]

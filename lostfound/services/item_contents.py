@@ -59,11 +59,22 @@ class Problems:
         return bool(self.items)
 
 
-def _text(value: str, limit: int, name: str, problems: Problems) -> str:
+SENSITIVE_IN_TEXT = N_(
+    "This text seems to hold an ID, card or phone number. Put numbers in the contents rows, where they are protected."
+)
+
+
+def free_text(value: str, limit: int, name: str, problems: Problems) -> str:
+    """Collapse spaces, enforce the length, and keep sensitive numbers out of unprotected text."""
     value = " ".join(value.split())
     if len(value) > limit:
         problems.add(name, N_("At most %(limit)d characters, please."), limit=limit)
+    elif ids.sensitive_number_in_text(value):
+        problems.add(name, SENSITIVE_IN_TEXT)
     return value[:limit]
+
+
+_text = free_text
 
 
 def content_row(
@@ -149,7 +160,8 @@ def _bank_card(
     last4 = "".join(ch for ch in entry.card_last4 if ch.isdigit())
     if number:
         problem = ids.check_card_number(number)
-        if problem and not entry.as_printed:
+        # "As printed" may keep a number that fails its Luhn check, never one of the wrong shape.
+        if problem and (not entry.as_printed or not ids.card_format_ok(number)):
             problems.add(f"{prefix}.card_number", problem)
             return
         row.update(

@@ -76,10 +76,27 @@ def _store_all(processed: list[ProcessedPhoto]) -> list[PreparedPhoto]:
     return prepared
 
 
-async def prepare(uploads: Sequence[bytes]) -> list[PreparedPhoto]:
+async def prepare(uploads: Sequence[bytes], already: int = 0) -> list[PreparedPhoto]:
     """Check and clean every upload first, then store them: one bad file and none is written."""
+    if already + len(uploads) > MAX_PHOTOS_PER_ITEM:
+        raise ServiceError(
+            N_("An item can have at most %(limit)d photos."), field="photo", limit=MAX_PHOTOS_PER_ITEM
+        )
     processed = await asyncio.to_thread(_process_all, uploads)
     return await asyncio.to_thread(_store_all, processed)
+
+
+async def discard_unreferenced(photos: Sequence[PreparedPhoto]) -> None:
+    """After a failed save, remove the files no photo row refers to (files are shared by content)."""
+    store = media_store()
+    for photo in photos:
+        for key in (photo.master_key, photo.display_key, photo.thumb_key):
+            in_use = await ItemPhoto.exists().where(
+                (ItemPhoto.master_key == key) | (ItemPhoto.display_key == key) | (ItemPhoto.thumb_key == key)
+                | (ItemPhoto.public_key == key)
+            )  # fmt: skip
+            if not in_use:
+                await asyncio.to_thread(store.delete, key)
 
 
 async def attach_photo(item_id: int, reference: str, photo: PreparedPhoto, actor: Actor) -> int:
@@ -120,9 +137,14 @@ async def _item_for_change(actor: Actor, ref: str) -> dict[str, Any]:
 
 async def add_photo(actor: Actor, ref: str, data: bytes) -> dict[str, Any]:
     item = await _item_for_change(actor, ref)
-    (prepared,) = await prepare([data])
-    async with write_transaction():
-        photo_id = await attach_photo(item["id"], item["reference"], prepared, actor)
+    already = await ItemPhoto.count().where(ItemPhoto.item == item["id"])
+    (prepared,) = await prepare([data], already)
+    try:
+        async with write_transaction():
+            photo_id = await attach_photo(item["id"], item["reference"], prepared, actor)
+    except BaseException:
+        await discard_unreferenced([prepared])
+        raise
     return {"id": photo_id, "width": prepared.width, "height": prepared.height}
 
 
@@ -134,14 +156,24 @@ _VARIANTS = {
 }
 
 
-async def photo_file(photo_id: int, variant: str) -> bytes:
-    """Bytes of one stored variant (``thumb``, ``display``, ``master`` or ``public``)."""
+async def photo_file(actor: Actor, photo_id: int, variant: str) -> bytes:
+    """Bytes of one stored variant (``thumb``, ``display``, ``master`` or ``public``).
+
+    Originals may show ID cards and faces: only the item's station sees them; other
+    stations get the blurred public copy when one exists.
+    """
     column = _VARIANTS.get(variant)
-    if column is None:
+    if column is None or not 0 < photo_id < 2**31:
         raise NotFound(N_("No such photo."))
-    row = await ItemPhoto.select(column.as_alias("key")).where(ItemPhoto.id == photo_id).first()
+    row = await (
+        ItemPhoto.select(column.as_alias("key"), ItemPhoto.item.station.code.as_alias("station_code"))
+        .where(ItemPhoto.id == photo_id)
+        .first()
+    )
     if row is None or not row["key"]:
         raise NotFound(N_("No such photo."))
+    if variant != "public" and actor.role is not None and row["station_code"] != actor.station_code:
+        raise Forbidden(N_("Only officers of the item's station may see the original photos."))
     return await asyncio.to_thread(media_store().read, row["key"])
 
 

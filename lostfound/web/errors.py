@@ -6,6 +6,8 @@ No stack trace ever reaches a user; unexpected errors are logged with their trac
 from __future__ import annotations
 
 import logging
+import sqlite3
+import traceback
 from typing import Any
 from urllib.parse import urlencode
 
@@ -159,9 +161,26 @@ def on_http_exception(request: Request, exc: HTTPException) -> Response:
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if _is_database_error(exc):
+        # Database messages can quote the failing row (ciphertext, names); log where, not what.
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        state = getattr(exc, "sqlstate", "")
+        log.error(
+            "database error %s %s on %s %s\n%s",
+            type(exc).__name__,
+            state,
+            request.method,
+            request.url.path,
+            frames,
+        )
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
     _localise(request)
     return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith(("asyncpg", "sqlite3")) or isinstance(exc, sqlite3.Error)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

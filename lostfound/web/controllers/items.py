@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from lostfound.domain.i18n_markers import N_
 from lostfound.services import found_items, item_photos, stations
 from lostfound.services.errors import ServiceError
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
-from lostfound.settings import TIMEZONE
+from lostfound.settings import TIMEZONE, get_settings
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip
 from lostfound.web.input_guard import has_nul
@@ -51,7 +52,9 @@ CONTENT_FIELDS = (
 )
 BLANK_CONTENT_ROWS = 3
 _PLAIN_FIELDS = ("category", "description", "colour", "brand", "found_place", "district", "external_ref",
-                 "storage_location")  # fmt: skip
+                 "storage_location", "finder_name")  # fmt: skip
+_ROW_FIELD = re.compile(r"c-([0-9]{1,3})-([a-z_0-9]+)")
+_ID = re.compile(r"[0-9]{1,9}")
 MAX_FORM_ROWS = 40
 
 
@@ -94,11 +97,13 @@ async def _read_form(request: Request) -> tuple[dict[str, str], list[bytes]]:
 
 
 def _content_rows(values: dict[str, str]) -> list[dict[str, str]]:
+    """The content rows of the form in order; a row counts once its kind is chosen or anything is typed."""
+    indexes = sorted({int(m.group(1)) for key in values if (m := _ROW_FIELD.fullmatch(key))})
     rows = []
-    for index in range(MAX_FORM_ROWS):
+    for index in indexes:
         row = {name: values.get(f"c-{index}-{name}", "").strip() for name in CONTENT_FIELDS}
         row["as_printed"] = "1" if values.get(f"c-{index}-as_printed") else ""
-        if any(row[name] for name in CONTENT_FIELDS if name != "kind"):
+        if any(row[name] for name in CONTENT_FIELDS):
             rows.append(row)
     return rows
 
@@ -153,9 +158,11 @@ def _errors_by_form_field(exc: ServiceError) -> dict[str, str]:
 def _boxes(raw: str) -> list[tuple[float, float, float, float]]:
     """The boxes drawn on the redaction page: a JSON list of [x0, y0, x1, y1] in 0..1."""
     try:
+        if len(raw) > 10_000:
+            raise ValueError("too long")
         data = json.loads(raw)
         boxes = [tuple(float(v) for v in box) for box in data]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise ServiceError(N_("The boxes could not be read. Draw them again."), field="photo") from None
     if not boxes or any(len(box) != 4 for box in boxes):
         raise ServiceError(N_("Draw at least one box over what must not be seen."), field="photo")
@@ -225,7 +232,7 @@ class ItemsController(Controller):
         assert member is not None
         values, _ = await _read_form(request)
         what = values.get("what", "number")
-        content_id = int(values["content"]) if values.get("content", "").isdigit() else None
+        content_id = int(values["content"]) if _ID.fullmatch(values.get("content", "")) else None
         plain = await found_items.reveal_number(member.actor(client_ip(request)), reference, content_id, what)
         return await self._detail(request, reference, revealed={(what, content_id): plain})
 
@@ -258,7 +265,7 @@ class ItemsController(Controller):
         member = current_member(request)
         assert member is not None
         form = await request.form()
-        removing = {v for v in form.getall("remove", []) if isinstance(v, str) and v.isdigit()}
+        removing = {v for v in form.getall("remove", []) if isinstance(v, str) and _ID.fullmatch(v)}
         values, _ = await _read_form(request)
         item = await found_items.get_item(reference)
         try:
@@ -297,7 +304,8 @@ class ItemsController(Controller):
     @get("/{reference:str}/receipt")
     async def receipt(self, request: Request, reference: FromPath[str]) -> Any:
         item = await found_items.get_item(reference)
-        verify_url = str(request.base_url).rstrip("/") + f"/verify?code={item['verification_code']}"
+        base = get_settings().public_url or str(request.base_url).rstrip("/")
+        verify_url = f"{base}/verify?code={item['verification_code']}"
         return render(
             request,
             "items/receipt.html",
@@ -388,8 +396,12 @@ class MediaController(Controller):
     include_in_schema = False
 
     @get("/photos/{photo_id:int}/{variant:str}")
-    async def photo(self, photo_id: FromPath[int], variant: FromPath[str]) -> Response[bytes]:
-        data = await item_photos.photo_file(photo_id, variant)
+    async def photo(
+        self, request: Request, photo_id: FromPath[int], variant: FromPath[str]
+    ) -> Response[bytes]:
+        member = current_member(request)
+        assert member is not None
+        data = await item_photos.photo_file(member.actor(), photo_id, variant)
         return Response(
             data,
             media_type="image/jpeg",
