@@ -46,6 +46,11 @@ def action_label(action: str) -> str:
     return i18n.gettext(label) if label else action
 
 
+def yuan(amount: Any) -> str:
+    """``¥100,000.00``: amounts of money as a desk officer reads them."""
+    return "" if amount is None else f"¥{amount:,.2f}"
+
+
 def code_label(labels: dict, value: str) -> str:
     """The translated label of a stored code; the code itself if it has none (StrEnum keys match strings)."""
     return i18n.gettext(labels[value]) if value in labels else value
@@ -91,6 +96,7 @@ def build_environment() -> Environment:
     env.filters["local_time"] = local_time
     env.filters["role_label"] = role_label
     env.filters["action_label"] = action_label
+    env.filters["yuan"] = yuan
     env.globals["localised"] = localised
     env.globals["flash_messages"] = flash_messages
     env.globals["category_label"] = partial(code_label, CATEGORY_LABELS)
