@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Request
 from litestar.exceptions import ValidationException
 
 from lostfound import i18n
 from lostfound.services.errors import ServiceError
+from lostfound.settings import TIMEZONE
 from lostfound.web.input_guard import has_nul
 
 
@@ -40,3 +43,19 @@ def safe_next(target: Any, default: str = "/") -> str:
     ):
         return target
     return default
+
+
+MAX_PAGE = 10_000
+
+
+def beijing_day(value: str) -> datetime | None:
+    """A date typed as ``YYYY-MM-DD``, as the start of that day in Beijing; None if empty or implausible."""
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d").replace(tzinfo=ZoneInfo(TIMEZONE))
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def page_number(page: int) -> int:
+    return min(max(page, 1), MAX_PAGE)

@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from lostfound.services.found_items import ItemFilter, decimal_text
 from lostfound.settings import TIMEZONE
+from lostfound.web.forms import beijing_day
 
 _TZ = ZoneInfo(TIMEZONE)
-
-
-def _day(value: str) -> datetime | None:
-    try:
-        day = datetime.strptime(value.strip(), "%Y-%m-%d").replace(tzinfo=_TZ)
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2100 else None
 
 
 def list_filter(
     station: str, status: str, category: str, found_from: str, found_to: str, text: str
 ) -> ItemFilter:
     """Filters from query parameters; dates are days in Beijing time, ``found_to`` inclusive."""
-    until = _day(found_to)
+    until = beijing_day(found_to)
     return ItemFilter(
         station=station.strip().upper()[:8],
         status=status.strip()[:20],
         category=category.strip()[:24],
-        found_from=_day(found_from),
+        found_from=beijing_day(found_from),
         found_to=until + timedelta(days=1) if until else None,
         text=text,
     )

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
 
 from lostfound import i18n
 from lostfound.services import audit, stations
-from lostfound.settings import TIMEZONE
+from lostfound.web.forms import beijing_day, page_number
 from lostfound.web.templating import render
-
-MAX_PAGE = 10_000
-
-
-def _day(value: str) -> datetime | None:
-    """A date typed in Beijing time, as the start of that day; None when empty or implausible."""
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=ZoneInfo(TIMEZONE))
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2100 else None
 
 
 class AdminAuditController(Controller):
@@ -42,16 +30,16 @@ class AdminAuditController(Controller):
         until: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Any:
-        until_day = _day(until)
+        until_day = beijing_day(until)
         filters = audit.AuditFilter(
             actor=actor.strip().lower(),
             action=action.strip(),
             station_code=station.strip().upper(),
             target=target.strip(),
-            since=_day(since),
+            since=beijing_day(since),
             until=until_day + timedelta(days=1) if until_day else None,
         )
-        result = await audit.browse(filters, page=min(max(page, 1), MAX_PAGE))
+        result = await audit.browse(filters, page=page_number(page))
         query = {
             "actor": actor,
             "action": action,

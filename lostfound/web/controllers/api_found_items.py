@@ -14,7 +14,7 @@ from litestar.response import Response
 from lostfound.services import found_items, item_photos
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
 from lostfound.web.access import current_member
-from lostfound.web.forms import client_ip
+from lostfound.web.forms import client_ip, page_number
 from lostfound.web.item_views import item_out, list_filter
 
 Amount = str | int | float | None
@@ -104,7 +104,7 @@ class FoundItemsApi(Controller):
         page: FromQuery[int] = 1,
     ) -> dict[str, Any]:
         filters = list_filter(station, status, category, found_from, found_to, q)
-        result = await found_items.list_items(filters, page=min(max(page, 1), 10_000))
+        result = await found_items.list_items(filters, page=page_number(page))
         return {
             "items": [
                 {

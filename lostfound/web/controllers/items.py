@@ -32,7 +32,7 @@ from lostfound.services.errors import ServiceError
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.web.access import current_member
-from lostfound.web.forms import client_ip
+from lostfound.web.forms import client_ip, page_number
 from lostfound.web.input_guard import has_nul
 from lostfound.web.item_views import list_filter
 from lostfound.web.receipts import receipt_qr_svg
@@ -190,7 +190,7 @@ class ItemsController(Controller):
         query = {"station": station, "status": status, "category": category, "found_from": found_from,
                  "found_to": found_to, "q": q}  # fmt: skip
         result = await found_items.list_items(
-            list_filter(station, status, category, found_from, found_to, q), page=min(max(page, 1), 10_000)
+            list_filter(station, status, category, found_from, found_to, q), page=page_number(page)
         )
         return render(
             request,
