@@ -159,3 +159,57 @@ class ItemPhoto(Table, tablename="item_photo"):
     public_key = Varchar(length=100, default="")
     uploaded_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class LostReport(Table, tablename="lost_report"):
+    """An owner's report of something lost (报失). The claim code is kept only as a keyed hash."""
+
+    reference = Varchar(length=24, unique=True, index=True)
+    year = Integer()
+    seq = Integer()
+    claim_code_hash = Varchar(length=64, unique=True)
+    channel = Varchar(length=12, default="online")
+    # The station that took a desk report; online reports have none until matched.
+    station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=True, index=True)
+    owner_name = Varchar(length=60, default="")
+    owner_id_enc = Text(default="")
+    owner_id_masked = Varchar(length=32, default="")
+    owner_id_hash = Varchar(length=64, default="", index=True)
+    owner_phone_enc = Text(default="")
+    owner_phone_masked = Varchar(length=24, default="")
+    owner_phone_hash = Varchar(length=64, default="", index=True)
+    owner_email = Varchar(length=254, default="")
+    category = Varchar(length=24, index=True)
+    description = Text(default="")
+    colour = Varchar(length=60, default="")
+    brand = Varchar(length=60, default="")
+    lost_from = Timestamptz(null=True, default=None)
+    lost_to = Timestamptz(null=True, default=None)
+    lost_place = Varchar(length=200, default="")
+    district = Varchar(length=60, default="")
+    external_ref = Varchar(length=64, default="", index=True)
+    status = Varchar(length=20, default="open", index=True)
+    consent_at = Timestamptz(default=TimestamptzNow())
+    received_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportContent(Table, tablename="report_content"):
+    """One thing the owner says was inside: same shape as a found item's contents."""
+
+    report = ForeignKey(references=LostReport, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    kind = Varchar(length=24)
+    holder_name = Varchar(length=60, default="")
+    number_enc = Text(default="")
+    number_masked = Varchar(length=32, default="")
+    number_hash = Varchar(length=64, default="", index=True)
+    card_last4 = Varchar(length=4, default="")
+    bank = Varchar(length=60, default="")
+    amount = Numeric(digits=(14, 2), null=True, default=None)
+    phone_enc = Text(default="")
+    phone_masked = Varchar(length=24, default="")
+    phone_hash = Varchar(length=64, default="", index=True)
+    note = Text(default="")
+    as_printed = Boolean(default=False)

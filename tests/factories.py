@@ -18,7 +18,9 @@ from lostfound.tables import (
     FoundItem,
     ItemContent,
     ItemPhoto,
+    LostReport,
     ReferenceCounter,
+    ReportContent,
     StaffUser,
     Station,
 )
@@ -28,7 +30,10 @@ SYSTEM = Actor.system("test")
 
 
 async def wipe() -> None:
+    # Children before parents, so the wipe works whatever the foreign keys' ON DELETE rules.
     for table in (
+        ReportContent,
+        LostReport,
         CustodyEvent,
         ItemPhoto,
         ItemContent,

@@ -82,6 +82,9 @@ ACCESS: dict[str, Rule] = {
     # JSON API (bearer tokens)
     "/api/v1/me": STAFF,
     "/api/v1/stations": STAFF,
+    "/api/v1/lost-reports": PUBLIC,  # owners file online; a staff token makes it a desk report
+    "/api/v1/lost-reports/{reference}": ITEM_STAFF,
+    "/api/v1/claims/status": PUBLIC,
     "/api/v1/found-items": ITEM_STAFF,
     "/api/v1/found-items/{reference}": ITEM_STAFF,
     "/api/v1/found-items/{reference}/photos": ITEM_STAFF,

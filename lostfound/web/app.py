@@ -28,6 +28,7 @@ from lostfound.web.controllers.admin_stations import AdminStationsController
 from lostfound.web.controllers.admin_users import AdminUsersController
 from lostfound.web.controllers.api import ApiV1Controller
 from lostfound.web.controllers.api_found_items import FoundItemsApi
+from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.pages import PagesController
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             AdminAuditController,
             ApiV1Controller,
             FoundItemsApi,
+            LostReportsApi,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         guards=[access_guard],

@@ -1,0 +1,273 @@
+"""Lost reports: an owner files one (online or at the desk) and checks it with reference + claim code."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from lostfound.crypto import normalise_code, readable_code
+from lostfound.domain import identifiers as ids
+from lostfound.domain.found_items import Category
+from lostfound.domain.i18n_markers import N_
+from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
+from lostfound.pii import vault
+from lostfound.services import audit, references
+from lostfound.services.accounts import CounterStore
+from lostfound.services.context import Actor
+from lostfound.services.errors import NotFound, ServiceError
+from lostfound.services.found_items import EARLIEST_FOUND_AT, InvalidItem
+from lostfound.services.item_contents import ContentInput, Problems, content_row, free_text, phone_fields
+from lostfound.services.transactions import write_transaction
+from lostfound.settings import TIMEZONE
+from lostfound.tables import LostReport, ReportContent
+
+_TZ = ZoneInfo(TIMEZONE)
+OWNER_ID_COLUMN = "lost_report.owner_id"
+OWNER_PHONE_COLUMN = "lost_report.owner_phone"
+CLAIM_HASH_KIND = "claim"
+MAX_CONTENTS = 40
+
+
+@dataclass
+class OwnerInput:
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class LostReportInput:
+    category: str
+    owner: OwnerInput = field(default_factory=OwnerInput)
+    description: str = ""
+    colour: str = ""
+    brand: str = ""
+    lost_from: datetime | None = None
+    lost_to: datetime | None = None
+    lost_place: str = ""
+    district: str = ""
+    external_ref: str = ""
+    consent: bool = False
+    contents: list[ContentInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FiledReport:
+    reference: str
+    claim_code: str  # shown once to the owner, never stored
+
+
+def _owner_values(owner: OwnerInput, problems: Problems, today: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {"owner_name": free_text(owner.name, 60, "owner.name", problems)}
+    if not values["owner_name"]:
+        problems.add("owner.name", N_("Enter your name."))
+    email = owner.email.strip()
+    if email and (len(email) > 254 or "@" not in email or " " in email):
+        problems.add("owner.email", N_("Check the e-mail address."))
+    values["owner_email"] = email[:254]
+    if not owner.phone.strip() and not email:
+        problems.add("owner.phone", N_("Give a phone number or an e-mail address so that we can reach you."))
+    if owner.phone.strip():
+        phone = ids.normalise_phone(owner.phone)
+        if phone is None:
+            problems.add("owner.phone", ids.phone_problem(owner.phone) or N_("Enter a phone number."))
+        else:
+            fields = phone_fields(phone, vault(), OWNER_PHONE_COLUMN)
+            values.update(
+                owner_phone_enc=fields["phone_enc"],
+                owner_phone_masked=fields["phone_masked"],
+                owner_phone_hash=fields["phone_hash"],
+            )
+    number = ids.normalise_id_number(owner.id_number)
+    if number:
+        problem = ids.check_id_number(number, today)
+        if problem is not None:
+            problems.add("owner.id_number", problem.message, **problem.params)
+        elif not ids.is_masked(number):
+            values.update(
+                owner_id_enc=vault().encrypt(number, OWNER_ID_COLUMN),
+                owner_id_masked=ids.mask_id(number),
+                owner_id_hash=vault().keyed_hash("id", number),
+            )
+        else:
+            problems.add("owner.id_number", N_("Type your full ID number."))
+    return values
+
+
+def _report_values(data: LostReportInput, problems: Problems, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    try:
+        values["category"] = Category(data.category).value
+    except ValueError:
+        problems.add("category", N_("Choose a category from the list."))
+    values["description"] = free_text(data.description, 2000, "description", problems)
+    if not values["description"]:
+        problems.add("description", N_("Describe what you lost in a few words."))
+    values["colour"] = free_text(data.colour, 60, "colour", problems)
+    values["brand"] = free_text(data.brand, 60, "brand", problems)
+    values["lost_place"] = free_text(data.lost_place, 200, "lost_place", problems)
+    if not values["lost_place"]:
+        problems.add("lost_place", N_("Say where you think you lost it, as closely as you can."))
+    values["district"] = free_text(data.district, 60, "district", problems)
+    values["external_ref"] = free_text(data.external_ref, 64, "external_ref", problems)
+    for name in ("lost_from", "lost_to"):
+        moment = getattr(data, name)
+        if moment is not None and (moment.tzinfo is None or moment > now or moment < EARLIEST_FOUND_AT):
+            problems.add(name, N_("Check this time: it cannot be in the future or before 2000."))
+            moment = None
+        values[name] = moment
+    if values["lost_from"] and values["lost_to"] and values["lost_from"] > values["lost_to"]:
+        problems.add("lost_to", N_("The end of the time window is before its start."))
+    if not data.consent:
+        problems.add(
+            "consent", N_("Agree to the processing of your data, or report at a police station instead.")
+        )
+    return values
+
+
+async def file_report(actor: Actor, data: LostReportInput, station_code: str = "") -> FiledReport:
+    """File a report; an anonymous actor means the owner filed it online."""
+    now = datetime.now(UTC)
+    today = now.astimezone(_TZ).date()
+    problems = Problems()
+    values = _report_values(data, problems, now)
+    values.update(_owner_values(data.owner, problems, today))
+    if len(data.contents) > MAX_CONTENTS:
+        problems.add("contents", N_("At most %(limit)d content rows, please."), limit=MAX_CONTENTS)
+    rows = []
+    for index, entry in enumerate(data.contents[:MAX_CONTENTS]):
+        row = content_row(entry, f"contents.{index}", vault(), problems, today)
+        if row is not None:
+            rows.append({**row, "position": index})
+    if problems:
+        raise InvalidItem(problems)
+    code = readable_code(12)
+    year = now.astimezone(_TZ).year
+    desk = actor.user_id is not None
+    async with write_transaction():
+        seq = await references.next_number(f"LR:{year}")
+        reference = report_reference(year, seq)
+        report = LostReport(
+            reference=reference,
+            year=year,
+            seq=seq,
+            claim_code_hash=vault().keyed_hash(CLAIM_HASH_KIND, code),
+            channel=(Channel.DESK if desk else Channel.ONLINE).value,
+            station=await _station_id(station_code) if desk else None,
+            received_by=actor.user_id,
+            status=ReportStatus.OPEN.value,
+            **values,
+        )
+        await report.save()
+        for row in rows:
+            await ReportContent.insert(ReportContent(report=report.id, **row))
+        await audit.record(actor, "lost_report.create", "lost_report", reference, {"channel": report.channel})
+    return FiledReport(reference=reference, claim_code=code)
+
+
+async def _station_id(code: str) -> int | None:
+    from lostfound.services.stations import get_station
+
+    return (await get_station(code))["id"] if code else None
+
+
+async def get_report(reference: str) -> dict[str, Any]:
+    """A report as staff see it: numbers masked, the claim code never."""
+    row = await (
+        LostReport.select(
+            LostReport.all_columns(
+                exclude=[LostReport.owner_id_enc, LostReport.owner_phone_enc, LostReport.claim_code_hash]
+            ),
+            LostReport.station.code.as_alias("station_code"),
+        )
+        .where(LostReport.reference == reference.strip().upper()[:24])
+        .first()
+    )
+    if row is None:
+        raise NotFound(N_("No lost report has the reference %(reference)s."), reference=reference[:24])
+    row["contents"] = await (
+        ReportContent.select(
+            ReportContent.all_columns(exclude=[ReportContent.number_enc, ReportContent.phone_enc])
+        )
+        .where(ReportContent.report == row["id"])
+        .order_by(ReportContent.position)
+    )
+    return row
+
+
+# --- the owner's status check ------------------------------------------------
+
+
+class ClaimRefused(ServiceError):
+    """Wrong reference and wrong code get this one answer, so neither can be probed."""
+
+
+class ClaimLocked(ServiceError):
+    status_code = 429
+
+
+@dataclass(frozen=True)
+class ClaimCheckLimits:
+    max_failures: int = 5
+    lockout_seconds: int = 30 * 60
+
+
+async def check_claim(
+    reference: str, code: str, failures: CounterStore, limits: ClaimCheckLimits = ClaimCheckLimits()
+) -> dict[str, Any]:
+    """The owner's own report if reference and code belong together; one generic refusal otherwise.
+
+    Failures are counted per reference string whether or not it exists, so the lockout
+    message reveals nothing either.
+    """
+    reference = reference.strip().upper()[:24]
+    key = f"claim-failures:{reference}"
+    count = int((await failures.get(key)) or 0)
+    if count >= limits.max_failures:
+        raise ClaimLocked(
+            N_(
+                "Too many wrong codes for this reference. For your safety it is locked for %(minutes)d minutes."
+            ),
+            minutes=limits.lockout_seconds // 60,
+        )
+    digest = vault().keyed_hash(CLAIM_HASH_KIND, normalise_code(code)[:32])
+    row = (
+        await LostReport.select(LostReport.id, LostReport.claim_code_hash)
+        .where(LostReport.reference == reference)
+        .first()
+    )
+    if row is None or not _same(row["claim_code_hash"], digest):
+        await failures.set(key, str(count + 1), expires_in=limits.lockout_seconds)
+        raise ClaimRefused(
+            N_("The reference and claim code do not match a report. Check both and try again.")
+        )
+    await failures.delete(key)
+    return await get_report(reference)
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a, b)
+
+
+def owner_view(report: dict[str, Any]) -> dict[str, Any]:
+    """What the owner may see: only what they gave, numbers masked, plus the status."""
+    return {
+        "reference": report["reference"],
+        "status": report["status"],
+        "category": report["category"],
+        "description": report["description"],
+        "lost_place": report["lost_place"],
+        "lost_from": report["lost_from"].isoformat() if report["lost_from"] else None,
+        "lost_to": report["lost_to"].isoformat() if report["lost_to"] else None,
+        "owner": {
+            "name": report["owner_name"],
+            "phone_masked": report["owner_phone_masked"],
+            "email": report["owner_email"],
+            "id_masked": report["owner_id_masked"],
+        },
+        "filed_at": report["created_at"].isoformat(),
+    }

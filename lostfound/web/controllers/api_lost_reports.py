@@ -1,0 +1,126 @@
+"""JSON API for lost reports: owners file them and check their claim (public, rate limited); staff read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.params import FromPath, JSONBody
+
+from lostfound.services import lost_reports
+from lostfound.services.context import Actor
+from lostfound.services.item_contents import ContentInput
+from lostfound.services.lost_reports import LostReportInput, OwnerInput
+from lostfound.web.access import current_member
+from lostfound.web.controllers.api_found_items import ContentIn
+from lostfound.web.forms import client_ip
+from lostfound.web.item_views import content_out
+
+
+def _per_client(name: str, unit: str, limit: int) -> RateLimitConfig:
+    return RateLimitConfig(
+        rate_limit=(unit, limit),  # type: ignore[arg-type]
+        identifier_for_request=lambda request: f"{name}:{client_ip(request)}",
+        store="rate_limit",
+    )
+
+
+class OwnerIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class LostReportIn(msgspec.Struct, forbid_unknown_fields=True):
+    category: str
+    owner: OwnerIn
+    consent: bool = False
+    description: str = ""
+    colour: str = ""
+    brand: str = ""
+    lost_from: datetime | None = None
+    lost_to: datetime | None = None
+    lost_place: str = ""
+    district: str = ""
+    external_ref: str = ""
+    contents: list[ContentIn] = msgspec.field(default_factory=list)
+
+
+class ClaimIn(msgspec.Struct, forbid_unknown_fields=True):
+    reference: str
+    claim_code: str
+
+
+def _amount(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def to_input(body: LostReportIn) -> LostReportInput:
+    return LostReportInput(
+        category=body.category,
+        owner=OwnerInput(**msgspec.structs.asdict(body.owner)),
+        consent=body.consent,
+        description=body.description,
+        colour=body.colour,
+        brand=body.brand,
+        lost_from=body.lost_from,
+        lost_to=body.lost_to,
+        lost_place=body.lost_place,
+        district=body.district,
+        external_ref=body.external_ref,
+        contents=[
+            ContentInput(**{**msgspec.structs.asdict(c), "amount": _amount(c.amount)}) for c in body.contents
+        ],
+    )
+
+
+class LostReportsApi(Controller):
+    path = "/api/v1"
+    tags = ["lost reports"]
+
+    @post(
+        "/lost-reports",
+        summary="File a lost report (public; staff tokens file desk reports)",
+        status_code=201,
+        middleware=[_per_client("lost-report", "hour", 20).middleware],
+    )
+    async def file(self, request: Request, data: JSONBody[LostReportIn]) -> dict[str, str]:
+        member = current_member(request)
+        actor = member.actor(client_ip(request)) if member else Actor.anonymous(client_ip(request))
+        filed = await lost_reports.file_report(actor, to_input(data), member.station_code if member else "")
+        return {"reference": filed.reference, "claim_code": filed.claim_code}
+
+    @get(
+        "/lost-reports/{reference:str}",
+        summary="A lost report, numbers masked (staff)",
+        security=[{"BearerToken": []}],
+    )
+    async def read(self, reference: FromPath[str]) -> dict[str, Any]:
+        report = await lost_reports.get_report(reference)
+        view = lost_reports.owner_view(report)
+        view.update(
+            channel=report["channel"],
+            station=report["station_code"],
+            district=report["district"],
+            external_ref=report["external_ref"],
+            colour=report["colour"],
+            brand=report["brand"],
+            contents=[content_out(row) for row in report["contents"]],
+        )
+        return view
+
+    @post(
+        "/claims/status",
+        summary="The owner's view of their report, given reference and claim code (public)",
+        status_code=200,
+        middleware=[_per_client("claim", "minute", 10).middleware],
+    )
+    async def claim_status(self, request: Request, data: JSONBody[ClaimIn]) -> dict[str, Any]:
+        report = await lost_reports.check_claim(
+            data.reference, data.claim_code, failures=request.app.stores.get("claim_failures")
+        )
+        return lost_reports.owner_view(report)

@@ -1,0 +1,134 @@
+"""Owners file lost reports and check them with reference + claim code; nothing leaks to anyone else."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+
+from lostfound.domain.roles import Role
+from lostfound.services import accounts
+from lostfound.tables import AuditEvent, LostReport, ReportContent
+from tests.factories import SYSTEM, make_user
+
+ID_NUMBER = "330784198805121239"  # made up; check digit valid
+
+REPORT = {
+    "owner": {"name": "黎晓梅", "id_number": ID_NUMBER, "phone": "138 0579 6612", "email": "li@example.com"},
+    "category": "wallet",
+    "description": "棕色皮质长款钱包",
+    "colour": "棕色",
+    "lost_from": "2025-03-28T19:00:00+08:00",
+    "lost_to": "2025-03-28T22:00:00+08:00",
+    "lost_place": "青石路夜市",
+    "district": "东城区",
+    "consent": True,
+    "contents": [
+        {"kind": "id_card", "holder_name": "黎晓梅", "id_number": ID_NUMBER},
+        {"kind": "deposit_slip", "holder_name": "黎晓梅", "bank": "农业银行", "amount": "100000.00"},
+    ],
+}
+
+
+async def _file(client: httpx.AsyncClient, body: dict | None = None, **headers: str) -> httpx.Response:
+    return await client.post("/api/v1/lost-reports", json=body or REPORT, headers=headers)
+
+
+async def test_an_owner_files_a_report_and_gets_a_readable_claim_code(client: httpx.AsyncClient) -> None:
+    response = await _file(client)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert re.fullmatch(r"LR-\d{4}-000001", body["reference"])
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{12}", body["claim_code"])  # no 0/O, 1/I/L
+    dump = json.dumps(
+        [await LostReport.select(), await ReportContent.select(), await AuditEvent.select()], default=str
+    )
+    assert body["claim_code"] not in dump and ID_NUMBER not in dump and "13805796612" not in dump
+    stored = await LostReport.select(LostReport.channel, LostReport.station).first()
+    assert stored == {"channel": "online", "station": None}
+
+
+async def test_the_right_code_shows_only_the_owners_own_report(client: httpx.AsyncClient) -> None:
+    filed = (await _file(client)).json()
+    await _file(
+        client, {**REPORT, "owner": {**REPORT["owner"], "name": "程国栋"}, "description": "黑色双肩包"}
+    )
+    claim = {"reference": filed["reference"], "claim_code": filed["claim_code"].lower()}
+    response = await client.post("/api/v1/claims/status", json=claim)
+    assert response.status_code == 200, response.text
+    view = response.json()
+    assert view["reference"] == filed["reference"] and view["status"] == "open"
+    assert (
+        view["owner"]["id_masked"] == "330784********1239" and view["owner"]["phone_masked"] == "138****6612"
+    )
+    assert "程国栋" not in response.text and "双肩包" not in response.text and ID_NUMBER not in response.text
+
+
+async def test_wrong_reference_and_wrong_code_get_the_same_answer(client: httpx.AsyncClient) -> None:
+    filed = (await _file(client)).json()
+    wrong_code = await client.post(
+        "/api/v1/claims/status", json={"reference": filed["reference"], "claim_code": "ABCDEFGHJKMN"}
+    )
+    wrong_reference = await client.post(
+        "/api/v1/claims/status", json={"reference": "LR-2025-999999", "claim_code": filed["claim_code"]}
+    )
+    assert wrong_code.status_code == wrong_reference.status_code == 400
+    assert wrong_code.json() == wrong_reference.json()
+
+
+async def test_repeated_wrong_codes_lock_the_reference_and_say_so(client: httpx.AsyncClient) -> None:
+    filed = (await _file(client)).json()
+    for _ in range(5):
+        await client.post(
+            "/api/v1/claims/status", json={"reference": filed["reference"], "claim_code": "WRONGCODE234"}
+        )
+    locked = await client.post("/api/v1/claims/status", json=filed | {"claim_code": filed["claim_code"]})
+    assert locked.status_code == 429 and "30" in locked.json()["detail"]
+    other = await client.post(
+        "/api/v1/claims/status", json={"reference": "LR-2025-999999", "claim_code": "X"}
+    )
+    assert other.status_code == 400  # the lock holds that reference only
+
+
+async def test_checks_from_one_client_are_rate_limited(client: httpx.AsyncClient) -> None:
+    statuses = [
+        (
+            await client.post(
+                "/api/v1/claims/status", json={"reference": f"LR-2025-{i:06d}", "claim_code": "X"}
+            )
+        ).status_code
+        for i in range(11)
+    ]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+
+
+async def test_staff_read_reports_masked_and_others_cannot(client: httpx.AsyncClient) -> None:
+    filed = (await _file(client)).json()
+    await make_user("dc.duty")
+    await make_user("dc.press", role=Role.PRESS)
+    duty = {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.duty')}"}
+    press = {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.press')}"}
+    read = await client.get(f"/api/v1/lost-reports/{filed['reference']}", headers=duty)
+    assert read.status_code == 200 and read.json()["contents"][0]["number_masked"] == "330784********1239"
+    assert ID_NUMBER not in read.text and filed["claim_code"] not in read.text
+    assert (await client.get(f"/api/v1/lost-reports/{filed['reference']}", headers=press)).status_code == 403
+    assert (await client.get(f"/api/v1/lost-reports/{filed['reference']}")).status_code == 401
+
+
+async def test_a_desk_report_records_the_channel_and_station(client: httpx.AsyncClient) -> None:
+    await make_user("dc.duty")
+    duty = {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.duty')}"}
+    response = await _file(client, **duty)
+    assert response.status_code == 201
+    stored = await LostReport.select(LostReport.channel, LostReport.station.code.as_alias("code")).first()
+    assert stored == {"channel": "desk", "code": "DC"}
+
+
+async def test_reports_without_consent_or_contact_are_refused_clearly(client: httpx.AsyncClient) -> None:
+    bad = {**REPORT, "consent": False, "owner": {"name": "黎晓梅"}}
+    response = await client.post("/api/v1/lost-reports", json=bad, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 400
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"consent", "owner.phone"}
+    assert await LostReport.count() == 0
