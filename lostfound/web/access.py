@@ -53,6 +53,8 @@ ACCESS: dict[str, Rule] = {
     "/language": PUBLIC,
     "/healthz": PUBLIC,
     "/verify": PUBLIC,
+    "/report": PUBLIC,
+    "/claim": PUBLIC,
     "/static/{file_path}": PUBLIC,
     # every signed-in member of staff
     "/": STAFF,

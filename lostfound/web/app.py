@@ -32,6 +32,7 @@ from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.pages import PagesController
+from lostfound.web.controllers.public_reports import PublicReportsController
 from lostfound.web.controllers.verify import VerifyController
 from lostfound.web.errors import EXCEPTION_HANDLERS
 from lostfound.web.input_guard import RejectNulMiddleware
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             ItemsController,
             MediaController,
             VerifyController,
+            PublicReportsController,
             AdminUsersController,
             AdminAuditController,
             ApiV1Controller,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
@@ -17,14 +15,7 @@ from litestar.response import Redirect, Response
 
 from lostfound import i18n
 from lostfound.domain.found_items import (
-    CATEGORY_LABELS,
-    CONTENT_LABELS,
-    REWARD_LABELS,
-    STATUS_LABELS,
-    Category,
-    ContentKind,
     FinderReward,
-    ItemStatus,
 )
 from lostfound.domain.i18n_markers import N_
 from lostfound.services import found_items, item_photos, stations
@@ -33,86 +24,30 @@ from lostfound.services.found_items import ContentInput, FinderInput, FoundItemI
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, page_number
-from lostfound.web.input_guard import has_nul
+from lostfound.web.item_forms import (
+    BLANK_CONTENT_ROWS,
+    CONTENT_FIELDS,
+    ID_PATTERN,
+    PLAIN_FIELDS,
+    choices,
+    content_rows,
+    form_errors,
+    local_datetime,
+    read_form,
+)
 from lostfound.web.item_views import list_filter
 from lostfound.web.receipts import receipt_qr_svg
 from lostfound.web.templating import render
 
 _TZ = ZoneInfo(TIMEZONE)
-CONTENT_FIELDS = (
-    "kind",
-    "holder_name",
-    "id_number",
-    "card_number",
-    "card_last4",
-    "bank",
-    "amount",
-    "phone",
-    "note",
-)
-BLANK_CONTENT_ROWS = 3
-_PLAIN_FIELDS = ("category", "description", "colour", "brand", "found_place", "district", "external_ref",
-                 "storage_location", "finder_name")  # fmt: skip
-_ROW_FIELD = re.compile(r"c-([0-9]{1,3})-([a-z_0-9]+)")
-_ID = re.compile(r"[0-9]{1,9}")
 MAX_FORM_ROWS = 40
-
-
-def _choices() -> dict[str, Any]:
-    """Translated option lists for the selects of the item pages (labels of codes are template globals)."""
-    return {
-        "categories": [(c.value, i18n.gettext(CATEGORY_LABELS[c])) for c in Category],
-        "content_kinds": [(k.value, i18n.gettext(CONTENT_LABELS[k])) for k in ContentKind],
-        "statuses": [(s.value, i18n.gettext(STATUS_LABELS[s])) for s in ItemStatus],
-        "rewards": [(r.value, i18n.gettext(REWARD_LABELS[r])) for r in FinderReward],
-    }
-
-
-def _local_datetime(value: str) -> datetime | None:
-    """``datetime-local`` inputs carry no zone: they are Beijing time."""
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=_TZ)
-
-
-async def _read_form(request: Request) -> tuple[dict[str, str], list[bytes]]:
-    form = await request.form()
-    values: dict[str, str] = {}
-    photos: list[bytes] = []
-    for key, value in form.multi_items():
-        if key == "remove":
-            continue
-        if isinstance(value, UploadFile):
-            if key == "photos":
-                data = await value.read()
-                if data:
-                    photos.append(data)
-        elif isinstance(value, str):
-            if has_nul(value):
-                raise ServiceError("Check what you entered and try again.")
-            values[key] = value
-    return values, photos
-
-
-def _content_rows(values: dict[str, str]) -> list[dict[str, str]]:
-    """The content rows of the form in order; a row counts once its kind is chosen or anything is typed."""
-    indexes = sorted({int(m.group(1)) for key in values if (m := _ROW_FIELD.fullmatch(key))})
-    rows = []
-    for index in indexes:
-        row = {name: values.get(f"c-{index}-{name}", "").strip() for name in CONTENT_FIELDS}
-        row["as_printed"] = "1" if values.get(f"c-{index}-as_printed") else ""
-        if any(row[name] for name in CONTENT_FIELDS):
-            rows.append(row)
-    return rows
 
 
 def _item_input(values: dict[str, str], station_code: str) -> FoundItemInput:
     return FoundItemInput(
         station=station_code,
         category=values.get("category", ""),
-        found_at=_local_datetime(values.get("found_at", "")),
+        found_at=local_datetime(values.get("found_at", "")),
         description=values.get("description", ""),
         colour=values.get("colour", ""),
         brand=values.get("brand", ""),
@@ -131,28 +66,9 @@ def _item_input(values: dict[str, str], station_code: str) -> FoundItemInput:
             ContentInput(
                 **{k: v for k, v in row.items() if k != "as_printed"}, as_printed=bool(row["as_printed"])
             )
-            for row in _content_rows(values)
+            for row in content_rows(values)
         ],
     )
-
-
-def _errors_by_form_field(exc: ServiceError) -> dict[str, str]:
-    """Service field names (``contents.0.id_number``, ``finder.phone``) to form field names."""
-    problems = getattr(exc, "problems", None)
-    pairs = (
-        problems.items.items()
-        if problems is not None
-        else [(exc.field or "_form", (exc.message, exc.params))]
-    )
-    errors = {}
-    for name, (message, params) in pairs:
-        if name.startswith("contents."):
-            _, index, field = ([*name.split("."), ""])[:3]
-            name = f"c-{index}-{field or 'kind'}"
-        elif name.startswith("finder."):
-            name = "finder_" + name.split(".", 1)[1]
-        errors[name] = i18n.gettext(message, **params)
-    return errors
 
 
 def _boxes(raw: str) -> list[tuple[float, float, float, float]]:
@@ -199,7 +115,7 @@ class ItemsController(Controller):
             query=query,
             stations=await stations.list_stations(),
             page_title=i18n.gettext("Found items"),
-            **_choices(),
+            **choices(),
         )
 
     @get("/new")
@@ -211,14 +127,14 @@ class ItemsController(Controller):
     async def create(self, request: Request) -> Any:
         member = current_member(request)
         assert member is not None
-        values, uploads = await _read_form(request)
-        rows = _content_rows(values)
+        values, uploads = await read_form(request)
+        rows = content_rows(values)
         try:
             ref = await found_items.create_item(
                 member.actor(client_ip(request)), _item_input(values, member.station_code), uploads
             )
         except ServiceError as exc:
-            return self._form(request, values, rows, _errors_by_form_field(exc), status_code=exc.status_code)
+            return self._form(request, values, rows, form_errors(exc), status_code=exc.status_code)
         flash(request, i18n.gettext("Logged as %(reference)s.", reference=ref), category="success")
         return Redirect(path=f"/items/{ref}", status_code=303)
 
@@ -230,9 +146,9 @@ class ItemsController(Controller):
     async def reveal(self, request: Request, reference: FromPath[str]) -> Any:
         member = current_member(request)
         assert member is not None
-        values, _ = await _read_form(request)
+        values, _ = await read_form(request)
         what = values.get("what", "number")
-        content_id = int(values["content"]) if _ID.fullmatch(values.get("content", "")) else None
+        content_id = int(values["content"]) if ID_PATTERN.fullmatch(values.get("content", "")) else None
         plain = await found_items.reveal_number(member.actor(client_ip(request)), reference, content_id, what)
         return await self._detail(request, reference, revealed={(what, content_id): plain})
 
@@ -240,7 +156,7 @@ class ItemsController(Controller):
     async def add_photo(self, request: Request, reference: FromPath[str]) -> Any:
         member = current_member(request)
         assert member is not None
-        _, uploads = await _read_form(request)
+        _, uploads = await read_form(request)
         try:
             for data in uploads or [b""]:
                 await item_photos.add_photo(member.actor(client_ip(request)), reference, data)
@@ -253,7 +169,7 @@ class ItemsController(Controller):
     @get("/{reference:str}/edit")
     async def edit_page(self, request: Request, reference: FromPath[str]) -> Any:
         item = await found_items.get_item(reference)
-        values = {name: str(item.get(name) or "") for name in _PLAIN_FIELDS}
+        values = {name: str(item.get(name) or "") for name in PLAIN_FIELDS}
         values["found_at"] = item["found_at"].astimezone(_TZ).strftime("%Y-%m-%dT%H:%M")
         values["estimated_value"] = found_items.decimal_text(item["estimated_value"])
         values["finder_consent"] = "1" if item["finder_consent_to_publish"] else ""
@@ -265,8 +181,8 @@ class ItemsController(Controller):
         member = current_member(request)
         assert member is not None
         form = await request.form()
-        removing = {v for v in form.getall("remove", []) if isinstance(v, str) and _ID.fullmatch(v)}
-        values, _ = await _read_form(request)
+        removing = {v for v in form.getall("remove", []) if isinstance(v, str) and ID_PATTERN.fullmatch(v)}
+        values, _ = await read_form(request)
         item = await found_items.get_item(reference)
         try:
             await found_items.update_item(
@@ -276,10 +192,8 @@ class ItemsController(Controller):
                 remove_contents=[int(v) for v in removing],
             )
         except ServiceError as exc:
-            rows = _content_rows(values)
-            return self._edit_form(
-                request, item, values, rows, _errors_by_form_field(exc), removing, exc.status_code
-            )
+            rows = content_rows(values)
+            return self._edit_form(request, item, values, rows, form_errors(exc), removing, exc.status_code)
         flash(request, i18n.gettext("Changes saved."), category="success")
         return Redirect(path=f"/items/{item['reference']}", status_code=303)
 
@@ -291,7 +205,7 @@ class ItemsController(Controller):
     async def redact(self, request: Request, reference: FromPath[str], photo_id: FromPath[int]) -> Any:
         member = current_member(request)
         assert member is not None
-        values, _ = await _read_form(request)
+        values, _ = await read_form(request)
         try:
             boxes = _boxes(values.get("boxes", "[]"))
             await item_photos.redact_photo(member.actor(client_ip(request)), reference, photo_id, boxes)
@@ -313,7 +227,7 @@ class ItemsController(Controller):
             verify_url=verify_url,
             qr_svg=receipt_qr_svg(verify_url),
             page_title=i18n.gettext("Receipt for found property"),
-            **_choices(),
+            **choices(),
         )
 
     @staticmethod
@@ -332,7 +246,7 @@ class ItemsController(Controller):
             errors=errors,
             finder_phone_masked="",
             page_title=i18n.gettext("Log a found item"),
-            **_choices(),
+            **choices(),
         )
 
     @staticmethod
@@ -353,7 +267,7 @@ class ItemsController(Controller):
             errors=errors,
             finder_phone_masked=item["finder_phone_masked"],
             page_title=i18n.gettext("Edit %(reference)s", reference=item["reference"]),
-            **_choices(),
+            **choices(),
         )
 
     @staticmethod
@@ -385,7 +299,7 @@ class ItemsController(Controller):
             revealed=revealed,
             can_change=member is not None and member.station_code == item["station_code"],
             page_title=item["reference"],
-            **_choices(),
+            **choices(),
         )
 
 

@@ -1,0 +1,145 @@
+"""Public pages for owners: report a loss, then check the report with reference and claim code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.middleware.rate_limit import RateLimitConfig
+
+from lostfound import i18n
+from lostfound.domain.found_items import ContentKind
+from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, format_claim_code
+from lostfound.services import lost_reports
+from lostfound.services.context import Actor
+from lostfound.services.errors import ServiceError
+from lostfound.services.item_contents import ContentInput
+from lostfound.services.lost_reports import LostReportInput, OwnerInput
+from lostfound.web.forms import client_ip
+from lostfound.web.item_forms import (
+    CONTENT_FIELDS,
+    choices,
+    content_rows,
+    form_errors,
+    local_datetime,
+    read_form,
+)
+from lostfound.web.templating import code_label, render
+
+RETENTION_DAYS = 365
+
+
+def _per_client(name: str, unit: str, limit: int) -> RateLimitConfig:
+    return RateLimitConfig(
+        rate_limit=(unit, limit),  # type: ignore[arg-type]
+        identifier_for_request=lambda request: f"{name}:{client_ip(request)}",
+        check_throttle_handler=lambda request: request.method == "POST",
+        store="rate_limit",
+    )
+
+
+def _report_input(values: dict[str, str]) -> LostReportInput:
+    return LostReportInput(
+        category=values.get("category", ""),
+        owner=OwnerInput(
+            name=values.get("owner_name", ""),
+            id_number=values.get("owner_id_number", ""),
+            phone=values.get("owner_phone", ""),
+            email=values.get("owner_email", ""),
+        ),
+        consent=bool(values.get("consent")),
+        description=values.get("description", ""),
+        colour=values.get("colour", ""),
+        brand=values.get("brand", ""),
+        lost_from=local_datetime(values["lost_from"]) if values.get("lost_from") else None,
+        lost_to=local_datetime(values["lost_to"]) if values.get("lost_to") else None,
+        lost_place=values.get("lost_place", ""),
+        district=values.get("district", ""),
+        contents=[
+            ContentInput(**{k: v for k, v in row.items() if k != "as_printed"})
+            for row in content_rows(values)
+        ],
+    )
+
+
+class PublicReportsController(Controller):
+    include_in_schema = False
+
+    @get("/report")
+    async def report_page(self, request: Request) -> Any:
+        return self._form(request, {}, [], {})
+
+    @post("/report", middleware=[_per_client("report-form", "hour", 20).middleware])
+    async def file_report(self, request: Request) -> Any:
+        values, _ = await read_form(request)
+        try:
+            filed = await lost_reports.file_report(Actor.anonymous(client_ip(request)), _report_input(values))
+        except ServiceError as exc:
+            errors = {k.replace("owner.", "owner_"): v for k, v in form_errors(exc).items()}
+            return self._form(request, values, content_rows(values), errors, exc.status_code)
+        response = render(
+            request,
+            "public/filed.html",
+            reference=filed.reference,
+            claim_code=format_claim_code(filed.claim_code),
+            page_title=i18n.gettext("Your report is filed"),
+        )
+        response.headers["Cache-Control"] = "no-store"  # the claim code is shown this once
+        return response
+
+    @get("/claim")
+    async def claim_page(self, request: Request) -> Any:
+        return render(
+            request, "public/claim.html", values={}, error="", page_title=i18n.gettext("Check your report")
+        )
+
+    @post("/claim", middleware=[_per_client("claim-form", "minute", 10).middleware])
+    async def claim_status(self, request: Request) -> Any:
+        values, _ = await read_form(request)
+        try:
+            report = await lost_reports.check_claim(
+                values.get("reference", ""),
+                values.get("claim_code", ""),
+                request.app.stores.get("claim_failures"),
+            )
+        except ServiceError as exc:
+            return render(
+                request,
+                "public/claim.html",
+                status_code=exc.status_code,
+                values={"reference": values.get("reference", "")[:24]},
+                error=i18n.gettext(exc.message, **exc.params),
+                page_title=i18n.gettext("Check your report"),
+            )
+        response = render(
+            request,
+            "public/status.html",
+            report=report,
+            status_text=code_label(REPORT_STATUS_LABELS, report["status"]),
+            page_title=i18n.gettext("Your report %(reference)s", reference=report["reference"]),
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def _form(request: Request, values: dict, rows: list, errors: dict, status_code: int = 200) -> Any:
+        blank = {name: "" for name in CONTENT_FIELDS} | {"as_printed": ""}
+        shown = rows + [dict(blank) for _ in range(max(2 - len(rows), 1))]
+        options = choices()
+        options["content_kinds"] = [(k, label) for k, label in options["content_kinds"]
+                                    if k != ContentKind.PHONE_NUMBER.value]  # fmt: skip
+        return render(
+            request,
+            "public/report.html",
+            status_code=status_code,
+            values=values,
+            rows=shown,
+            errors=errors,
+            retention_days=RETENTION_DAYS,
+            contents_hint=i18n.gettext(
+                "One row per thing that was inside: each ID card, bank card, the cash, a deposit slip. "
+                "Numbers help us find your property; they are stored encrypted."
+            ),
+            page_title=i18n.gettext("Report a loss"),
+            **options,
+        )

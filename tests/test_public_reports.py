@@ -1,0 +1,72 @@
+"""The owner's pages: report a loss on a phone, then check it with reference and claim code."""
+
+from __future__ import annotations
+
+import httpx
+
+from lostfound.tables import LostReport
+from tests.factories import csrf_from, soup, text_of
+
+FORM = {
+    "owner_name": "黎晓梅",
+    "owner_id_number": "330784198805121239",
+    "owner_phone": "138 0579 6612",
+    "category": "wallet",
+    "description": "棕色皮质长款钱包",
+    "lost_from": "2025-03-28T19:00",
+    "lost_to": "2025-03-28T22:00",
+    "lost_place": "青石路夜市",
+    "c-0-kind": "deposit_slip",
+    "c-0-holder_name": "黎晓梅",
+    "c-0-amount": "100000",
+    "consent": "1",
+}
+
+
+async def _file(client: httpx.AsyncClient, form: dict[str, str]) -> httpx.Response:
+    page = await client.get("/report")
+    return await client.post("/report", data={**form, "_csrf_token": csrf_from(page)})
+
+
+async def test_an_owner_reports_a_loss_and_checks_it(client: httpx.AsyncClient) -> None:
+    filed = await _file(client, FORM)
+    assert filed.status_code == 200 and filed.headers["cache-control"] == "no-store"
+    values = [dd.get_text(strip=True) for dd in soup(filed).select("dd.code-value")]
+    reference, code = values
+    assert reference.startswith("LR-") and len(code) == 14  # XXXX-XXXX-XXXX
+    assert "从不索要钱款" in text_of(filed)
+    page = await client.get("/claim")
+    status = await client.post(
+        "/claim", data={"reference": reference.lower(), "claim_code": code, "_csrf_token": csrf_from(page)}
+    )
+    assert status.status_code == 200, text_of(status)
+    text = text_of(status)
+    assert "仍在查找" in text and "棕色皮质长款钱包" in text and "330784********1239" in text
+    assert "330784198805121239" not in status.text
+
+
+async def test_a_wrong_code_gets_one_plain_answer(client: httpx.AsyncClient) -> None:
+    reference = soup(await _file(client, FORM)).select_one("dd.code-value").get_text(strip=True)
+    page = await client.get("/claim")
+    wrong = await client.post(
+        "/claim",
+        data={"reference": reference, "claim_code": "AAAA-BBBB-CCCC", "_csrf_token": csrf_from(page)},
+    )
+    unknown = await client.post(
+        "/claim",
+        data={"reference": "LR-2020-000042", "claim_code": "AAAA-BBBB-CCCC", "_csrf_token": csrf_from(page)},
+    )
+    assert wrong.status_code == unknown.status_code == 400
+    messages = [soup(r).select_one(".alert-error").get_text(strip=True) for r in (wrong, unknown)]
+    assert messages[0] == messages[1] == "编号与认领码不匹配。请核对后重试。"
+
+
+async def test_missing_consent_and_contact_are_marked_and_the_input_kept(client: httpx.AsyncClient) -> None:
+    form = {**FORM, "consent": "", "owner_phone": ""}
+    response = await _file(client, form)
+    assert response.status_code == 400
+    page = soup(response)
+    assert page.select_one("#f-owner_phone-error") is not None
+    assert "请同意" in page.get_text()
+    assert page.select_one("#f-owner_name")["value"] == "黎晓梅"
+    assert await LostReport.count() == 0
