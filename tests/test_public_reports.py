@@ -70,3 +70,49 @@ async def test_missing_consent_and_contact_are_marked_and_the_input_kept(client:
     assert "请同意" in page.get_text()
     assert page.select_one("#f-owner_name")["value"] == "黎晓梅"
     assert await LostReport.count() == 0
+
+
+async def _checked(client: httpx.AsyncClient) -> str:
+    filed = await _file(client, FORM)
+    reference, code = [dd.get_text(strip=True) for dd in soup(filed).select("dd.code-value")]
+    page = await client.get("/claim")
+    await client.post(
+        "/claim", data={"reference": reference, "claim_code": code, "_csrf_token": csrf_from(page)}
+    )
+    return reference
+
+
+async def test_the_owner_updates_contact_details_and_withdraws(client: httpx.AsyncClient) -> None:
+    reference = await _checked(client)
+    page = await client.get("/claim")
+    updated = await client.post(
+        "/claim/contact",
+        data={
+            "owner_phone": "139 0579 0000",
+            "owner_email": "li@example.com",
+            "_csrf_token": csrf_from(page),
+        },
+    )
+    assert updated.status_code == 200 and "139****0000" in text_of(updated)
+    stored = await LostReport.select(LostReport.owner_phone_masked, LostReport.owner_email).first()
+    assert stored == {"owner_phone_masked": "139****0000", "owner_email": "li@example.com"}
+    withdrawn = await client.post("/claim/withdraw", data={"_csrf_token": csrf_from(page)})
+    assert (
+        "失主已撤回" in text_of(withdrawn)
+        and soup(withdrawn).select_one("form[action='/claim/withdraw']") is None
+    )
+    assert (await LostReport.select(LostReport.status).first())["status"] == "withdrawn"
+    assert reference.startswith("LR-")
+
+
+async def test_changes_need_the_claim_code_proven_in_this_session(client: httpx.AsyncClient, app) -> None:
+    await _checked(client)
+    from tests.factories import http_client
+
+    async with http_client(app) as stranger:
+        page = await stranger.get("/claim")
+        response = await stranger.post(
+            "/claim/withdraw", data={"_csrf_token": csrf_from(page)}, follow_redirects=False
+        )
+        assert response.status_code == 303 and response.headers["location"] == "/claim"
+    assert (await LostReport.select(LostReport.status).first())["status"] == "open"

@@ -83,7 +83,7 @@ def _owner_values(owner: OwnerInput, problems: Problems, today: Any) -> dict[str
                 owner_phone_hash=fields["phone_hash"],
             )
     number = ids.normalise_id_number(owner.id_number)
-    if number:
+    if number and today is not None:
         problem = ids.check_id_number(number, today)
         if problem is not None:
             problems.add("owner.id_number", problem.message, **problem.params)
@@ -271,3 +271,40 @@ def owner_view(report: dict[str, Any]) -> dict[str, Any]:
         },
         "filed_at": report["created_at"].isoformat(),
     }
+
+
+# --- what the owner may change -------------------------------------------------
+
+
+async def update_contact(reference: str, phone: str, email: str, client_ip: str = "") -> None:
+    """The owner replaces their phone and e-mail (after proving the claim code in this session)."""
+    report = await get_report(reference)
+    if report["status"] not in (ReportStatus.OPEN, ReportStatus.MATCHED):
+        raise ServiceError(N_("This report is closed; it can no longer be changed."))
+    problems = Problems()
+    values = _owner_values(OwnerInput(name=report["owner_name"], phone=phone, email=email), problems, None)
+    if problems:
+        raise InvalidItem(problems)
+    values.pop("owner_name")
+    if not phone.strip():
+        values.update(owner_phone_enc="", owner_phone_masked="", owner_phone_hash="")
+    values["updated_at"] = datetime.now(UTC)
+    async with write_transaction():
+        await LostReport.update(values).where(LostReport.reference == report["reference"])
+        await audit.record(
+            Actor.anonymous(client_ip), "lost_report.contact_update", "lost_report", report["reference"]
+        )
+
+
+async def withdraw(reference: str, client_ip: str = "") -> None:
+    """The owner withdraws the report: it stops being matched; the data follows the retention rules."""
+    report = await get_report(reference)
+    if report["status"] not in (ReportStatus.OPEN, ReportStatus.MATCHED):
+        raise ServiceError(N_("This report is closed; it can no longer be changed."))
+    async with write_transaction():
+        await LostReport.update(
+            {LostReport.status: ReportStatus.WITHDRAWN.value, LostReport.updated_at: datetime.now(UTC)}
+        ).where(LostReport.reference == report["reference"])
+        await audit.record(
+            Actor.anonymous(client_ip), "lost_report.withdraw", "lost_report", report["reference"]
+        )

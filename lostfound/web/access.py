@@ -55,6 +55,9 @@ ACCESS: dict[str, Rule] = {
     "/verify": PUBLIC,
     "/report": PUBLIC,
     "/claim": PUBLIC,
+    # proven by the claim code earlier in the same session (checked in the controller)
+    "/claim/contact": PUBLIC,
+    "/claim/withdraw": PUBLIC,
     "/static/{file_path}": PUBLIC,
     # every signed-in member of staff
     "/": STAFF,

@@ -6,6 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.plugins.flash import flash
+from litestar.response import Redirect
 
 from lostfound import i18n
 from lostfound.domain.found_items import ContentKind
@@ -24,9 +26,11 @@ from lostfound.web.item_forms import (
     local_datetime,
     read_form,
 )
+from lostfound.web.sessions import rotate_session_id
 from lostfound.web.templating import code_label, render
 
 RETENTION_DAYS = 365
+CLAIM_SESSION_KEY = "claim_reference"
 
 
 def _per_client(name: str, unit: str, limit: int) -> RateLimitConfig:
@@ -111,10 +115,59 @@ class PublicReportsController(Controller):
                 error=i18n.gettext(exc.message, **exc.params),
                 page_title=i18n.gettext("Check your report"),
             )
+        # The proof holds for this browser session only, so the owner can act without retyping the code.
+        rotate_session_id(request)
+        request.session[CLAIM_SESSION_KEY] = report["reference"]
+        return self._status(request, report, {})
+
+    @post("/claim/contact")
+    async def update_contact(self, request: Request) -> Any:
+        reference = self._proven(request)
+        if reference is None:
+            return Redirect(path="/claim", status_code=303)
+        values, _ = await read_form(request)
+        try:
+            await lost_reports.update_contact(
+                reference, values.get("owner_phone", ""), values.get("owner_email", ""), client_ip(request)
+            )
+        except ServiceError as exc:
+            errors = {k.replace("owner.", "owner_"): v for k, v in form_errors(exc).items()}
+            return self._status(request, await lost_reports.get_report(reference), errors, exc.status_code)
+        flash(request, i18n.gettext("Your contact details are updated."), category="success")
+        return self._status(request, await lost_reports.get_report(reference), {})
+
+    @post("/claim/withdraw")
+    async def withdraw(self, request: Request) -> Any:
+        reference = self._proven(request)
+        if reference is None:
+            return Redirect(path="/claim", status_code=303)
+        try:
+            await lost_reports.withdraw(reference, client_ip(request))
+        except ServiceError as exc:
+            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
+        else:
+            flash(
+                request,
+                i18n.gettext("Your report is withdrawn. Thank you for telling us."),
+                category="success",
+            )
+        return self._status(request, await lost_reports.get_report(reference), {})
+
+    @staticmethod
+    def _proven(request: Request) -> str | None:
+        """The report whose claim code this session proved, if any."""
+        reference = request.session.get(CLAIM_SESSION_KEY) if isinstance(request.session, dict) else None
+        return str(reference) if reference else None
+
+    @staticmethod
+    def _status(request: Request, report: dict, errors: dict, status_code: int = 200) -> Any:
         response = render(
             request,
             "public/status.html",
+            status_code=status_code,
             report=report,
+            errors=errors,
+            can_change=report["status"] in ("open", "matched"),
             status_text=code_label(REPORT_STATUS_LABELS, report["status"]),
             page_title=i18n.gettext("Your report %(reference)s", reference=report["reference"]),
         )
