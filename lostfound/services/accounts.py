@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
 from lostfound import crypto
 from lostfound.domain.accounts import (
@@ -17,6 +16,7 @@ from lostfound.domain.accounts import (
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.roles import Role, may_manage_account
 from lostfound.services import audit
+from lostfound.services.attempts import CounterStore, count_attempt
 from lostfound.services.context import Actor
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from lostfound.services.stations import get_station
@@ -40,16 +40,6 @@ class StaffMember:
 
     def actor(self, client_ip: str = "") -> Actor:
         return Actor(self.id, self.username, self.role, self.station_code, client_ip)
-
-
-class CounterStore(Protocol):
-    """The slice of a key-value store (memory or Redis) used to count failed logins."""
-
-    async def get(self, key: str, renew_for: int | None = None) -> bytes | None: ...
-
-    async def set(self, key: str, value: str | bytes, expires_in: int | None = None) -> None: ...
-
-    async def delete(self, key: str) -> None: ...
 
 
 class LockedOut(ServiceError):
@@ -133,19 +123,6 @@ def _failure_key(username: str) -> str:
     return f"login-failures:{username}"
 
 
-# Guards the read-and-increment of a failure counter within this process; across workers
-# the store's last writer wins, so at most one extra guess per worker slips through.
-_counter_lock = asyncio.Lock()
-
-
-async def _count_attempt(failures: CounterStore, key: str, lockout_seconds: int) -> int:
-    """Count an attempt *before* checking the password, so simultaneous guesses all count."""
-    async with _counter_lock:
-        count = int((await failures.get(key)) or 0) + 1
-        await failures.set(key, str(count), expires_in=lockout_seconds)
-    return count
-
-
 async def authenticate(
     username: str,
     password: str,
@@ -164,7 +141,7 @@ async def authenticate(
         await _record_alone(anon, "login.failed", username[:32])
         raise wrong
     key = _failure_key(username)
-    if await _count_attempt(failures, key, lockout_seconds) > max_failures:
+    if await count_attempt(failures, key, lockout_seconds) > max_failures:
         await _record_alone(anon, "login.locked", username)
         raise LockedOut(
             N_("Too many failed sign-ins for this account. Try again in %(minutes)d minutes."),

@@ -15,6 +15,10 @@ class Actor:
     station_code: str
     client_ip: str = ""
 
+    def acts_for(self, station_code: str) -> bool:
+        """Whether this actor may change what belongs to ``station_code`` (the command line always may)."""
+        return self.role is None or self.station_code == station_code
+
     @classmethod
     def system(cls, name: str = "system") -> Actor:
         """The command line or the service itself, acting without a staff login."""

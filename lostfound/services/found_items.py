@@ -30,10 +30,10 @@ from lostfound.services.item_contents import (
     FINDER_PHONE_COLUMN,
     ID_COLUMN,
     PHONE_COLUMN,
-    SENSITIVE_IN_TEXT,
     ContentInput,
     Problems,
     content_row,
+    free_text,
     phone_fields,
 )
 from lostfound.services.item_photos import attach_photo, discard_unreferenced
@@ -85,14 +85,7 @@ class FoundItemInput:
 
 
 def _clean(value: str, limit: int, name: str, problems: Problems, required: str | None = None) -> str:
-    value = " ".join(value.split()) if "\n" not in value else value.strip()
-    if required and not value:
-        problems.add(name, required)
-    if len(value) > limit:
-        problems.add(name, N_("At most %(limit)d characters, please."), limit=limit)
-    elif ids.sensitive_number_in_text(value):
-        problems.add(name, SENSITIVE_IN_TEXT)
-    return value[:limit]
+    return free_text(value, limit, name, problems, required=required, keep_lines=True)
 
 
 def _item_values(data: FoundItemInput, problems: Problems, now: datetime) -> dict[str, Any]:
@@ -240,7 +233,7 @@ async def _insert_item(
 
 async def _own_station(actor: Actor, code: str) -> dict:
     station = await get_station(code or actor.station_code)
-    if actor.role is not None and station["code"] != actor.station_code:
+    if not actor.acts_for(station["code"]):
         raise Forbidden(N_("You can log items only for your own station."))
     return station
 
@@ -356,7 +349,7 @@ async def reveal_number(actor: Actor, ref: str, content_id: int | None, what: st
     if what not in REVEALABLE:
         raise NotFound(N_("There is no number stored here."))
     item = await _item_row(ref)
-    if actor.role is not None and item["station_code"] != actor.station_code:
+    if not actor.acts_for(item["station_code"]):
         raise Forbidden(N_("Only officers of the item's station may see its numbers in full."))
     if what == "finder_phone":
         stored = await FoundItem.select(FoundItem.finder_phone_enc).where(FoundItem.id == item["id"]).first()
@@ -418,7 +411,7 @@ async def update_item(
     """
     now = datetime.now(UTC)
     current = await _item_row(ref)
-    if actor.role is not None and current["station_code"] != actor.station_code:
+    if not actor.acts_for(current["station_code"]):
         raise Forbidden(N_("Only officers of the item's station may change it."))
     problems = Problems()
     values = _item_values(data, problems, now)

@@ -64,17 +64,26 @@ SENSITIVE_IN_TEXT = N_(
 )
 
 
-def free_text(value: str, limit: int, name: str, problems: Problems) -> str:
-    """Collapse spaces, enforce the length, and keep sensitive numbers out of unprotected text."""
-    value = " ".join(value.split())
+def free_text(
+    value: str,
+    limit: int,
+    name: str,
+    problems: Problems,
+    required: str | None = None,
+    keep_lines: bool = False,
+) -> str:
+    """Collapse spaces, enforce presence and length, and keep sensitive numbers out of unprotected text.
+
+    ``required`` is the message for an empty value; ``keep_lines`` keeps a multi-line text's lines.
+    """
+    value = value.strip() if keep_lines and "\n" in value else " ".join(value.split())
+    if required and not value:
+        problems.add(name, required)
     if len(value) > limit:
         problems.add(name, N_("At most %(limit)d characters, please."), limit=limit)
     elif ids.sensitive_number_in_text(value):
         problems.add(name, SENSITIVE_IN_TEXT)
     return value[:limit]
-
-
-_text = free_text
 
 
 def content_row(
@@ -88,7 +97,7 @@ def content_row(
         return None
     row: dict[str, Any] = {"kind": kind.value, "as_printed": bool(entry.as_printed)}
     if kind in HOLDER_KINDS:
-        row["holder_name"] = _text(entry.holder_name, 60, f"{prefix}.holder_name", problems)
+        row["holder_name"] = free_text(entry.holder_name, 60, f"{prefix}.holder_name", problems)
     if kind in ID_NUMBER_KINDS:
         _id_number(entry, prefix, vault, problems, today, row)
     elif kind is ContentKind.PASSPORT:
@@ -117,8 +126,8 @@ def content_row(
             )
         row["amount"] = amount
     if kind is ContentKind.DEPOSIT_SLIP:
-        row["bank"] = _text(entry.bank, 60, f"{prefix}.bank", problems)
-    row["note"] = _text(entry.note, 500, f"{prefix}.note", problems)
+        row["bank"] = free_text(entry.bank, 60, f"{prefix}.bank", problems)
+    row["note"] = free_text(entry.note, 500, f"{prefix}.note", problems)
     if kind is ContentKind.OTHER and not row["note"]:
         problems.add(f"{prefix}.note", N_("Say what it is."))
     return row
@@ -155,7 +164,7 @@ def _id_number(
 def _bank_card(
     entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, row: dict
 ) -> None:
-    row["bank"] = _text(entry.bank, 60, f"{prefix}.bank", problems)
+    row["bank"] = free_text(entry.bank, 60, f"{prefix}.bank", problems)
     number = ids.normalise_card_number(entry.card_number)
     last4 = "".join(ch for ch in entry.card_last4 if ch.isdigit())
     if number:

@@ -130,7 +130,7 @@ async def _item_for_change(actor: Actor, ref: str) -> dict[str, Any]:
     )
     if item is None:
         raise NotFound(N_("No found item has the reference %(reference)s."), reference=ref[:24])
-    if actor.role is not None and item["station_code"] != actor.station_code:
+    if not actor.acts_for(item["station_code"]):
         raise Forbidden(N_("Only officers of the item's station may change it."))
     return item
 
@@ -172,7 +172,7 @@ async def photo_file(actor: Actor, photo_id: int, variant: str) -> bytes:
     )
     if row is None or not row["key"]:
         raise NotFound(N_("No such photo."))
-    if variant != "public" and actor.role is not None and row["station_code"] != actor.station_code:
+    if variant != "public" and not actor.acts_for(row["station_code"]):
         raise Forbidden(N_("Only officers of the item's station may see the original photos."))
     return await asyncio.to_thread(media_store().read, row["key"])
 

@@ -15,7 +15,7 @@ from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
 from lostfound.pii import vault
 from lostfound.services import audit, references
-from lostfound.services.accounts import CounterStore
+from lostfound.services.attempts import CounterStore, count_attempt
 from lostfound.services.context import Actor
 from lostfound.services.errors import NotFound, ServiceError
 from lostfound.services.found_items import EARLIEST_FOUND_AT, InvalidItem
@@ -62,9 +62,9 @@ class FiledReport:
 
 
 def _owner_values(owner: OwnerInput, problems: Problems, today: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {"owner_name": free_text(owner.name, 60, "owner.name", problems)}
-    if not values["owner_name"]:
-        problems.add("owner.name", N_("Enter your name."))
+    values: dict[str, Any] = {
+        "owner_name": free_text(owner.name, 60, "owner.name", problems, N_("Enter your name."))
+    }
     email = owner.email.strip()
     if email and (len(email) > 254 or "@" not in email or " " in email):
         problems.add("owner.email", N_("Check the e-mail address."))
@@ -104,14 +104,18 @@ def _report_values(data: LostReportInput, problems: Problems, now: datetime) -> 
         values["category"] = Category(data.category).value
     except ValueError:
         problems.add("category", N_("Choose a category from the list."))
-    values["description"] = free_text(data.description, 2000, "description", problems)
-    if not values["description"]:
-        problems.add("description", N_("Describe what you lost in a few words."))
+    values["description"] = free_text(
+        data.description, 2000, "description", problems, N_("Describe what you lost in a few words.")
+    )
     values["colour"] = free_text(data.colour, 60, "colour", problems)
     values["brand"] = free_text(data.brand, 60, "brand", problems)
-    values["lost_place"] = free_text(data.lost_place, 200, "lost_place", problems)
-    if not values["lost_place"]:
-        problems.add("lost_place", N_("Say where you think you lost it, as closely as you can."))
+    values["lost_place"] = free_text(
+        data.lost_place,
+        200,
+        "lost_place",
+        problems,
+        N_("Say where you think you lost it, as closely as you can."),
+    )
     values["district"] = free_text(data.district, 60, "district", problems)
     values["external_ref"] = free_text(data.external_ref, 64, "external_ref", problems)
     for name in ("lost_from", "lost_to"):
@@ -226,8 +230,7 @@ async def check_claim(
     """
     reference = reference.strip().upper()[:24]
     key = f"claim-failures:{reference}"
-    count = int((await failures.get(key)) or 0)
-    if count >= limits.max_failures:
+    if await count_attempt(failures, key, limits.lockout_seconds) > limits.max_failures:
         raise ClaimLocked(
             N_(
                 "Too many wrong codes for this reference. For your safety it is locked for %(minutes)d minutes."
@@ -241,7 +244,6 @@ async def check_claim(
         .first()
     )
     if row is None or not _same(row["claim_code_hash"], digest):
-        await failures.set(key, str(count + 1), expires_in=limits.lockout_seconds)
         raise ClaimRefused(
             N_("The reference and claim code do not match a report. Check both and try again.")
         )

@@ -56,8 +56,13 @@ class FoundItemIn(msgspec.Struct, forbid_unknown_fields=True):
     contents: list[ContentIn] = msgspec.field(default_factory=list)
 
 
-def _text(value: Amount) -> str:
+def amount_text(value: Amount) -> str:
+    """Amounts may come as JSON numbers or strings; the service parses the text either way."""
     return "" if value is None else str(value)
+
+
+def content_input(row: ContentIn) -> ContentInput:
+    return ContentInput(**{**msgspec.structs.asdict(row), "amount": amount_text(row.amount)})
 
 
 def to_input(body: FoundItemIn) -> FoundItemInput:
@@ -72,11 +77,9 @@ def to_input(body: FoundItemIn) -> FoundItemInput:
         district=body.district,
         external_ref=body.external_ref,
         storage_location=body.storage_location,
-        estimated_value=_text(body.estimated_value),
+        estimated_value=amount_text(body.estimated_value),
         finder=FinderInput(**msgspec.structs.asdict(body.finder)),
-        contents=[
-            ContentInput(**{**msgspec.structs.asdict(c), "amount": _text(c.amount)}) for c in body.contents
-        ],
+        contents=[content_input(c) for c in body.contents],
     )
 
 

@@ -7,25 +7,16 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, JSONBody
 
 from lostfound.services import lost_reports
 from lostfound.services.context import Actor
-from lostfound.services.item_contents import ContentInput
 from lostfound.services.lost_reports import LostReportInput, OwnerInput
 from lostfound.web.access import current_member
-from lostfound.web.controllers.api_found_items import ContentIn
+from lostfound.web.controllers.api_found_items import ContentIn, content_input
 from lostfound.web.forms import client_ip
 from lostfound.web.item_views import content_out
-
-
-def _per_client(name: str, unit: str, limit: int) -> RateLimitConfig:
-    return RateLimitConfig(
-        rate_limit=(unit, limit),  # type: ignore[arg-type]
-        identifier_for_request=lambda request: f"{name}:{client_ip(request)}",
-        store="rate_limit",
-    )
+from lostfound.web.rate_limits import per_client
 
 
 class OwnerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,10 +46,6 @@ class ClaimIn(msgspec.Struct, forbid_unknown_fields=True):
     claim_code: str
 
 
-def _amount(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def to_input(body: LostReportIn) -> LostReportInput:
     return LostReportInput(
         category=body.category,
@@ -72,9 +59,7 @@ def to_input(body: LostReportIn) -> LostReportInput:
         lost_place=body.lost_place,
         district=body.district,
         external_ref=body.external_ref,
-        contents=[
-            ContentInput(**{**msgspec.structs.asdict(c), "amount": _amount(c.amount)}) for c in body.contents
-        ],
+        contents=[content_input(c) for c in body.contents],
     )
 
 
@@ -86,7 +71,7 @@ class LostReportsApi(Controller):
         "/lost-reports",
         summary="File a lost report (public; staff tokens file desk reports)",
         status_code=201,
-        middleware=[_per_client("lost-report", "hour", 20).middleware],
+        middleware=[per_client("lost-report", "hour", 20)],
     )
     async def file(self, request: Request, data: JSONBody[LostReportIn]) -> dict[str, str]:
         member = current_member(request)
@@ -117,7 +102,7 @@ class LostReportsApi(Controller):
         "/claims/status",
         summary="The owner's view of their report, given reference and claim code (public)",
         status_code=200,
-        middleware=[_per_client("claim", "minute", 10).middleware],
+        middleware=[per_client("claim", "minute", 10)],
     )
     async def claim_status(self, request: Request, data: JSONBody[ClaimIn]) -> dict[str, Any]:
         report = await lost_reports.check_claim(

@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromQuery
 from litestar.response import Redirect
 
@@ -18,22 +17,9 @@ from lostfound.web.access import current_member
 from lostfound.web.auth import SESSION_STAMP, SESSION_USER
 from lostfound.web.forms import client_ip, field_errors, form_data, safe_next
 from lostfound.web.locale import LANGUAGE_COOKIE
+from lostfound.web.rate_limits import per_client
 from lostfound.web.sessions import rotate_session_id
 from lostfound.web.templating import render
-
-
-def _only_posts(request: Request) -> bool:
-    return request.method == "POST"
-
-
-def login_rate_limit() -> RateLimitConfig:
-    """Sign-in attempts per client address per minute (failed ones also lock the username)."""
-    return RateLimitConfig(
-        rate_limit=("minute", get_settings().login_attempts_per_minute),
-        identifier_for_request=lambda request: f"login:{client_ip(request)}",
-        check_throttle_handler=_only_posts,
-        store="rate_limit",
-    )
 
 
 class AuthController(Controller):
@@ -55,7 +41,10 @@ class AuthController(Controller):
             page_title=i18n.gettext("Sign in"),
         )
 
-    @post("/login", middleware=[login_rate_limit().middleware])
+    # Sign-in attempts per client address per minute (failed ones also lock the username).
+    @post(
+        "/login", middleware=[per_client("login", "minute", get_settings().login_attempts_per_minute, True)]
+    )
     async def login(self, request: Request) -> Any:
         form = await form_data(request)
         settings = get_settings()

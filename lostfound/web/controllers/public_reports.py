@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
@@ -26,20 +25,12 @@ from lostfound.web.item_forms import (
     local_datetime,
     read_form,
 )
+from lostfound.web.rate_limits import per_client
 from lostfound.web.sessions import rotate_session_id
 from lostfound.web.templating import code_label, render
 
 RETENTION_DAYS = 365
 CLAIM_SESSION_KEY = "claim_reference"
-
-
-def _per_client(name: str, unit: str, limit: int) -> RateLimitConfig:
-    return RateLimitConfig(
-        rate_limit=(unit, limit),  # type: ignore[arg-type]
-        identifier_for_request=lambda request: f"{name}:{client_ip(request)}",
-        check_throttle_handler=lambda request: request.method == "POST",
-        store="rate_limit",
-    )
 
 
 def _report_input(values: dict[str, str]) -> LostReportInput:
@@ -73,7 +64,7 @@ class PublicReportsController(Controller):
     async def report_page(self, request: Request) -> Any:
         return self._form(request, {}, [], {})
 
-    @post("/report", middleware=[_per_client("report-form", "hour", 20).middleware])
+    @post("/report", middleware=[per_client("report-form", "hour", 20, True)])
     async def file_report(self, request: Request) -> Any:
         values, _ = await read_form(request)
         try:
@@ -97,7 +88,7 @@ class PublicReportsController(Controller):
             request, "public/claim.html", values={}, error="", page_title=i18n.gettext("Check your report")
         )
 
-    @post("/claim", middleware=[_per_client("claim-form", "minute", 10).middleware])
+    @post("/claim", middleware=[per_client("claim-form", "minute", 10, True)])
     async def claim_status(self, request: Request) -> Any:
         values, _ = await read_form(request)
         try:
