@@ -48,8 +48,8 @@ lint: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output \
 		-o lostfound/locale/messages.pot .
-	$(BIN)/pybabel update -i lostfound/locale/messages.pot -d lostfound/locale --no-fuzzy-matching -l zh_Hans
-	$(BIN)/pybabel update -i lostfound/locale/messages.pot -d lostfound/locale --no-fuzzy-matching -l en
+	$(BIN)/pybabel update -i lostfound/locale/messages.pot -d lostfound/locale --no-fuzzy-matching -w 100 -l zh_Hans
+	$(BIN)/pybabel update -i lostfound/locale/messages.pot -d lostfound/locale --no-fuzzy-matching -w 100 -l en
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules

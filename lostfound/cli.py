@@ -234,3 +234,35 @@ def station_create(
     )
     created = _service_call(stations.create_station(Actor.system("cli"), data))
     click.echo(f"created station {created['code']}")
+
+
+@main.group()
+def outbox() -> None:
+    """Messages to owners."""
+
+
+@outbox.command("deliver")
+def outbox_deliver() -> None:
+    """Send the messages that are due now (the server does this by itself every few seconds)."""
+    from lostfound.notify.senders import senders_for
+    from lostfound.services.notifications import deliver_due
+    from lostfound.settings import get_settings
+
+    settings = get_settings()
+    run = _service_call(deliver_due(senders_for(settings), settings.outbox_max_attempts, limit=10_000))
+    click.echo(f"sent {run.sent}, to retry {run.retrying}, given up {run.given_up}")
+
+
+@main.group()
+def retention() -> None:
+    """Retention of owners' reports."""
+
+
+@retention.command("run")
+def retention_run() -> None:
+    """Remind, close and erase reports whose time has come (the server does this hourly)."""
+    from lostfound.services.retention import run_retention
+    from lostfound.settings import get_settings
+
+    run = _service_call(run_retention(get_settings()))
+    click.echo(f"reminded {run.reminded}, closed {run.expired}, erased {run.erased}")

@@ -99,6 +99,12 @@ def gettext(message: str, **params: Any) -> str:
     return text % params if params else text
 
 
+def translate(locale: str, message: str, **params: Any) -> str:
+    """``message`` in a given language, whatever the current request's (for outgoing messages)."""
+    text = translations(locale if locale in SUPPORTED else DEFAULT).gettext(message)
+    return text % params if params else text
+
+
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     text = translations(get_locale()).ngettext(singular, plural, n)
     params.setdefault("num", n)

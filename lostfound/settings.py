@@ -37,6 +37,13 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {value!r}") from exc
 
 
+def _choice(name: str, default: str, allowed: set[str]) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in allowed:
+        raise SystemExit(f"{name} must be one of {', '.join(sorted(allowed))}, got {value!r}")
+    return value
+
+
 def load_or_create_secret(data_dir: Path, name: str, nbytes: int = 32) -> str:
     """Return the secret stored in ``data_dir/secrets/name``, creating it on first use.
 
@@ -79,6 +86,21 @@ class Settings:
     db_pool_max: int
     default_locale: str
     public_url: str
+    # Owners' notifications: unset SMTP host / SMS URL means those messages go to the log sender.
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str
+    smtp_password: str
+    smtp_from: str
+    smtp_tls: str  # "starttls", "tls" or "none"
+    sms_url: str
+    sms_token: str
+    outbox_poll_seconds: int
+    outbox_max_attempts: int
+    # Retention of owners' reports (days).
+    report_open_days: int
+    report_reminder_days: int
+    closed_report_retention_days: int
 
     @property
     def media_dir(self) -> Path:
@@ -87,6 +109,11 @@ class Settings:
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "lostfound.sqlite3"
+
+    @property
+    def site_url(self) -> str:
+        """The address printed in messages and QR codes."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def uses_postgres(self) -> bool:
@@ -124,6 +151,19 @@ class Settings:
             db_pool_max=_int("LOSTFOUND_DB_POOL_MAX", 10),
             default_locale=os.environ.get("LOSTFOUND_DEFAULT_LOCALE", "zh_Hans"),
             public_url=os.environ.get("LOSTFOUND_PUBLIC_URL", "").rstrip("/"),
+            smtp_host=os.environ.get("LOSTFOUND_SMTP_HOST", ""),
+            smtp_port=_int("LOSTFOUND_SMTP_PORT", 587),
+            smtp_username=os.environ.get("LOSTFOUND_SMTP_USERNAME", ""),
+            smtp_password=os.environ.get("LOSTFOUND_SMTP_PASSWORD", ""),
+            smtp_from=os.environ.get("LOSTFOUND_SMTP_FROM", "lostfound@localhost"),
+            smtp_tls=_choice("LOSTFOUND_SMTP_TLS", "starttls", {"starttls", "tls", "none"}),
+            sms_url=os.environ.get("LOSTFOUND_SMS_URL", ""),
+            sms_token=os.environ.get("LOSTFOUND_SMS_TOKEN", ""),
+            outbox_poll_seconds=_int("LOSTFOUND_OUTBOX_POLL_SECONDS", 2),
+            outbox_max_attempts=_int("LOSTFOUND_OUTBOX_MAX_ATTEMPTS", 20),
+            report_open_days=_int("LOSTFOUND_REPORT_OPEN_DAYS", 365),
+            report_reminder_days=_int("LOSTFOUND_REPORT_REMINDER_DAYS", 30),
+            closed_report_retention_days=_int("LOSTFOUND_CLOSED_REPORT_RETENTION_DAYS", 365),
         )
 
 

@@ -191,7 +191,14 @@ class LostReport(Table, tablename="lost_report"):
     status = Varchar(length=20, default="open", index=True)
     consent_at = Timestamptz(default=TimestamptzNow())
     received_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    locale = Varchar(length=8, default="zh_Hans")  # the language the owner's messages are written in
+    # Retention: an open report closes a year after filing (or after the owner renewed it),
+    # and a closed one loses its personal data after the retention period.
+    renewed_at = Timestamptz(null=True, default=None)
+    reminder_sent_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None, index=True)
+    erased_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -213,3 +220,31 @@ class ReportContent(Table, tablename="report_content"):
     phone_hash = Varchar(length=64, default="", index=True)
     note = Text(default="")
     as_printed = Boolean(default=False)
+
+
+class Notification(Table, tablename="notification"):
+    """The outbox: a message to an owner waits here until a sender confirms delivery.
+
+    Written in the same transaction as the change it reports, so nothing is lost on a crash.
+    The full text (it may hold a claim code) and the address are encrypted; officers read
+    ``preview``, where the claim code is blanked out.
+    """
+
+    kind = Varchar(length=32)
+    report = ForeignKey(references=LostReport, on_delete=OnDelete.set_null, null=True, index=True)
+    station = ForeignKey(references=Station, on_delete=OnDelete.set_null, null=True, index=True)
+    channel = Varchar(length=8)
+    recipient_enc = Text(default="")
+    recipient_masked = Varchar(length=64, default="")
+    locale = Varchar(length=8, default="zh_Hans")
+    subject = Varchar(length=200, default="")
+    body_enc = Text(default="")
+    preview = Text(default="")
+    verification_code = Varchar(length=16, unique=True, index=True)
+    status = Varchar(length=12, default="pending", index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
+    last_error = Varchar(length=300, default="")
+    sent_via = Varchar(length=16, default="")
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    sent_at = Timestamptz(null=True, default=None)

@@ -19,6 +19,7 @@ from lostfound.tables import (
     ItemContent,
     ItemPhoto,
     LostReport,
+    Notification,
     ReferenceCounter,
     ReportContent,
     StaffUser,
@@ -32,6 +33,7 @@ SYSTEM = Actor.system("test")
 async def wipe() -> None:
     # Children before parents, so the wipe works whatever the foreign keys' ON DELETE rules.
     for table in (
+        Notification,
         ReportContent,
         LostReport,
         CustodyEvent,

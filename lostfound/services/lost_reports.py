@@ -8,21 +8,23 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from lostfound import i18n
 from lostfound.crypto import normalise_code, readable_code
 from lostfound.domain import identifiers as ids
 from lostfound.domain.found_items import Category
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
+from lostfound.domain.notifications import MessageKind
 from lostfound.pii import vault
-from lostfound.services import audit, references
+from lostfound.services import audit, notifications, references
 from lostfound.services.attempts import CounterStore, count_attempt
 from lostfound.services.context import Actor
 from lostfound.services.errors import NotFound, ServiceError
 from lostfound.services.found_items import EARLIEST_FOUND_AT, InvalidItem
 from lostfound.services.item_contents import ContentInput, Problems, content_row, free_text, phone_fields
 from lostfound.services.transactions import write_transaction
-from lostfound.settings import TIMEZONE
-from lostfound.tables import LostReport, ReportContent
+from lostfound.settings import TIMEZONE, get_settings
+from lostfound.tables import AuditEvent, LostReport, ReportContent
 
 _TZ = ZoneInfo(TIMEZONE)
 OWNER_ID_COLUMN = "lost_report.owner_id"
@@ -53,6 +55,7 @@ class LostReportInput:
     external_ref: str = ""
     consent: bool = False
     contents: list[ContentInput] = field(default_factory=list)
+    locale: str = i18n.DEFAULT  # the language of the owner's messages
 
 
 @dataclass(frozen=True)
@@ -164,12 +167,20 @@ async def file_report(actor: Actor, data: LostReportInput, station_code: str = "
             station=await _station_id(station_code) if desk else None,
             received_by=actor.user_id,
             status=ReportStatus.OPEN.value,
+            locale=data.locale if data.locale in i18n.SUPPORTED else i18n.DEFAULT,
             **values,
         )
         await report.save()
         for row in rows:
             await ReportContent.insert(ReportContent(report=report.id, **row))
         await audit.record(actor, "lost_report.create", "lost_report", reference, {"channel": report.channel})
+        await notifications.queue_for_report(
+            {**report.to_dict(), "station": report.station},
+            MessageKind.REPORT_FILED,
+            get_settings(),
+            secret=code,
+            claim_code=code,
+        )
     return FiledReport(reference=reference, claim_code=code)
 
 
@@ -303,10 +314,58 @@ async def withdraw(reference: str, client_ip: str = "") -> None:
     report = await get_report(reference)
     if report["status"] not in (ReportStatus.OPEN, ReportStatus.MATCHED):
         raise ServiceError(N_("This report is closed; it can no longer be changed."))
+    now = datetime.now(UTC)
     async with write_transaction():
         await LostReport.update(
-            {LostReport.status: ReportStatus.WITHDRAWN.value, LostReport.updated_at: datetime.now(UTC)}
+            {
+                LostReport.status: ReportStatus.WITHDRAWN.value,
+                LostReport.updated_at: now,
+                LostReport.closed_at: now,
+            }
         ).where(LostReport.reference == report["reference"])
         await audit.record(
             Actor.anonymous(client_ip), "lost_report.withdraw", "lost_report", report["reference"]
         )
+
+
+async def keep_open(reference: str, client_ip: str = "") -> None:
+    """The owner is still looking: the report's year starts again and a new reminder will come."""
+    report = await get_report(reference)
+    if report["status"] != ReportStatus.OPEN:
+        raise ServiceError(N_("Only an open report can be kept open."))
+    now = datetime.now(UTC)
+    async with write_transaction():
+        await LostReport.update(
+            {LostReport.renewed_at: now, LostReport.reminder_sent_at: None, LostReport.updated_at: now}
+        ).where(LostReport.reference == report["reference"])
+        await audit.record(
+            Actor.anonymous(client_ip), "lost_report.renew", "lost_report", report["reference"]
+        )
+
+
+# What the owner's timeline shows, from the audit log: only steps about their own report,
+# in words that say nothing about who did it inside the police.
+TIMELINE_STEPS: dict[str, str] = {
+    "lost_report.create": N_("Report received"),
+    "lost_report.contact_update": N_("You changed your contact details"),
+    "lost_report.renew": N_("You asked us to keep looking"),
+    "lost_report.reminder": N_("We reminded you that the report would close"),
+    "lost_report.withdraw": N_("You withdrew the report"),
+    "lost_report.expire": N_("The report closed after its open period"),
+    "lost_report.erase": N_("Your personal details were erased"),
+}
+
+
+async def timeline(reference: str) -> list[dict[str, Any]]:
+    rows = await (
+        AuditEvent.select(AuditEvent.at, AuditEvent.action)
+        .where(
+            (AuditEvent.target_type == "lost_report")
+            & (AuditEvent.target_id == reference)
+            & AuditEvent.action.is_in(list(TIMELINE_STEPS))
+        )
+        .order_by(AuditEvent.id)
+    )
+    return [
+        {"at": row["at"], "action": row["action"], "label": TIMELINE_STEPS[row["action"]]} for row in rows
+    ]

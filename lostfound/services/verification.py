@@ -1,6 +1,6 @@
-"""The public verification page: is this receipt (or, later, notice or message) genuine?
+"""The public verification page: is this receipt or message really from the police?
 
-It answers only what the paper itself already shows, so a code reveals nothing new.
+It answers only what the paper or message itself already shows, so a code reveals nothing new.
 """
 
 from __future__ import annotations
@@ -9,24 +9,31 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lostfound.crypto import normalise_code
-from lostfound.tables import FoundItem
+from lostfound.tables import FoundItem, Notification
 
 
 @dataclass(frozen=True)
 class Verified:
-    kind: str  # "found_item_receipt"
+    kind: str  # "found_item_receipt" or "message"
     reference: str
-    station_name_zh: str
-    station_name_en: str
-    station_phone: str
     issued_at: datetime
-    category: str
+    # Empty for messages about reports filed online: those come from the city-wide service.
+    station_name_zh: str = ""
+    station_name_en: str = ""
+    station_phone: str = ""
+    category: str = ""
+    channel: str = ""
+    recipient_masked: str = ""
 
 
 async def verify(code: str) -> Verified | None:
     code = normalise_code(code)[:32]
     if len(code) < 8:
         return None
+    return await _receipt(code) or await _message(code)
+
+
+async def _receipt(code: str) -> Verified | None:
     row = await (
         FoundItem.select(
             FoundItem.reference,
@@ -49,4 +56,32 @@ async def verify(code: str) -> Verified | None:
         station_phone=row["phone"],
         issued_at=row["created_at"],
         category=row["category"],
+    )
+
+
+async def _message(code: str) -> Verified | None:
+    row = await (
+        Notification.select(
+            Notification.created_at,
+            Notification.channel,
+            Notification.recipient_masked,
+            Notification.report.reference.as_alias("reference"),
+            Notification.station.name_zh.as_alias("name_zh"),
+            Notification.station.name_en.as_alias("name_en"),
+            Notification.station.phone.as_alias("phone"),
+        )
+        .where(Notification.verification_code == code)
+        .first()
+    )
+    if row is None:
+        return None
+    return Verified(
+        kind="message",
+        reference=row["reference"] or "",
+        issued_at=row["created_at"],
+        station_name_zh=row["name_zh"] or "",
+        station_name_en=row["name_en"] or "",
+        station_phone=row["phone"] or "",
+        channel=row["channel"],
+        recipient_masked=row["recipient_masked"],
     )

@@ -46,6 +46,8 @@ ADMIN = roles(Role.ADMIN)
 # Found property and owners' details: the officers who handle them, never the press office.
 ITEM_STAFF = roles(Role.DUTY_OFFICER, Role.SUPERVISOR)
 ACCOUNT_MANAGERS = roles(Role.ADMIN, Role.SUPERVISOR)
+# Messages to owners: the officers who deal with owners, and admins who look after delivery.
+OUTBOX_READERS = roles(Role.DUTY_OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
 ACCESS: dict[str, Rule] = {
     # public pages and assets
@@ -58,6 +60,7 @@ ACCESS: dict[str, Rule] = {
     # proven by the claim code earlier in the same session (checked in the controller)
     "/claim/contact": PUBLIC,
     "/claim/withdraw": PUBLIC,
+    "/claim/keep-open": PUBLIC,
     "/static/{file_path}": PUBLIC,
     # every signed-in member of staff
     "/": STAFF,
@@ -73,6 +76,9 @@ ACCESS: dict[str, Rule] = {
     "/items/{reference}/photos/{photo_id}/redact": ITEM_STAFF,
     "/items/{reference}/receipt": ITEM_STAFF,
     "/media/photos/{photo_id}/{variant}": ITEM_STAFF,
+    # messages to owners
+    "/outbox": OUTBOX_READERS,
+    "/outbox/{message_id}/retry": OUTBOX_READERS,
     # account management: admins everywhere, supervisors for their own station
     "/admin/users": ACCOUNT_MANAGERS,
     "/admin/users/new": ACCOUNT_MANAGERS,

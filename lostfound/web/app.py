@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
-from lostfound import __version__
+from lostfound import __version__, background
 from lostfound.database import close_pool, open_pool
 from lostfound.settings import STATIC_DIR, Settings, get_settings
 from lostfound.web.access import access_guard
@@ -31,6 +31,7 @@ from lostfound.web.controllers.api_found_items import FoundItemsApi
 from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.items import ItemsController, MediaController
+from lostfound.web.controllers.outbox import OutboxController
 from lostfound.web.controllers.pages import PagesController
 from lostfound.web.controllers.public_reports import PublicReportsController
 from lostfound.web.controllers.verify import VerifyController
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             return
         await open_pool(settings)
         try:
-            yield
+            async with background.running(settings):
+                yield
         finally:
             await close_pool()
 
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             ItemsController,
             MediaController,
             VerifyController,
+            OutboxController,
             PublicReportsController,
             AdminUsersController,
             AdminAuditController,

@@ -24,6 +24,12 @@ from lostfound.domain.found_items import (
     REWARD_LABELS,
     STATUS_LABELS,
 )
+from lostfound.domain.notifications import (
+    CHANNEL_LABELS,
+    DELIVERY_STATUS_LABELS,
+    MESSAGE_KIND_LABELS,
+    SENDER_LABELS,
+)
 from lostfound.domain.roles import ROLE_LABELS, Role
 from lostfound.settings import TEMPLATES_DIR, TIMEZONE
 from lostfound.web.access import current_member
@@ -104,6 +110,10 @@ def build_environment() -> Environment:
     env.globals["status_label"] = partial(code_label, STATUS_LABELS)
     env.globals["reward_label"] = partial(code_label, REWARD_LABELS)
     env.globals["custody_label"] = partial(code_label, CUSTODY_LABELS)
+    env.globals["message_kind_label"] = partial(code_label, MESSAGE_KIND_LABELS)
+    env.globals["delivery_label"] = partial(code_label, DELIVERY_STATUS_LABELS)
+    env.globals["channel_label"] = partial(code_label, CHANNEL_LABELS)
+    env.globals["sender_label"] = partial(code_label, SENDER_LABELS)
     env.globals["current_locale"] = i18n.get_locale
     env.globals["language_tag"] = i18n.language_tag
     env.globals["language_names"] = i18n.LANGUAGE_NAMES

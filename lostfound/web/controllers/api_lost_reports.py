@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
+from lostfound import i18n
 from lostfound.services import lost_reports
 from lostfound.services.context import Actor
 from lostfound.services.lost_reports import LostReportInput, OwnerInput
@@ -60,6 +61,7 @@ def to_input(body: LostReportIn) -> LostReportInput:
         district=body.district,
         external_ref=body.external_ref,
         contents=[content_input(c) for c in body.contents],
+        locale=i18n.get_locale(),  # from Accept-Language: the owner's messages are written in it
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -10,12 +11,14 @@ from litestar.response import Redirect
 
 from lostfound import i18n
 from lostfound.domain.found_items import ContentKind
-from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, format_claim_code
+from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, ReportStatus, format_claim_code
 from lostfound.services import lost_reports
 from lostfound.services.context import Actor
 from lostfound.services.errors import ServiceError
 from lostfound.services.item_contents import ContentInput
 from lostfound.services.lost_reports import LostReportInput, OwnerInput
+from lostfound.services.retention import closes_on
+from lostfound.settings import get_settings
 from lostfound.web.forms import client_ip
 from lostfound.web.item_forms import (
     CONTENT_FIELDS,
@@ -29,7 +32,6 @@ from lostfound.web.rate_limits import per_client
 from lostfound.web.sessions import rotate_session_id
 from lostfound.web.templating import code_label, render
 
-RETENTION_DAYS = 365
 CLAIM_SESSION_KEY = "claim_reference"
 
 
@@ -54,6 +56,7 @@ def _report_input(values: dict[str, str]) -> LostReportInput:
             ContentInput(**{k: v for k, v in row.items() if k != "as_printed"})
             for row in content_rows(values)
         ],
+        locale=i18n.get_locale(),
     )
 
 
@@ -109,7 +112,7 @@ class PublicReportsController(Controller):
         # The proof holds for this browser session only, so the owner can act without retyping the code.
         rotate_session_id(request)
         request.session[CLAIM_SESSION_KEY] = report["reference"]
-        return self._status(request, report, {})
+        return await self._status(request, report, {})
 
     @post("/claim/contact")
     async def update_contact(self, request: Request) -> Any:
@@ -123,9 +126,11 @@ class PublicReportsController(Controller):
             )
         except ServiceError as exc:
             errors = {k.replace("owner.", "owner_"): v for k, v in form_errors(exc).items()}
-            return self._status(request, await lost_reports.get_report(reference), errors, exc.status_code)
+            return await self._status(
+                request, await lost_reports.get_report(reference), errors, exc.status_code
+            )
         flash(request, i18n.gettext("Your contact details are updated."), category="success")
-        return self._status(request, await lost_reports.get_report(reference), {})
+        return await self._status(request, await lost_reports.get_report(reference), {})
 
     @post("/claim/withdraw")
     async def withdraw(self, request: Request) -> Any:
@@ -142,7 +147,20 @@ class PublicReportsController(Controller):
                 i18n.gettext("Your report is withdrawn. Thank you for telling us."),
                 category="success",
             )
-        return self._status(request, await lost_reports.get_report(reference), {})
+        return await self._status(request, await lost_reports.get_report(reference), {})
+
+    @post("/claim/keep-open")
+    async def keep_open(self, request: Request) -> Any:
+        reference = self._proven(request)
+        if reference is None:
+            return Redirect(path="/claim", status_code=303)
+        try:
+            await lost_reports.keep_open(reference, client_ip(request))
+        except ServiceError as exc:
+            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
+        else:
+            flash(request, i18n.gettext("We keep looking for another year."), category="success")
+        return await self._status(request, await lost_reports.get_report(reference), {})
 
     @staticmethod
     def _proven(request: Request) -> str | None:
@@ -151,13 +169,19 @@ class PublicReportsController(Controller):
         return str(reference) if reference else None
 
     @staticmethod
-    def _status(request: Request, report: dict, errors: dict, status_code: int = 200) -> Any:
+    async def _status(request: Request, report: dict, errors: dict, status_code: int = 200) -> Any:
+        settings = get_settings()
+        closes = closes_on(report, settings) if report["status"] == ReportStatus.OPEN else None
         response = render(
             request,
             "public/status.html",
             status_code=status_code,
             report=report,
             errors=errors,
+            steps=await lost_reports.timeline(report["reference"]),
+            closes_on=closes,
+            can_keep_open=closes is not None
+            and closes - datetime.now(UTC) <= timedelta(days=settings.report_reminder_days),
             can_change=report["status"] in ("open", "matched"),
             status_text=code_label(REPORT_STATUS_LABELS, report["status"]),
             page_title=i18n.gettext("Your report %(reference)s", reference=report["reference"]),
@@ -179,7 +203,8 @@ class PublicReportsController(Controller):
             values=values,
             rows=shown,
             errors=errors,
-            retention_days=RETENTION_DAYS,
+            retention_days=get_settings().closed_report_retention_days,
+            open_days=get_settings().report_open_days,
             contents_hint=i18n.gettext(
                 "One row per thing that was inside: each ID card, bank card, the cash, a deposit slip. "
                 "Numbers help us find your property; they are stored encrypted."

@@ -1,0 +1,1 @@
+"""Senders of owners' notifications, one per channel, all behind :class:`Sender`."""
