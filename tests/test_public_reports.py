@@ -116,3 +116,17 @@ async def test_changes_need_the_claim_code_proven_in_this_session(client: httpx.
         )
         assert response.status_code == 303 and response.headers["location"] == "/claim"
     assert (await LostReport.select(LostReport.status).first())["status"] == "open"
+
+
+async def test_an_officer_at_the_desk_files_for_the_owner_on_the_same_form(client: httpx.AsyncClient) -> None:
+    from lostfound.domain.roles import Role
+    from lostfound.tables import LostReport
+    from tests.factories import make_station, make_user, sign_in
+
+    await make_station("DC")
+    await make_user("dc.duty", Role.DUTY_OFFICER, "DC")
+    await sign_in(client, "dc.duty")
+    response = await _file(client, FORM)
+    assert response.status_code == 200, text_of(response)
+    row = await LostReport.select(LostReport.channel, LostReport.station.code.as_alias("station")).first()
+    assert row == {"channel": "desk", "station": "DC"}

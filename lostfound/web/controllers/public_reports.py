@@ -12,6 +12,7 @@ from litestar.response import Redirect
 from lostfound import i18n
 from lostfound.domain.found_items import ContentKind
 from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, ReportStatus, format_claim_code
+from lostfound.domain.roles import Role
 from lostfound.services import lost_reports
 from lostfound.services.context import Actor
 from lostfound.services.errors import ServiceError
@@ -19,6 +20,7 @@ from lostfound.services.item_contents import ContentInput
 from lostfound.services.lost_reports import LostReportInput, OwnerInput
 from lostfound.services.retention import closes_on
 from lostfound.settings import get_settings
+from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip
 from lostfound.web.item_forms import (
     CONTENT_FIELDS,
@@ -60,6 +62,14 @@ def _report_input(values: dict[str, str]) -> LostReportInput:
     )
 
 
+def _filer(request: Request) -> tuple[Actor, str]:
+    """An officer signed in at the desk files for the owner (channel ``desk``, their station)."""
+    member = current_member(request)
+    if member is not None and member.role in (Role.DUTY_OFFICER, Role.SUPERVISOR):
+        return member.actor(client_ip(request)), member.station_code
+    return Actor.anonymous(client_ip(request)), ""
+
+
 class PublicReportsController(Controller):
     include_in_schema = False
 
@@ -71,7 +81,8 @@ class PublicReportsController(Controller):
     async def file_report(self, request: Request) -> Any:
         values, _ = await read_form(request)
         try:
-            filed = await lost_reports.file_report(Actor.anonymous(client_ip(request)), _report_input(values))
+            actor, station_code = _filer(request)
+            filed = await lost_reports.file_report(actor, _report_input(values), station_code)
         except ServiceError as exc:
             errors = {k.replace("owner.", "owner_"): v for k, v in form_errors(exc).items()}
             return self._form(request, values, content_rows(values), errors, exc.status_code)
