@@ -25,7 +25,10 @@ async def open_pool(settings: Settings) -> None:
 
 
 async def close_pool() -> None:
+    from lostfound.services import fast_reads
     from piccolo_conf import DB
+
+    await fast_reads.close()
 
     if isinstance(DB, PostgresEngine):
         await DB.close_connection_pool()

@@ -57,6 +57,11 @@ class PersonalDataVault:
         """A stable, keyed fingerprint of a normalised value; ``kind`` keeps domains apart."""
         return hmac.new(self.hash_key, f"{kind}\x1f{value}".encode(), hashlib.sha256).hexdigest()
 
+    def match_key(self, value: str) -> int:
+        """A keyed 64-bit fingerprint for the matching tables: small to index, collisions negligible."""
+        digest = hmac.new(self.hash_key, f"match\x1f{value}".encode(), hashlib.sha256).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
 
 def vault_for(settings: Settings) -> PersonalDataVault:
     encryption = _key_bytes(settings.pii_key, "LOSTFOUND_PII_KEY")

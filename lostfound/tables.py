@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSON,
+    BigInt,
     Boolean,
     ForeignKey,
     Integer,
     Numeric,
     OnDelete,
+    Real,
+    SmallInt,
     Text,
     Timestamptz,
     Varchar,
@@ -248,3 +251,51 @@ class Notification(Table, tablename="notification"):
     sent_via = Varchar(length=16, default="")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     sent_at = Timestamptz(null=True, default=None)
+
+
+class ItemKey(Table, tablename="item_key"):
+    """Matching keys of a found item: keyed hashes (64 bits) of IDs, phones, names and their pieces."""
+
+    key = BigInt()  # indexed together with kind and record: see the migration after this one
+    kind = SmallInt()
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+
+
+class ReportKey(Table, tablename="report_key"):
+    """Matching keys of a lost report, as ``ItemKey``."""
+
+    key = BigInt()  # indexed together with kind and record: see the migration after this one
+    kind = SmallInt()
+    report = ForeignKey(references=LostReport, on_delete=OnDelete.cascade, null=False, index=True)
+
+
+class Match(Table, tablename="match"):
+    """A suggested pairing of a found item and a lost report, with its score and reasons.
+
+    ``state`` moves from ``suggested`` to ``confirmed`` or ``rejected`` by an officer; only
+    suggestions are recomputed when either side changes.
+    """
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    report = ForeignKey(references=LostReport, on_delete=OnDelete.cascade, null=False, index=True)
+    score = Real()
+    decision = Varchar(length=8)
+    reasons = JSON(default="[]")
+    state = Varchar(length=12, default="suggested", index=True)
+    decided_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    decided_at = Timestamptz(null=True, default=None)
+    note = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ContactAttempt(Table, tablename="contact_attempt"):
+    """An officer tried to reach the owner of an unreported item through a lead found inside it."""
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    content = ForeignKey(references=ItemContent, on_delete=OnDelete.set_null, null=True)
+    at = Timestamptz(default=TimestamptzNow())
+    actor = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    actor_name = Varchar(length=100, default="")
+    method = Varchar(length=12)
+    outcome = Varchar(length=16)
+    note = Text(default="")

@@ -14,14 +14,18 @@ from lostfound.services.context import Actor
 from lostfound.tables import (
     ApiToken,
     AuditEvent,
+    ContactAttempt,
     CustodyEvent,
     FoundItem,
     ItemContent,
+    ItemKey,
     ItemPhoto,
     LostReport,
+    Match,
     Notification,
     ReferenceCounter,
     ReportContent,
+    ReportKey,
     StaffUser,
     Station,
 )
@@ -33,6 +37,10 @@ SYSTEM = Actor.system("test")
 async def wipe() -> None:
     # Children before parents, so the wipe works whatever the foreign keys' ON DELETE rules.
     for table in (
+        ContactAttempt,
+        Match,
+        ItemKey,
+        ReportKey,
         Notification,
         ReportContent,
         LostReport,

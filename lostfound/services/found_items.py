@@ -22,7 +22,7 @@ from lostfound.domain.found_items import (
 )
 from lostfound.domain.i18n_markers import N_
 from lostfound.pii import vault
-from lostfound.services import audit, references, search
+from lostfound.services import audit, matching, references, search
 from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.errors import Forbidden, NotFound, ServiceError
@@ -190,10 +190,12 @@ async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[bytes
         raise InvalidItem(problems)
     prepared = await prepare_photos(photos) if photos else []
     try:
-        return await _insert_item(actor, station, values, rows, prepared, now)
+        ref, item_id = await _insert_item(actor, station, values, rows, prepared, now)
     except BaseException:
         await discard_unreferenced(prepared)
         raise
+    await matching.refresh_item(item_id)
+    return ref
 
 
 async def _insert_item(
@@ -203,7 +205,7 @@ async def _insert_item(
     rows: list[dict[str, Any]],
     prepared: list,
     now: datetime,
-) -> str:
+) -> tuple[str, int]:
     year = now.astimezone(_TZ).year
     async with write_transaction():
         seq = await references.next_number(f"FI:{station['code']}:{year}")
@@ -228,7 +230,7 @@ async def _insert_item(
         for photo in prepared:
             await attach_photo(item.id, ref, photo, actor)
         await audit.record(actor, "found_item.create", "found_item", ref, {"category": values["category"]})
-    return ref
+    return ref, item.id
 
 
 async def _own_station(actor: Actor, code: str) -> dict:
@@ -458,3 +460,4 @@ async def update_item(
                 moved_from=current["storage_location"],
             )
         await audit.record(actor, "found_item.update", "found_item", current["reference"], detail)
+    await matching.refresh_item(current["id"])

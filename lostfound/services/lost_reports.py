@@ -16,7 +16,7 @@ from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
 from lostfound.domain.notifications import MessageKind
 from lostfound.pii import vault
-from lostfound.services import audit, notifications, references
+from lostfound.services import audit, matching, notifications, references
 from lostfound.services.attempts import CounterStore, count_attempt
 from lostfound.services.context import Actor
 from lostfound.services.errors import NotFound, ServiceError
@@ -181,6 +181,7 @@ async def file_report(actor: Actor, data: LostReportInput, station_code: str = "
             secret=code,
             claim_code=code,
         )
+    await matching.refresh_report(report.id)
     return FiledReport(reference=reference, claim_code=code)
 
 
@@ -307,6 +308,7 @@ async def update_contact(reference: str, phone: str, email: str, client_ip: str 
         await audit.record(
             Actor.anonymous(client_ip), "lost_report.contact_update", "lost_report", report["reference"]
         )
+    await matching.refresh_report(report["id"])
 
 
 async def withdraw(reference: str, client_ip: str = "") -> None:
@@ -326,6 +328,7 @@ async def withdraw(reference: str, client_ip: str = "") -> None:
         await audit.record(
             Actor.anonymous(client_ip), "lost_report.withdraw", "lost_report", report["reference"]
         )
+    await matching.forget("report", report["id"])
 
 
 async def keep_open(reference: str, client_ip: str = "") -> None:

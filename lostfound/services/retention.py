@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.domain.notifications import DeliveryStatus, MessageKind
-from lostfound.services import audit, notifications
+from lostfound.services import audit, matching, notifications
 from lostfound.services.context import Actor
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE, Settings
@@ -114,6 +114,7 @@ async def _expire(report: dict[str, Any], settings: Settings, now: datetime) -> 
             retention_days=settings.closed_report_retention_days,
         )
         await audit.record(RETENTION, "lost_report.expire", "lost_report", report["reference"])
+    await matching.forget("report", report["id"])
     return True
 
 
@@ -168,4 +169,5 @@ async def _erase(report_id: int, reference: str, now: datetime) -> bool:
             }
         ).where(Notification.report == report_id)
         await audit.record(RETENTION, "lost_report.erase", "lost_report", reference)
+    await matching.forget("report", report_id)  # the keys are derived from the erased details
     return True

@@ -95,10 +95,12 @@ ACCESS: dict[str, Rule] = {
     "/api/v1/stations": STAFF,
     "/api/v1/lost-reports": PUBLIC,  # owners file online; a staff token makes it a desk report
     "/api/v1/lost-reports/{reference}": ITEM_STAFF,
+    "/api/v1/lost-reports/{reference}/matches": ITEM_STAFF,
     "/api/v1/claims/status": PUBLIC,
     "/api/v1/found-items": ITEM_STAFF,
     "/api/v1/found-items/{reference}": ITEM_STAFF,
     "/api/v1/found-items/{reference}/photos": ITEM_STAFF,
+    "/api/v1/found-items/{reference}/matches": ITEM_STAFF,
     # OpenAPI schema and its viewers describe the API to anyone who integrates with it
     "/api/docs": PUBLIC,
     "/api/docs/{path}": PUBLIC,

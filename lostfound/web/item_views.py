@@ -79,3 +79,8 @@ def item_out(item: dict[str, Any]) -> dict[str, Any]:
         "received_by": item["received_by_name"],
         "created_at": item["created_at"].isoformat(),
     }
+
+
+def match_out(row: dict[str, Any]) -> dict[str, Any]:
+    """A match as the API shows it: the other record's reference, score, decision, reasons."""
+    return {key: value for key, value in row.items() if key != "id"}

@@ -11,11 +11,11 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.response import Response
 
-from lostfound.services import found_items, item_photos
+from lostfound.services import found_items, item_photos, matching
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, page_number
-from lostfound.web.item_views import item_out, list_filter
+from lostfound.web.item_views import item_out, list_filter, match_out
 
 Amount = str | int | float | None
 
@@ -129,6 +129,11 @@ class FoundItemsApi(Controller):
     @get("/{reference:str}", summary="One found item as stored, numbers masked")
     async def read(self, reference: FromPath[str]) -> dict[str, Any]:
         return item_out(await found_items.get_item(reference))
+
+    @get("/{reference:str}/matches", summary="Likely owners (lost reports), best first, with reasons")
+    async def matches(self, reference: FromPath[str]) -> dict[str, Any]:
+        item = await found_items.get_item(reference)
+        return {"matches": [match_out(row) for row in await matching.matches_of("item", item["id"])]}
 
     @post("/{reference:str}/photos", summary="Add a photo (multipart field `photo`)", status_code=201)
     async def add_photo(

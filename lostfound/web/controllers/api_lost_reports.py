@@ -10,13 +10,13 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from lostfound import i18n
-from lostfound.services import lost_reports
+from lostfound.services import lost_reports, matching
 from lostfound.services.context import Actor
 from lostfound.services.lost_reports import LostReportInput, OwnerInput
 from lostfound.web.access import current_member
 from lostfound.web.controllers.api_found_items import ContentIn, content_input
 from lostfound.web.forms import client_ip
-from lostfound.web.item_views import content_out
+from lostfound.web.item_views import content_out, match_out
 from lostfound.web.rate_limits import per_client
 
 
@@ -99,6 +99,15 @@ class LostReportsApi(Controller):
             contents=[content_out(row) for row in report["contents"]],
         )
         return view
+
+    @get(
+        "/lost-reports/{reference:str}/matches",
+        summary="Found items that may be this owner's, best first, with reasons (staff)",
+        security=[{"BearerToken": []}],
+    )
+    async def matches(self, reference: FromPath[str]) -> dict[str, Any]:
+        report = await lost_reports.get_report(reference)
+        return {"matches": [match_out(row) for row in await matching.matches_of("report", report["id"])]}
 
     @post(
         "/claims/status",

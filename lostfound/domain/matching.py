@@ -1,0 +1,364 @@
+"""Matching found items to lost reports: blocking keys, agreement levels, scores and decisions.
+
+Pure Python, no I/O. The service layer turns each key into a keyed hash and stores it in an
+indexed table per side; a lookup returns, for every candidate, which kinds of keys agreed.
+The score is a sum of log-likelihood ratios in bits (Fellegi–Sunter), one term per field
+and agreement level; the decision is ``auto`` only far above the rest (see ``decide``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+
+from lostfound.domain import identifiers as ids
+from lostfound.domain import names
+
+# --- what a record offers ---------------------------------------------------------------
+
+
+@dataclass
+class IdFact:
+    number: str  # normalised; may hold * for unreadable digits
+    valid: bool  # passes region, date and check character
+
+    @property
+    def masked(self) -> bool:
+        return ids.is_masked(self.number)
+
+
+@dataclass
+class MatchFacts:
+    """What either side says about the owner and the thing, in plaintext, for one record."""
+
+    category: str = ""
+    ids: list[IdFact] = field(default_factory=list)
+    passports: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # normalised
+    card_last4: list[str] = field(default_factory=list)
+    district: str = ""
+    # Found items: found_at (from = to). Reports: the window in which it was lost.
+    time_from: datetime | None = None
+    time_to: datetime | None = None
+
+
+def normalise_district(raw: str) -> str:
+    return "".join((raw or "").split()).lower()
+
+
+# --- blocking keys -------------------------------------------------------------------------
+
+
+class KeyKind(IntEnum):
+    ID_FULL = 1
+    ID_REPAIR = 2  # a check-valid neighbour of a number that fails its check
+    ID_PIECE = 3  # the number with one of its six 3-character blocks left out
+    ID_MASK = 4  # first 6 + last 4
+    PASSPORT = 5
+    PHONE_FULL = 6
+    PHONE_PIECE = 7
+    NAME_DISTRICT = 8
+    NAME_CARD = 9
+    NAME_WEEK = 10
+    CARD_DISTRICT = 11
+    CARD_WEEK = 12
+
+
+ID_BLOCKS = [(i, i + 3) for i in range(0, 18, 3)]
+PHONE_BLOCKS = [(0, 3), (3, 6), (6, 9), (9, 11)]
+MAX_WEEKS = 3
+
+
+def _without(text: str, block: tuple[int, int]) -> str:
+    return text[: block[0]] + text[block[1] :]
+
+
+def _weeks(start: datetime | None, end: datetime | None, after_days: int) -> list[str]:
+    """ISO weeks from ``start`` to ``end`` + ``after_days`` (at most MAX_WEEKS)."""
+    if start is None:
+        return []
+    end = (end or start) + timedelta(days=after_days)
+    weeks: list[str] = []
+    moment = start
+    while moment <= end + timedelta(days=6) and len(weeks) < MAX_WEEKS:
+        year, week, _ = moment.isocalendar()
+        label = f"{year}W{week:02d}"
+        if label not in weeks:
+            weeks.append(label)
+        moment += timedelta(days=7)
+    return weeks
+
+
+def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
+    """The plaintext keys of one record; ``side`` is ``item`` or ``report`` (weeks differ)."""
+    keys: set[tuple[str, KeyKind]] = set()
+    for fact in facts.ids:
+        number = fact.number
+        if len(number) == ids.ID_LENGTH and ids.MASK not in number[:6] + number[-4:]:
+            keys.add((f"idm:{number[:6]}{number[-4:]}", KeyKind.ID_MASK))
+        if fact.masked or len(number) != ids.ID_LENGTH:
+            continue
+        if fact.valid:
+            keys.add((f"id:{number}", KeyKind.ID_FULL))
+        else:
+            keys.update((f"id:{n}", KeyKind.ID_REPAIR) for n in ids.id_one_edit_neighbours(number))
+        keys.update(
+            (f"idp:{b}:{_without(number, block)}", KeyKind.ID_PIECE) for b, block in enumerate(ID_BLOCKS)
+        )
+    for passport in facts.passports:
+        keys.add((f"pp:{passport}", KeyKind.PASSPORT))
+    for phone in facts.phones:
+        keys.add((f"ph:{phone}", KeyKind.PHONE_FULL))
+        if len(phone) == 11:
+            keys.update(
+                (f"php:{b}:{_without(phone, block)}", KeyKind.PHONE_PIECE)
+                for b, block in enumerate(PHONE_BLOCKS)
+            )
+    # Items are found after the loss: an item's week is looked up in the weeks before it too.
+    if side == "item":
+        weeks = _weeks(facts.time_from - timedelta(days=7), facts.time_from, 0) if facts.time_from else []
+    else:
+        weeks = _weeks(facts.time_from, facts.time_to, 0)
+    district = normalise_district(facts.district)
+    for name in facts.names:
+        for reading in names.readings(name):
+            if district:
+                keys.add((f"nd:{reading}|{district}", KeyKind.NAME_DISTRICT))
+            keys.update((f"nc:{reading}|{last4}", KeyKind.NAME_CARD) for last4 in facts.card_last4)
+            keys.update((f"nw:{reading}|{week}", KeyKind.NAME_WEEK) for week in weeks)
+    for last4 in facts.card_last4:
+        if district:
+            keys.add((f"cd:{last4}|{district}", KeyKind.CARD_DISTRICT))
+        keys.update((f"cw:{last4}|{week}", KeyKind.CARD_WEEK) for week in weeks)
+    return keys
+
+
+# --- agreement levels and their weights ----------------------------------------------------
+
+
+class Field(StrEnum):
+    ID_NUMBER = "id_number"
+    PASSPORT = "passport"
+    PHONE = "phone"
+    NAME = "name"
+    CARD_LAST4 = "card_last4"
+    TIME = "time"
+    DISTRICT = "district"
+    CATEGORY = "category"
+
+
+class Level(StrEnum):
+    EXACT = "exact"
+    ONE_EDIT = "one_edit"
+    PARTIAL = "partial"
+    MASKED = "masked"
+    HOMOPHONE = "homophone"
+    DIFFERENT = "different"
+    MISSING = "missing"
+    # time
+    IN_WINDOW = "in_window"
+    SOON_AFTER = "soon_after"
+    WEEKS_AFTER = "weeks_after"
+    LONG_AFTER = "long_after"
+    BEFORE_LOSS = "before_loss"
+    # category
+    COMPATIBLE = "compatible"
+
+
+# log2(m/u) in bits. A different valid ID weighs more than any agreement can make up for.
+WEIGHTS: dict[Field, dict[Level, float]] = {
+    Field.ID_NUMBER: {
+        Level.EXACT: 22.0,
+        Level.ONE_EDIT: 16.0,
+        Level.MASKED: 9.0,
+        Level.PARTIAL: 7.0,
+        Level.DIFFERENT: -25.0,
+    },
+    Field.PASSPORT: {Level.EXACT: 20.0, Level.DIFFERENT: -12.0},
+    Field.PHONE: {Level.EXACT: 13.0, Level.PARTIAL: 5.0, Level.DIFFERENT: -3.0},
+    Field.CARD_LAST4: {Level.EXACT: 7.0},
+    Field.TIME: {
+        Level.IN_WINDOW: 1.5,
+        Level.SOON_AFTER: 1.5,
+        Level.WEEKS_AFTER: 0.5,
+        Level.LONG_AFTER: -2.0,
+        Level.BEFORE_LOSS: -6.0,
+    },
+    Field.DISTRICT: {Level.EXACT: 1.0, Level.DIFFERENT: -1.0},
+    Field.CATEGORY: {Level.EXACT: 0.5, Level.DIFFERENT: -2.0},
+}
+NAME_DIFFERENT = -5.0
+NAME_FACTOR = {names.NameLevel.EXACT: 1.0, names.NameLevel.HOMOPHONE: 0.7, names.NameLevel.PARTIAL: 0.4}
+
+# A wallet, bag or phone can hold the documents and cards a report lists under another category.
+CONTAINERS = frozenset({"wallet", "bag", "id_document", "bank_card", "cash", "phone", "other"})
+
+# Decisions, chosen on the bench's tuning seed (bench/matching.py) so that no wrong owner is auto.
+AUTO_SCORE = 24.0
+AUTO_MARGIN = 10.0
+REVIEW_SCORE = 8.0
+
+
+def name_weight(level: names.NameLevel, name: str) -> float:
+    if level is names.NameLevel.DIFFERENT:
+        return NAME_DIFFERENT
+    if level not in NAME_FACTOR:
+        return 0.0
+    # Agreeing on a rare name tells more than on 王伟; capped so a name alone never decides.
+    return round(NAME_FACTOR[level] * min(9.0, max(3.0, names.surprise_bits(name) - 6.0)), 1)
+
+
+@dataclass(frozen=True)
+class Reason:
+    field: Field
+    level: str
+    weight: float
+    days: int | None = None  # for time: days from the start of the loss to the finding
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"field": self.field.value, "level": self.level, "weight": self.weight}
+        if self.days is not None:
+            out["days"] = self.days
+        return out
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float
+    reasons: tuple[Reason, ...]
+
+    @property
+    def different_id(self) -> bool:
+        return any(r.field is Field.ID_NUMBER and r.level == Level.DIFFERENT for r in self.reasons)
+
+
+def _id_level(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKind]]) -> Level:
+    kinds = {k for pair in agreed for k in pair}
+    if (KeyKind.ID_FULL, KeyKind.ID_FULL) in agreed:
+        return Level.EXACT
+    if (KeyKind.ID_FULL, KeyKind.ID_REPAIR) in agreed or (KeyKind.ID_REPAIR, KeyKind.ID_FULL) in agreed:
+        return Level.ONE_EDIT
+    item_valid = any(f.valid for f in item.ids)
+    report_valid = any(f.valid for f in report.ids)
+    if item_valid and report_valid:
+        return Level.DIFFERENT  # two valid numbers that differ are two people, however alike
+    if KeyKind.ID_PIECE in kinds or (KeyKind.ID_REPAIR, KeyKind.ID_REPAIR) in agreed:
+        return Level.PARTIAL
+    if KeyKind.ID_MASK in kinds:
+        return Level.MASKED
+    return Level.MISSING
+
+
+def _time(item: MatchFacts, report: MatchFacts) -> tuple[Level, int | None]:
+    found, lost_from = item.time_from, report.time_from
+    if found is None or lost_from is None:
+        return Level.MISSING, None
+    lost_to = report.time_to or lost_from
+    if found < lost_from - timedelta(hours=1):
+        return Level.BEFORE_LOSS, None
+    days = max(0, (found - lost_from).days)
+    if found <= lost_to + timedelta(hours=1):
+        return Level.IN_WINDOW, days
+    after = found - lost_to
+    if after <= timedelta(days=3):
+        return Level.SOON_AFTER, days
+    if after <= timedelta(days=60):
+        return Level.WEEKS_AFTER, days
+    return Level.LONG_AFTER, days
+
+
+def _category(item: MatchFacts, report: MatchFacts) -> Level:
+    if not item.category or not report.category:
+        return Level.MISSING
+    if item.category == report.category:
+        return Level.EXACT
+    if item.category in CONTAINERS and report.category in CONTAINERS:
+        return Level.COMPATIBLE
+    return Level.DIFFERENT
+
+
+def _best_name(item: MatchFacts, report: MatchFacts) -> tuple[names.NameLevel, str]:
+    order = list(names.NameLevel)
+    best, best_name = names.NameLevel.MISSING, ""
+    for a in item.names:
+        for b in report.names:
+            level = names.agreement(a, b)
+            if best is names.NameLevel.MISSING or order.index(level) < order.index(best):
+                best, best_name = level, b
+    return best, best_name
+
+
+def score(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKind]]) -> Scored:
+    """Score one pair; ``agreed`` holds the (item key kind, report key kind) pairs whose keys met."""
+    reasons: list[Reason] = []
+
+    def add(field_: Field, level: Level | str, weight: float, days: int | None = None) -> None:
+        if level != Level.MISSING:
+            reasons.append(Reason(field_, str(level), weight, days))
+
+    id_level = _id_level(item, report, agreed)
+    add(Field.ID_NUMBER, id_level, WEIGHTS[Field.ID_NUMBER].get(id_level, 0.0))
+    if item.passports and report.passports:
+        level = Level.EXACT if set(item.passports) & set(report.passports) else Level.DIFFERENT
+        add(Field.PASSPORT, level, WEIGHTS[Field.PASSPORT][level])
+    kinds = {k for pair in agreed for k in pair}
+    if (KeyKind.PHONE_FULL, KeyKind.PHONE_FULL) in agreed:
+        add(Field.PHONE, Level.EXACT, WEIGHTS[Field.PHONE][Level.EXACT])
+    elif KeyKind.PHONE_PIECE in kinds:
+        add(Field.PHONE, Level.PARTIAL, WEIGHTS[Field.PHONE][Level.PARTIAL])
+    elif item.phones and report.phones:
+        add(Field.PHONE, Level.DIFFERENT, WEIGHTS[Field.PHONE][Level.DIFFERENT])
+    name_level, name = _best_name(item, report)
+    if name_level is not names.NameLevel.MISSING:
+        add(Field.NAME, name_level.value, name_weight(name_level, name))
+    if set(item.card_last4) & set(report.card_last4):
+        add(Field.CARD_LAST4, Level.EXACT, WEIGHTS[Field.CARD_LAST4][Level.EXACT])
+    time_level, days = _time(item, report)
+    add(Field.TIME, time_level, WEIGHTS[Field.TIME].get(time_level, 0.0), days)
+    a, b = normalise_district(item.district), normalise_district(report.district)
+    if a and b:
+        level = Level.EXACT if a == b else Level.DIFFERENT
+        add(Field.DISTRICT, level, WEIGHTS[Field.DISTRICT][level])
+    category = _category(item, report)
+    add(Field.CATEGORY, category, WEIGHTS[Field.CATEGORY].get(category, 0.0))
+    kept = tuple(sorted((r for r in reasons if r.weight != 0), key=lambda r: -abs(r.weight)))
+    return Scored(round(sum(r.weight for r in kept), 1), kept)
+
+
+@dataclass(frozen=True)
+class Decided:
+    other: int  # the record on the other side
+    scored: Scored
+    decision: str  # "auto" or "review"
+
+
+def decide(candidates: Iterable[tuple[int, Scored]], limit: int = 10) -> list[Decided]:
+    """Best first; ``auto`` only for the top one, above AUTO_SCORE and AUTO_MARGIN over the next."""
+    ranked = sorted(
+        ((other, s) for other, s in candidates if s.score >= REVIEW_SCORE), key=lambda pair: -pair[1].score
+    )[:limit]
+    decided = [Decided(other, s, "review") for other, s in ranked]
+    if decided:
+        top = decided[0]
+        runner_up = decided[1].scored.score if len(decided) > 1 else REVIEW_SCORE
+        strong = top.scored.score >= AUTO_SCORE and top.scored.score - runner_up >= AUTO_MARGIN
+        if strong and not top.scored.different_id:
+            decided[0] = Decided(top.other, top.scored, "auto")
+    return decided
+
+
+def keys_meeting(
+    ours: Sequence[tuple[int, KeyKind]], theirs: Iterable[tuple[int, KeyKind, int]]
+) -> dict[int, set[tuple[KeyKind, KeyKind]]]:
+    """Group lookup rows (key, their kind, their record) into agreed kind pairs per candidate."""
+    our_kinds: dict[int, set[KeyKind]] = {}
+    for key, kind in ours:
+        our_kinds.setdefault(key, set()).add(kind)
+    agreed: dict[int, set[tuple[KeyKind, KeyKind]]] = {}
+    for key, kind, record in theirs:
+        for mine in our_kinds.get(key, ()):
+            agreed.setdefault(record, set()).add((mine, KeyKind(kind)))
+    return agreed

@@ -1,0 +1,63 @@
+"""Hot read paths (matching lookups) on a connection that is kept open.
+
+Piccolo's SQLite engine opens a connection (and a thread) for every query, some 3 ms each;
+a match lookup is a handful of indexed reads that take microseconds, so on SQLite it reads
+through one long-lived read-only connection per event loop. On PostgreSQL it borrows from
+Piccolo's asyncpg pool. SQL is written with ``?`` placeholders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+from piccolo.engine.postgres import PostgresEngine
+
+from lostfound.tables import FoundItem
+
+_connections: dict[int, aiosqlite.Connection] = {}
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def _numbered(sql: str) -> str:
+    counter = iter(range(1, 100_000))
+    return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
+
+
+async def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    engine = FoundItem._meta.db
+    if isinstance(engine, PostgresEngine):
+        pool = engine.pool
+        if pool is None:  # a command-line run without a pool
+            connection = await engine.get_new_connection()
+            try:
+                return [tuple(row) for row in await connection.fetch(_numbered(sql), *params)]
+            finally:
+                await connection.close()
+        async with pool.acquire() as connection:
+            return [tuple(row) for row in await connection.fetch(_numbered(sql), *params)]
+    connection = await _sqlite_connection(engine.connection_kwargs["database"])
+    async with connection.execute(sql, tuple(params)) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
+
+
+async def _sqlite_connection(path: str) -> aiosqlite.Connection:
+    loop_id = id(asyncio.get_running_loop())
+    connection = _connections.get(loop_id)
+    if connection is None:
+        connection = aiosqlite.connect(path, timeout=30, detect_types=3, isolation_level=None)
+        connection.daemon = True  # never keep a finished command-line run alive
+        await connection
+        await connection.execute("PRAGMA query_only = ON")
+        _connections[loop_id] = connection
+    return connection
+
+
+async def close() -> None:
+    """Close this loop's read connection (at shutdown, and in tests that swap databases)."""
+    connection = _connections.pop(id(asyncio.get_running_loop()), None)
+    if connection is not None:
+        await connection.close()

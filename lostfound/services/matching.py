@@ -1,0 +1,366 @@
+"""Matching found items and lost reports: index keys, look up candidates, score, store suggestions.
+
+Runs after every create and relevant edit on either side (``refresh_item`` / ``refresh_report``).
+Keys and suggestions of one record are replaced in one transaction; confirmed and rejected
+pairs are an officer's decision and are never recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from lostfound.domain import identifiers as ids
+from lostfound.domain import matching as m
+from lostfound.domain import names
+from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatus
+from lostfound.domain.lost_reports import ReportStatus
+from lostfound.pii import vault
+from lostfound.services import fast_reads
+from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN
+from lostfound.services.transactions import write_transaction
+from lostfound.settings import TIMEZONE
+from lostfound.tables import ItemKey, Match, ReportKey
+
+logger = logging.getLogger("lostfound.matching")
+
+Side = Literal["item", "report"]
+OWNER_ID_COLUMN = "lost_report.owner_id"
+OWNER_PHONE_COLUMN = "lost_report.owner_phone"
+# A key shared by more records than this (a common name in a busy week) only counts for
+# candidates that some other key also found: it would flood the scorer otherwise.
+MAX_POSTINGS = 50
+CHUNK = 500
+# Only records still in play are matched.
+OPEN_ITEM_STATUSES = (ItemStatus.IN_CUSTODY.value, ItemStatus.TRANSFERRED.value, ItemStatus.UNCLAIMED.value)
+OPEN_REPORT_STATUSES = (ReportStatus.OPEN.value,)
+
+
+@dataclass(frozen=True)
+class SideTables:
+    table: str
+    contents: str
+    content_fk: str
+    keys: type
+    key_table: str
+    key_fk: str
+    other: Side
+
+
+SIDES: dict[str, SideTables] = {
+    "item": SideTables("found_item", "item_content", "item", ItemKey, "item_key", "item", "report"),
+    "report": SideTables(
+        "lost_report", "report_content", "report", ReportKey, "report_key", "report", "item"
+    ),
+}
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# --- facts --------------------------------------------------------------------------------
+
+
+def _decrypt(token: str, column: str) -> str:
+    return vault().decrypt(token, column) if token else ""
+
+
+def _add_id(facts: m.MatchFacts, number: str, today: Any) -> None:
+    number = ids.normalise_id_number(number)
+    if number:
+        facts.ids.append(
+            m.IdFact(number, not ids.is_masked(number) and ids.check_id_number(number, today) is None)
+        )
+
+
+def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any) -> None:
+    _, kind, holder, number_enc, last4, phone_enc = row
+    if holder:
+        name = names.normalise_name(holder)
+        if name and name not in facts.names:
+            facts.names.append(name)
+    if kind in ID_NUMBER_KINDS:
+        _add_id(facts, _decrypt(number_enc, ID_COLUMN), today)
+    elif kind == ContentKind.PASSPORT and number_enc:
+        facts.passports.append(_decrypt(number_enc, ID_COLUMN))
+    if last4:
+        facts.card_last4.append(last4)
+    if phone_enc:
+        facts.phones.append(_decrypt(phone_enc, PHONE_COLUMN))
+
+
+async def load_facts(side: Side, record_ids: Sequence[int]) -> dict[int, m.MatchFacts]:
+    """Facts of records of one side, numbers decrypted in memory only."""
+    today = datetime.now(ZoneInfo(TIMEZONE)).date()
+    facts: dict[int, m.MatchFacts] = {}
+    for chunk in _chunks(list(record_ids)):
+        if side == "item":
+            rows = await fast_reads.fetch(
+                f"SELECT id, category, district, found_at FROM found_item WHERE id IN ({_marks(chunk)})",
+                chunk,
+            )
+            for record, category, district, found_at in rows:
+                facts[record] = m.MatchFacts(
+                    category=category, district=district, time_from=found_at, time_to=found_at
+                )
+        else:
+            rows = await fast_reads.fetch(
+                "SELECT id, category, district, lost_from, lost_to, owner_name, owner_id_enc, owner_phone_enc "
+                f"FROM lost_report WHERE id IN ({_marks(chunk)})",
+                chunk,
+            )
+            for record, category, district, lost_from, lost_to, name, id_enc, phone_enc in rows:
+                fact = m.MatchFacts(
+                    category=category, district=district, time_from=lost_from, time_to=lost_to
+                )
+                if name:
+                    fact.names.append(names.normalise_name(name))
+                _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today)
+                if phone_enc:
+                    fact.phones.append(_decrypt(phone_enc, OWNER_PHONE_COLUMN))
+                facts[record] = fact
+        tables = SIDES[side]
+        contents = await fast_reads.fetch(
+            f"SELECT {tables.content_fk}, kind, holder_name, number_enc, card_last4, phone_enc "
+            f"FROM {tables.contents} WHERE {tables.content_fk} IN ({_marks(chunk)}) ORDER BY position",
+            chunk,
+        )
+        for row in contents:
+            if row[0] in facts:
+                _add_content(facts[row[0]], row, today)
+    for fact in facts.values():
+        fact.names = [n for n in fact.names if n]
+        fact.phones = sorted(set(fact.phones))
+        fact.card_last4 = sorted(set(fact.card_last4))
+    return facts
+
+
+def hashed_keys(facts: m.MatchFacts, side: Side) -> list[tuple[int, m.KeyKind]]:
+    return sorted({(vault().match_key(text), kind) for text, kind in m.blocking_keys(facts, side)})
+
+
+# --- candidates and scores -----------------------------------------------------------------
+
+
+async def _lookup(
+    side: Side, keys: list[tuple[int, m.KeyKind]]
+) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
+    """Candidates on the other side, with the kinds of keys that met (ours, theirs)."""
+    other = SIDES[SIDES[side].other]
+    distinct = sorted({key for key, _ in keys})
+    rows: list[tuple[int, int, int]] = []
+    for chunk in _chunks(distinct):
+        rows += await fast_reads.fetch(
+            f"SELECT key, kind, {other.key_fk} FROM {other.key_table} WHERE key IN ({_marks(chunk)})", chunk
+        )
+    postings = Counter(key for key, _, _ in rows)
+    crowded = {key for key, count in postings.items() if count > MAX_POSTINGS}
+    selective = [row for row in rows if row[0] not in crowded]
+    agreed = m.keys_meeting(keys, selective)
+    if crowded:
+        extra = m.keys_meeting(keys, (row for row in rows if row[0] in crowded and row[2] in agreed))
+        for record, pairs in extra.items():
+            agreed[record] |= pairs
+    return agreed
+
+
+async def _open_records(side: Side, record_ids: Sequence[int]) -> set[int]:
+    table = SIDES[side].table
+    statuses = OPEN_ITEM_STATUSES if side == "item" else OPEN_REPORT_STATUSES
+    found: set[int] = set()
+    for chunk in _chunks(list(record_ids)):
+        rows = await fast_reads.fetch(
+            f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)}) AND status IN ({_marks(statuses)})",
+            [*chunk, *statuses],
+        )
+        found.update(row[0] for row in rows)
+    return found
+
+
+def _pair(side: Side, facts: m.MatchFacts, other: m.MatchFacts, agreed: set) -> m.Scored:
+    if side == "item":
+        return m.score(facts, other, agreed)
+    return m.score(other, facts, {(theirs, mine) for mine, theirs in agreed})
+
+
+async def candidates(side: Side, facts: m.MatchFacts, keys: list[tuple[int, m.KeyKind]]) -> list[m.Decided]:
+    """Scored candidates for one record, best first, decided from this record's point of view."""
+    agreed = await _lookup(side, keys)
+    other_side = SIDES[side].other
+    live = await _open_records(other_side, list(agreed))
+    other_facts = await load_facts(other_side, sorted(live))
+    scored = [(record, _pair(side, facts, other_facts[record], agreed[record])) for record in other_facts]
+    return m.decide(scored)
+
+
+# --- refreshing one record -------------------------------------------------------------------
+
+
+async def refresh(side: Side, record_id: int) -> list[m.Decided]:
+    """Re-index one record and replace its suggestions; returns them best first."""
+    facts = (await load_facts(side, [record_id])).get(record_id)
+    tables = SIDES[side]
+    if facts is None:
+        return []
+    keys = hashed_keys(facts, side)
+    live = await _open_records(side, [record_id])
+    decided = await candidates(side, facts, keys) if live else []
+    async with write_transaction():
+        await tables.keys.delete().where(getattr(tables.keys, tables.key_fk) == record_id)
+        if keys:
+            await tables.keys.insert(
+                *[
+                    tables.keys(**{"key": key, "kind": int(kind), tables.key_fk: record_id})
+                    for key, kind in keys
+                ]
+            )
+        await _store(side, record_id, decided)
+    return decided
+
+
+async def refresh_item(item_id: int) -> list[m.Decided]:
+    return await _safely("item", item_id)
+
+
+async def refresh_report(report_id: int) -> list[m.Decided]:
+    return await _safely("report", report_id)
+
+
+async def _safely(side: Side, record_id: int) -> list[m.Decided]:
+    """Matching must never undo the save that triggered it: a failure is logged and retried later."""
+    try:
+        return await refresh(side, record_id)
+    except Exception:
+        logger.exception("matching %s %d failed", side, record_id)
+        return []
+
+
+async def forget(side: Side, record_id: int) -> None:
+    """Drop a record's keys and open suggestions (erased, withdrawn, returned)."""
+    tables = SIDES[side]
+    column = getattr(Match, tables.key_fk)
+    async with write_transaction():
+        await tables.keys.delete().where(getattr(tables.keys, tables.key_fk) == record_id)
+        others = await Match.select(getattr(Match, tables.other)).where(
+            (column == record_id) & (Match.state == "suggested")
+        )
+        await Match.delete().where((column == record_id) & (Match.state == "suggested"))
+        await _rebalance(tables.other, [row[tables.other] for row in others])
+
+
+async def _store(side: Side, record_id: int, decided: list[m.Decided]) -> None:
+    """Replace this record's suggestions (inside the caller's transaction)."""
+    mine, theirs = SIDES[side].key_fk, SIDES[side].other
+    column = getattr(Match, mine)
+    settled = {
+        row[theirs]
+        for row in await Match.select(getattr(Match, theirs)).where(
+            (column == record_id) & (Match.state != "suggested")
+        )
+    }
+    previous = await Match.select(getattr(Match, theirs)).where(
+        (column == record_id) & (Match.state == "suggested")
+    )
+    await Match.delete().where((column == record_id) & (Match.state == "suggested"))
+    fresh = [d for d in decided if d.other not in settled]
+    if fresh:
+        await Match.insert(
+            *[
+                Match(
+                    **{mine: record_id, theirs: d.other},
+                    score=d.scored.score,
+                    decision=d.decision,
+                    reasons=json.dumps([r.as_dict() for r in d.scored.reasons]),
+                    state="suggested",
+                    created_at=datetime.now(UTC),
+                )
+                for d in fresh
+            ]
+        )
+    touched = {row[theirs] for row in previous} | {d.other for d in fresh}
+    await _rebalance(side, [record_id])
+    await _rebalance(theirs, sorted(touched))
+
+
+async def _rebalance(side: Side, record_ids: Sequence[int]) -> None:
+    """``auto`` only for a pair that stands out from both ends: each record's best by the margin."""
+    if not record_ids:
+        return
+    column = getattr(Match, SIDES[side].key_fk)
+    rows = await Match.select(Match.id, Match.item, Match.report, Match.score, Match.reasons).where(
+        column.is_in(list(record_ids)) & (Match.state == "suggested")
+    )
+    items = {row["item"] for row in rows}
+    reports = {row["report"] for row in rows}
+    if not rows:
+        return
+    everything = await Match.select(Match.id, Match.item, Match.report, Match.score, Match.reasons).where(
+        (Match.item.is_in(sorted(items)) | Match.report.is_in(sorted(reports))) & (Match.state == "suggested")
+    )
+    auto_ids = [row["id"] for row in rows if _stands_out(row, everything)]
+    review_ids = [row["id"] for row in rows if row["id"] not in set(auto_ids)]
+    if auto_ids:
+        await Match.update({Match.decision: "auto"}).where(Match.id.is_in(auto_ids))
+    if review_ids:
+        await Match.update({Match.decision: "review"}).where(Match.id.is_in(review_ids))
+
+
+def _stands_out(row: dict[str, Any], everything: list[dict[str, Any]]) -> bool:
+    reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"] or "[]")
+    if row["score"] < m.AUTO_SCORE or any(
+        r["field"] == "id_number" and r["level"] == "different" for r in reasons
+    ):
+        return False
+    rivals = [
+        other["score"]
+        for other in everything
+        if other["id"] != row["id"] and (other["item"] == row["item"] or other["report"] == row["report"])
+    ]
+    return all(row["score"] - score >= m.AUTO_MARGIN for score in rivals)
+
+
+# --- reading suggestions -----------------------------------------------------------------------
+
+
+async def matches_of(side: Side, record_id: int) -> list[dict[str, Any]]:
+    """Suggestions and confirmed matches of one record, best first, as the API shows them."""
+    column = getattr(Match, SIDES[side].key_fk)
+    rows = await (
+        Match.select(
+            Match.id,
+            Match.score,
+            Match.decision,
+            Match.reasons,
+            Match.state,
+            Match.item.reference.as_alias("found_item"),
+            Match.report.reference.as_alias("lost_report"),
+        )
+        .where((column == record_id) & (Match.state != "rejected"))
+        .order_by(Match.score, ascending=False)
+    )
+    other = "lost_report" if side == "item" else "found_item"
+    return [
+        {
+            other: row[other],
+            "score": row["score"],
+            "decision": row["decision"],
+            "state": row["state"],
+            "reasons": row["reasons"]
+            if isinstance(row["reasons"], list)
+            else json.loads(row["reasons"] or "[]"),
+            "id": row["id"],
+        }
+        for row in rows
+    ]

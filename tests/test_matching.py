@@ -1,0 +1,198 @@
+"""Found wallets find their owners: the named desk cases are found, a namesake is never auto."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from lostfound.domain import identifiers as ids
+from lostfound.domain.roles import Role
+from lostfound.services import accounts
+from lostfound.tables import ItemKey, Match, ReportKey
+from tests.factories import SYSTEM, make_user
+
+OWNER_ID = "330784198805121239"  # made up; check digit valid
+OTHER_ID = "330784199002143316"  # a namesake's number, also valid
+OWNER_PHONE = "13805796612"
+
+
+async def _headers() -> dict[str, str]:
+    await make_user("dc.duty", role=Role.DUTY_OFFICER, station="DC")
+    return {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.duty')}"}
+
+
+async def _report(client: httpx.AsyncClient, name: str = "黎晓梅", **changes) -> str:
+    body = {
+        "owner": {"name": name, "id_number": OWNER_ID, "phone": OWNER_PHONE, "email": ""},
+        "category": "wallet",
+        "description": "棕色皮质长款钱包",
+        "lost_from": "2025-03-28T19:00:00+08:00",
+        "lost_to": "2025-03-28T22:00:00+08:00",
+        "lost_place": "青石路夜市",
+        "district": "东城区",
+        "consent": True,
+        "contents": [],
+    }
+    owner = changes.pop("owner", {})
+    body["owner"].update(owner)
+    body.update(changes)
+    response = await client.post("/api/v1/lost-reports", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["reference"]
+
+
+async def _item(client: httpx.AsyncClient, headers: dict, contents: list[dict], **changes) -> str:
+    body = {
+        "station": "DC",
+        "category": "wallet",
+        "description": "钱包",
+        "found_at": "2025-03-30T09:10:00+08:00",
+        "found_place": "人民路公交站",
+        "district": "东城区",
+        "contents": contents,
+        **changes,
+    }
+    response = await client.post("/api/v1/found-items", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["reference"]
+
+
+async def _matches(client: httpx.AsyncClient, headers: dict, item: str) -> list[dict]:
+    response = await client.get(f"/api/v1/found-items/{item}/matches", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["matches"]
+
+
+def _typo(number: str) -> str:
+    wrong = number[:15] + ("7" if number[15] != "7" else "8") + number[16:]
+    assert not ids.id_check_ok(wrong)
+    return wrong
+
+
+def _swap(number: str, at: int) -> str:
+    swapped = number[:at] + number[at + 1] + number[at] + number[at + 2 :]
+    assert swapped != number and not ids.id_check_ok(swapped)
+    return swapped
+
+
+async def test_a_clean_id_card_finds_its_owner_automatically(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    owner = await _report(client)
+    await _report(client, name="程国栋", owner={"id_number": "", "phone": "13900001111"})
+    item = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}])
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [owner]
+    assert found[0]["decision"] == "auto"
+    fields = {(r["field"], r["level"]) for r in found[0]["reasons"]}
+    assert ("id_number", "exact") in fields and ("name", "exact") in fields
+    assert all(isinstance(r["weight"], float) for r in found[0]["reasons"])
+    # The other side sees the same pair.
+    response = await client.get(f"/api/v1/lost-reports/{owner}/matches", headers=headers)
+    assert [m["found_item"] for m in response.json()["matches"]] == [item]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [_typo(OWNER_ID), _swap(OWNER_ID, 12), _swap(OWNER_ID, 2)],
+    ids=["one-digit typo", "adjacent transposition", "transposition across a block"],
+)
+async def test_a_misread_id_number_still_finds_its_owner(client: httpx.AsyncClient, printed: str) -> None:
+    headers = await _headers()
+    owner = await _report(client)
+    contents = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": printed, "as_printed": True}]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert found and found[0]["lost_report"] == owner
+    assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
+async def test_a_masked_id_with_the_name_is_found_for_review(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    owner = await _report(client)
+    masked = OWNER_ID[:6] + "********" + OWNER_ID[-4:]
+    found = await _matches(
+        client,
+        headers,
+        await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": masked}]),
+    )
+    assert found[0]["lost_report"] == owner
+    assert ("id_number", "masked") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
+async def test_a_homophone_name_with_the_same_phone_is_found(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    owner = await _report(client, owner={"id_number": ""})
+    contents = [
+        {"kind": "bank_card", "holder_name": "李晓梅", "card_last4": "0128"},
+        {"kind": "phone_number", "phone": "138-0579-6612"},
+    ]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert found[0]["lost_report"] == owner
+    levels = {(r["field"], r["level"]) for r in found[0]["reasons"]}
+    assert ("name", "homophone") in levels and ("phone", "exact") in levels
+
+
+async def test_card_last_four_and_the_name_find_the_owner(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    owner = await _report(
+        client,
+        owner={"id_number": "", "phone": "13911112222"},
+        contents=[{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128", "bank": "农业银行"}],
+    )
+    contents = [{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128", "bank": "农业银行"}]
+    found = await _matches(client, headers, await _item(client, headers, contents, district=""))
+    assert found and found[0]["lost_report"] == owner
+    assert ("card_last4", "exact") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
+async def test_a_namesake_with_another_valid_id_is_never_auto(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    await _report(client)  # 黎晓梅 with OWNER_ID, same district, same evening
+    item = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OTHER_ID}])
+    found = await _matches(client, headers, item)
+    assert all(m["decision"] != "auto" for m in found)
+    assert all(("id_number", "different") in {(r["field"], r["level"]) for r in m["reasons"]} for m in found)
+
+
+async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    await _report(client, owner={"id_number": ""})
+    await _report(client, owner={"id_number": "", "phone": "13900002222"})
+    contents = [{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128"}]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert len(found) == 2 and {m["decision"] for m in found} == {"review"}
+
+
+async def test_nothing_agreeing_means_no_candidate(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    await _report(client)
+    contents = [{"kind": "id_card", "holder_name": "程国栋", "id_number": OTHER_ID}]
+    assert await _matches(client, headers, await _item(client, headers, contents, district="西城区")) == []
+
+
+async def test_a_report_filed_after_the_item_finds_it_too(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    item = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}])
+    assert await _matches(client, headers, item) == []
+    owner = await _report(client)
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [owner] and found[0]["decision"] == "auto"
+
+
+async def test_a_withdrawn_report_drops_out_and_no_number_is_stored_in_clear(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = await _headers()
+    owner = await _report(client)
+    item = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}])
+    assert await _matches(client, headers, item)
+    keys = [row["key"] for row in await ItemKey.select(ItemKey.key)] + [
+        row["key"] for row in await ReportKey.select(ReportKey.key)
+    ]
+    assert keys and all(isinstance(key, int) for key in keys)
+    from lostfound.services import lost_reports, matching
+
+    report = await lost_reports.get_report(owner)
+    await lost_reports.withdraw(owner)
+    assert await Match.count().where(Match.report == report["id"]) == 0
+    assert await _matches(client, headers, item) == []
+    assert await matching.matches_of("report", report["id"]) == []
