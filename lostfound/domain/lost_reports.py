@@ -37,3 +37,10 @@ def report_reference(year: int, seq: int) -> str:
 def format_claim_code(code: str) -> str:
     """``ABCD-EFGH-JKMN``: groups of four are easier to read aloud and to type."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+# What an owner brings to collect; shown on the status page and said in the message.
+WHAT_TO_BRING = N_(
+    "Bring your own ID card and your report's reference. Someone collecting for you needs a letter of "
+    "authorisation signed by you, a copy of your ID card and their own ID card."
+)

@@ -15,6 +15,7 @@ from enum import IntEnum, StrEnum
 
 from lostfound.domain import identifiers as ids
 from lostfound.domain import names
+from lostfound.domain.i18n_markers import N_
 
 # --- what a record offers ---------------------------------------------------------------
 
@@ -362,3 +363,40 @@ def keys_meeting(
         for mine in our_kinds.get(key, ()):
             agreed.setdefault(record, set()).add((mine, KeyKind(kind)))
     return agreed
+
+
+# --- reasons in plain words ------------------------------------------------------------------
+
+REASON_LABELS: dict[tuple[str, str], str] = {
+    ("id_number", "exact"): N_("ID number the same"),
+    ("id_number", "one_edit"): N_("ID number one digit apart"),
+    ("id_number", "partial"): N_("ID number partly the same"),
+    ("id_number", "masked"): N_("Visible digits of the ID number the same"),
+    ("id_number", "different"): N_("Different ID numbers"),
+    ("passport", "exact"): N_("Passport number the same"),
+    ("passport", "different"): N_("Different passport numbers"),
+    ("phone", "exact"): N_("Phone number the same"),
+    ("phone", "partial"): N_("Phone number nearly the same"),
+    ("phone", "different"): N_("Different phone numbers"),
+    ("name", "exact"): N_("Name the same"),
+    ("name", "homophone"): N_("Names sound the same"),
+    ("name", "partial"): N_("Names nearly the same"),
+    ("name", "different"): N_("Different names"),
+    ("card_last4", "exact"): N_("Bank card ends in the same four digits"),
+    ("time", "in_window"): N_("Found within the time of the loss"),
+    ("time", "soon_after"): N_("Found soon after the loss"),
+    ("time", "weeks_after"): N_("Found weeks after the loss"),
+    ("time", "long_after"): N_("Found long after the loss (%(days)d days)"),
+    ("time", "before_loss"): N_("Found before it was lost"),
+    ("district", "exact"): N_("Same district"),
+    ("district", "different"): N_("Different districts"),
+    ("category", "exact"): N_("Same kind of item"),
+    ("category", "different"): N_("Different kind of item"),
+}
+
+DECISION_LABELS: dict[str, str] = {
+    "auto": N_("Strong match"),
+    "review": N_("To check"),
+    "confirmed": N_("Confirmed"),
+    "rejected": N_("Rejected"),
+}

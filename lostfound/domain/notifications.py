@@ -11,6 +11,7 @@ class MessageKind(StrEnum):
     REPORT_FILED = "report_filed"
     REPORT_EXPIRING = "report_expiring"
     REPORT_EXPIRED = "report_expired"
+    MATCH_FOUND = "match_found"
 
 
 class DeliveryStatus(StrEnum):
@@ -28,6 +29,7 @@ MESSAGE_KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.REPORT_FILED: N_("Report received"),
     MessageKind.REPORT_EXPIRING: N_("Report about to close"),
     MessageKind.REPORT_EXPIRED: N_("Report closed"),
+    MessageKind.MATCH_FOUND: N_("Possible match: come and collect"),
 }
 
 DELIVERY_STATUS_LABELS: dict[DeliveryStatus, str] = {

@@ -353,6 +353,7 @@ TIMELINE_STEPS: dict[str, str] = {
     "lost_report.contact_update": N_("You changed your contact details"),
     "lost_report.renew": N_("You asked us to keep looking"),
     "lost_report.reminder": N_("We reminded you that the report would close"),
+    "lost_report.match": N_("A found item may be yours: see below where to collect it"),
     "lost_report.withdraw": N_("You withdrew the report"),
     "lost_report.expire": N_("The report closed after its open period"),
     "lost_report.erase": N_("Your personal details were erased"),

@@ -257,7 +257,7 @@ async def forget(side: Side, record_id: int) -> None:
             (column == record_id) & (Match.state == "suggested")
         )
         await Match.delete().where((column == record_id) & (Match.state == "suggested"))
-        await _rebalance(tables.other, [row[tables.other] for row in others])
+        await rebalance(tables.other, [row[tables.other] for row in others])
 
 
 async def _store(side: Side, record_id: int, decided: list[m.Decided]) -> None:
@@ -290,11 +290,11 @@ async def _store(side: Side, record_id: int, decided: list[m.Decided]) -> None:
             ]
         )
     touched = {row[theirs] for row in previous} | {d.other for d in fresh}
-    await _rebalance(side, [record_id])
-    await _rebalance(theirs, sorted(touched))
+    await rebalance(side, [record_id])
+    await rebalance(theirs, sorted(touched))
 
 
-async def _rebalance(side: Side, record_ids: Sequence[int]) -> None:
+async def rebalance(side: Side, record_ids: Sequence[int]) -> None:
     """``auto`` only for a pair that stands out from both ends: each record's best by the margin."""
     if not record_ids:
         return

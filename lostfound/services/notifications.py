@@ -17,7 +17,7 @@ from lostfound import i18n
 from lostfound.crypto import readable_code
 from lostfound.domain import identifiers as ids
 from lostfound.domain.i18n_markers import N_
-from lostfound.domain.lost_reports import format_claim_code
+from lostfound.domain.lost_reports import WHAT_TO_BRING, format_claim_code
 from lostfound.domain.notifications import (
     BLANKED,
     NEVER_ASK_FOR_MONEY,
@@ -102,6 +102,22 @@ def compose(kind: MessageKind, locale: str, settings: Settings, **facts: Any) ->
             date=facts["closes_on"],
             url=f"{site}/claim",
         )
+    elif kind is MessageKind.MATCH_FOUND:
+        station = facts["station"]
+        en = locale == "en"
+        subject = t(N_("Your report %(reference)s: we may have found it"), reference=reference)
+        body = t(
+            N_(
+                "A found item may be yours (report %(reference)s). Please come to %(station)s, %(address)s "
+                "(phone %(phone)s; %(hours)s)."
+            ),
+            reference=reference,
+            station=station["name_en" if en else "name_zh"],
+            address=station["address_en" if en else "address_zh"] or "—",
+            phone=station["phone"] or "110",
+            hours=station["opening_hours_en" if en else "opening_hours_zh"] or t(N_("open day and night")),
+        )
+        body = f"{body} {t(WHAT_TO_BRING)}"
     else:
         subject = t(N_("Your report %(reference)s is closed"), reference=reference)
         body = t(

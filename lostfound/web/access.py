@@ -76,6 +76,12 @@ ACCESS: dict[str, Rule] = {
     "/items/{reference}/photos/{photo_id}/redact": ITEM_STAFF,
     "/items/{reference}/receipt": ITEM_STAFF,
     "/media/photos/{photo_id}/{variant}": ITEM_STAFF,
+    # matching
+    "/matches": ITEM_STAFF,
+    "/matches/{match_id}": ITEM_STAFF,
+    "/matches/{match_id}/confirm": ITEM_STAFF,
+    "/matches/{match_id}/reject": ITEM_STAFF,
+    "/items/{reference}/contacts": ITEM_STAFF,
     # messages to owners
     "/outbox": OUTBOX_READERS,
     "/outbox/{message_id}/retry": OUTBOX_READERS,

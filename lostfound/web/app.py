@@ -31,6 +31,7 @@ from lostfound.web.controllers.api_found_items import FoundItemsApi
 from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.items import ItemsController, MediaController
+from lostfound.web.controllers.matches import MatchesController
 from lostfound.web.controllers.outbox import OutboxController
 from lostfound.web.controllers.pages import PagesController
 from lostfound.web.controllers.public_reports import PublicReportsController
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             MediaController,
             VerifyController,
             OutboxController,
+            MatchesController,
             PublicReportsController,
             AdminUsersController,
             AdminAuditController,

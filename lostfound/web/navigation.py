@@ -21,6 +21,7 @@ _ENTRIES: list[tuple[str, str]] = [
     ("/", N_("Station desk")),
     ("/items/new", N_("Log an item")),
     ("/items", N_("Found items")),
+    ("/matches", N_("Matches to review")),
     ("/outbox", N_("Messages to owners")),
     ("/admin/users", N_("Accounts")),
     ("/admin/stations", N_("Stations")),

@@ -17,6 +17,7 @@ from litestar.template.config import TemplateConfig
 
 from lostfound import i18n
 from lostfound.domain.audit_actions import ACTION_LABELS
+from lostfound.domain.contact import METHOD_LABELS, OUTCOME_LABELS
 from lostfound.domain.found_items import (
     CATEGORY_LABELS,
     CONTENT_LABELS,
@@ -24,6 +25,7 @@ from lostfound.domain.found_items import (
     REWARD_LABELS,
     STATUS_LABELS,
 )
+from lostfound.domain.matching import DECISION_LABELS, REASON_LABELS
 from lostfound.domain.notifications import (
     CHANNEL_LABELS,
     DELIVERY_STATUS_LABELS,
@@ -55,6 +57,19 @@ def action_label(action: str) -> str:
 def yuan(amount: Any) -> str:
     """``¥100,000.00``: amounts of money as a desk officer reads them."""
     return "" if amount is None else f"¥{amount:,.2f}"
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """One match reason in plain words, e.g. 身份证号差一位 or 失物时间在拾得前2天."""
+    days = reason.get("days")
+    if reason["field"] == "time" and reason["level"] in ("soon_after", "weeks_after") and days is not None:
+        if days == 0:
+            return i18n.gettext("Found the day it was lost")
+        return i18n.ngettext("Lost %(num)d day before it was found", "Lost %(num)d days before it was found", days)
+    label = REASON_LABELS.get((reason["field"], reason["level"]))
+    if label is None:
+        return f"{reason['field']}: {reason['level']}"
+    return i18n.gettext(label, days=days or 0) if "%(days)" in label else i18n.gettext(label)
 
 
 def code_label(labels: dict, value: str) -> str:
@@ -114,6 +129,10 @@ def build_environment() -> Environment:
     env.globals["delivery_label"] = partial(code_label, DELIVERY_STATUS_LABELS)
     env.globals["channel_label"] = partial(code_label, CHANNEL_LABELS)
     env.globals["sender_label"] = partial(code_label, SENDER_LABELS)
+    env.globals["reason_text"] = reason_text
+    env.globals["contact_label"] = partial(code_label, METHOD_LABELS)
+    env.globals["outcome_label"] = partial(code_label, OUTCOME_LABELS)
+    env.globals["decision_label"] = partial(code_label, DECISION_LABELS)
     env.globals["current_locale"] = i18n.get_locale
     env.globals["language_tag"] = i18n.language_tag
     env.globals["language_names"] = i18n.LANGUAGE_NAMES

@@ -14,16 +14,19 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response
 
 from lostfound import i18n
+from lostfound.domain.contact import METHOD_LABELS, OUTCOME_LABELS, ContactMethod, ContactOutcome
 from lostfound.domain.found_items import (
+    DOCUMENT_KINDS,
     FinderReward,
+    ItemStatus,
 )
 from lostfound.domain.i18n_markers import N_
-from lostfound.services import found_items, item_photos, stations
+from lostfound.services import contact_attempts, found_items, item_photos, matching, stations
 from lostfound.services.errors import ServiceError
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.web.access import current_member
-from lostfound.web.forms import client_ip, page_number
+from lostfound.web.forms import client_ip, form_data, page_number
 from lostfound.web.item_forms import (
     BLANK_CONTENT_ROWS,
     CONTENT_FIELDS,
@@ -215,6 +218,28 @@ class ItemsController(Controller):
         flash(request, i18n.gettext("The public copy of the photo is ready."), category="success")
         return Redirect(path=f"/items/{reference}", status_code=303)
 
+    @post("/{reference:str}/contacts")
+    async def record_contact(self, request: Request, reference: FromPath[str]) -> Any:
+        member = current_member(request)
+        assert member is not None
+        values = await form_data(request)
+        content = values.get("content", "")
+        try:
+            await contact_attempts.record_attempt(
+                member.actor(client_ip(request)),
+                reference,
+                int(content) if content.isdigit() else None,
+                values.get("method", ""),
+                values.get("outcome", ""),
+                values.get("note", ""),
+            )
+        except ServiceError as exc:
+            message = next(iter(form_errors(exc).values()), None) or i18n.gettext(exc.message, **exc.params)
+            flash(request, message, category="error")
+        else:
+            flash(request, i18n.gettext("Contact attempt recorded."), category="success")
+        return Redirect(path=f"/items/{reference.strip().upper()[:24]}", status_code=303)
+
     @get("/{reference:str}/receipt")
     async def receipt(self, request: Request, reference: FromPath[str]) -> Any:
         item = await found_items.get_item(reference)
@@ -292,11 +317,18 @@ class ItemsController(Controller):
     async def _detail(request: Request, reference: str, revealed: dict) -> Any:
         item = await found_items.get_item(reference)
         member = current_member(request)
+        has_id_document = any(row["kind"] in DOCUMENT_KINDS for row in item["contents"])
         return render(
             request,
             "items/detail.html",
             item=item,
             revealed=revealed,
+            matches=await matching.matches_of("item", item["id"]),
+            unreported=has_id_document and item["status"] == ItemStatus.IN_CUSTODY,
+            leads=contact_attempts.leads(item),
+            attempts=await contact_attempts.attempts_for(item["id"]),
+            contact_methods=[(m.value, i18n.gettext(METHOD_LABELS[m])) for m in ContactMethod],
+            contact_outcomes=[(o.value, i18n.gettext(OUTCOME_LABELS[o])) for o in ContactOutcome],
             can_change=member is not None and member.station_code == item["station_code"],
             page_title=item["reference"],
             **choices(),

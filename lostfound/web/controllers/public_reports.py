@@ -11,9 +11,9 @@ from litestar.response import Redirect
 
 from lostfound import i18n
 from lostfound.domain.found_items import ContentKind
-from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, ReportStatus, format_claim_code
+from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, WHAT_TO_BRING, ReportStatus, format_claim_code
 from lostfound.domain.roles import Role
-from lostfound.services import lost_reports
+from lostfound.services import lost_reports, match_review
 from lostfound.services.context import Actor
 from lostfound.services.errors import ServiceError
 from lostfound.services.item_contents import ContentInput
@@ -190,6 +190,10 @@ class PublicReportsController(Controller):
             report=report,
             errors=errors,
             steps=await lost_reports.timeline(report["reference"]),
+            pickup=await match_review.pickup_station(report["id"])
+            if report["status"] == ReportStatus.MATCHED
+            else None,
+            what_to_bring=WHAT_TO_BRING,
             closes_on=closes,
             can_keep_open=closes is not None
             and closes - datetime.now(UTC) <= timedelta(days=settings.report_reminder_days),

@@ -1,0 +1,171 @@
+"""Officers review suggested matches: compare side by side, confirm or reject. Audited.
+
+Confirming marks the item ``owner_found`` and the report ``matched``, drops the other
+suggestions of both, and queues the owner's message saying where to collect and what to bring.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from lostfound.domain.found_items import CustodyKind, ItemStatus
+from lostfound.domain.i18n_markers import N_
+from lostfound.domain.lost_reports import ReportStatus
+from lostfound.domain.notifications import MessageKind
+from lostfound.services import audit, found_items, lost_reports, matching, notifications
+from lostfound.services.context import Actor
+from lostfound.services.custody import record_custody
+from lostfound.services.errors import Conflict, Forbidden, NotFound
+from lostfound.services.transactions import write_transaction
+from lostfound.settings import get_settings
+from lostfound.tables import FoundItem, LostReport, Match, Station
+
+PAGE_SIZE = 30
+
+
+def _reasons(raw: Any) -> list[dict[str, Any]]:
+    return raw if isinstance(raw, list) else json.loads(raw or "[]")
+
+
+@dataclass(frozen=True)
+class Queue:
+    matches: list[dict[str, Any]]
+    page: int
+    has_next: bool
+
+
+async def queue(station_code: str | None, decision: str = "", page: int = 1) -> Queue:
+    """Open suggestions for items of ``station_code`` (every station for None), auto first, best first."""
+    query = Match.select(
+        Match.id,
+        Match.score,
+        Match.decision,
+        Match.reasons,
+        Match.created_at,
+        Match.item.reference.as_alias("item_reference"),
+        Match.item.category.as_alias("item_category"),
+        Match.item.found_at.as_alias("found_at"),
+        Match.report.reference.as_alias("report_reference"),
+        Match.report.category.as_alias("report_category"),
+        Match.report.created_at.as_alias("reported_at"),
+    ).where(Match.state == "suggested")
+    if station_code is not None:
+        query = query.where(Match.item.station.code == station_code)
+    if decision in ("auto", "review"):
+        query = query.where(Match.decision == decision)
+    rows = await (
+        query.order_by(Match.decision)  # "auto" sorts before "review"
+        .order_by(Match.score, ascending=False)
+        .limit(PAGE_SIZE + 1)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    for row in rows:
+        row["reasons"] = _reasons(row["reasons"])
+    return Queue(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+
+
+async def get_pair(match_id: int) -> dict[str, Any]:
+    """One match with both sides as officers see them (numbers masked)."""
+    row = (
+        await Match.select(
+            Match.all_columns(),
+            Match.item.reference.as_alias("item_reference"),
+            Match.report.reference.as_alias("report_reference"),
+            Match.decided_by.display_name.as_alias("decided_by_name"),
+        )
+        .where(Match.id == match_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(N_("No such match."))
+    row["reasons"] = _reasons(row["reasons"])
+    row["item"] = await found_items.get_item(row["item_reference"])
+    row["report"] = await lost_reports.get_report(row["report_reference"])
+    return row
+
+
+async def _open_match(actor: Actor, match_id: int) -> dict[str, Any]:
+    pair = await get_pair(match_id)
+    if not actor.acts_for(pair["item"]["station_code"]):
+        raise Forbidden(N_("Only officers of the station holding the item may decide on this match."))
+    if pair["state"] != "suggested":
+        raise Conflict(N_("This match was already decided."))
+    return pair
+
+
+async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
+    pair = await _open_match(actor, match_id)
+    item, report = pair["item"], pair["report"]
+    if item["status"] not in matching.OPEN_ITEM_STATUSES or report["status"] != ReportStatus.OPEN:
+        raise Conflict(N_("The item or the report is no longer open."))
+    now = datetime.now(UTC)
+    async with write_transaction():
+        await Match.update(
+            {
+                Match.state: "confirmed",
+                Match.decided_by: actor.user_id,
+                Match.decided_at: now,
+                Match.note: note[:500],
+            }
+        ).where(Match.id == match_id)
+        await Match.delete().where(
+            ((Match.item == item["id"]) | (Match.report == report["id"])) & (Match.state == "suggested")
+        )
+        await FoundItem.update(
+            {FoundItem.status: ItemStatus.OWNER_FOUND.value, FoundItem.updated_at: now}
+        ).where(FoundItem.id == item["id"])
+        await record_custody(
+            item["id"], actor, CustodyKind.STATUS_CHANGED, item["storage_location"],
+            status=ItemStatus.OWNER_FOUND.value, report=report["reference"],
+        )  # fmt: skip
+        await LostReport.update(
+            {LostReport.status: ReportStatus.MATCHED.value, LostReport.updated_at: now}
+        ).where(LostReport.id == report["id"])
+        station = await Station.select().where(Station.code == item["station_code"]).first()
+        owner = await LostReport.select().where(LostReport.id == report["id"]).first()
+        await notifications.queue_for_report(owner, MessageKind.MATCH_FOUND, get_settings(), station=station)
+        detail = {"report": report["reference"], "score": pair["score"], "decision": pair["decision"]}
+        await audit.record(actor, "match.confirm", "found_item", item["reference"], detail)
+        await audit.record(
+            actor, "lost_report.match", "lost_report", report["reference"], {"station": station["code"]}
+        )
+    return pair
+
+
+async def reject(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
+    pair = await _open_match(actor, match_id)
+    async with write_transaction():
+        await Match.update(
+            {
+                Match.state: "rejected",
+                Match.decided_by: actor.user_id,
+                Match.decided_at: datetime.now(UTC),
+                Match.note: note[:500],
+            }
+        ).where(Match.id == match_id)
+        await audit.record(
+            actor,
+            "match.reject",
+            "found_item",
+            pair["item_reference"],
+            {"report": pair["report_reference"], "score": pair["score"]},
+        )
+        # With this pair gone, another suggestion of the item or the report may now stand out.
+        await matching.rebalance("item", [pair["item"]["id"]])
+        await matching.rebalance("report", [pair["report"]["id"]])
+    return pair
+
+
+async def pickup_station(report_id: int) -> dict[str, Any] | None:
+    """Where the owner collects: the station holding the item of the confirmed match."""
+    row = (
+        await Match.select(Match.item.station.id.as_alias("station"))
+        .where((Match.report == report_id) & (Match.state == "confirmed"))
+        .first()
+    )
+    if row is None:
+        return None
+    return await Station.select().where(Station.id == row["station"]).first()

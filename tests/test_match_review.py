@@ -1,0 +1,167 @@
+"""Officers review matches side by side, confirm or reject; the owner learns where to collect."""
+
+from __future__ import annotations
+
+import httpx
+
+from lostfound.domain.roles import Role
+from lostfound.services import lost_reports
+from lostfound.tables import AuditEvent, ContactAttempt, FoundItem, LostReport, Match, Notification
+from tests.factories import csrf_from, make_station, make_user, post_form, sign_in, soup, text_of
+from tests.test_matching import OWNER_ID, _headers, _item, _matches, _report
+
+ID_CONTENTS = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}]
+
+
+async def _pair(client: httpx.AsyncClient) -> tuple[str, str, int]:
+    headers = await _headers()
+    report = await _report(client)
+    item = await _item(client, headers, ID_CONTENTS)
+    match = (await Match.select(Match.id).first())["id"]
+    return item, report, match
+
+
+async def test_the_queue_shows_the_reasons_in_plain_words_in_both_languages(
+    client: httpx.AsyncClient,
+) -> None:
+    item, report, match_id = await _pair(client)
+    await sign_in(client, "dc.duty")
+    page = await client.get("/matches")
+    assert page.status_code == 200
+    card = soup(page).select_one(".match-card")
+    assert item in card.get_text() and report in card.get_text()
+    reasons = [li.get_text(strip=True) for li in card.select(".reason")]
+    assert "身份证号一致" in reasons and "姓名一致" in reasons and "在失物时间内拾得" not in reasons
+    assert any(r.startswith("失物时间在拾得前") for r in reasons)
+    english = await client.get("/matches", headers={"accept-language": "en"})
+    shown = [li.get_text(strip=True) for li in soup(english).select(".match-card .reason")]
+    assert "ID number the same" in shown and "Name the same" in shown
+    compare = await client.get(f"/matches/{match_id}")
+    assert compare.status_code == 200
+    assert "身份证号一致" in text_of(compare)
+    assert OWNER_ID not in compare.text and "330784********1239" in compare.text
+
+
+async def test_confirming_tells_the_owner_where_to_collect_and_what_to_bring(
+    client: httpx.AsyncClient,
+) -> None:
+    item, report, match_id = await _pair(client)
+    await sign_in(client, "dc.duty")
+    confirmed = await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {"note": ""})
+    assert confirmed.status_code == 303 and confirmed.headers["location"] == f"/items/{item}"
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "owner_found"
+    assert (await LostReport.select(LostReport.status).first())["status"] == "matched"
+    assert (await Match.select(Match.state).first())["state"] == "confirmed"
+    actions = {row["action"] for row in await AuditEvent.select(AuditEvent.action)}
+    assert {"match.confirm", "lost_report.match"} <= actions
+    message = await Notification.select().where(Notification.kind == "match_found").first()
+    assert message is not None and "身份证" in message["preview"] and "110" in message["preview"]
+
+    # The owner checks the report and sees the station, and what to bring.
+    client.cookies.clear()
+    owner = await lost_reports.get_report(report)
+    assert owner["status"] == "matched"
+    page = text_of(await client.get(f"/matches/{match_id}"))  # signed out: sent to sign in
+    assert "身份证" not in page or "登录" in page
+
+
+async def test_the_owners_status_page_shows_the_pickup_station(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    filed = await client.post(
+        "/api/v1/lost-reports",
+        json={
+            "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
+            "category": "wallet",
+            "description": "钱包",
+            "lost_from": "2025-03-28T19:00:00+08:00",
+            "lost_place": "青石路夜市",
+            "district": "东城区",
+            "consent": True,
+        },
+    )
+    reference, code = filed.json()["reference"], filed.json()["claim_code"]
+    await _item(client, headers, ID_CONTENTS)
+    match_id = (await Match.select(Match.id).first())["id"]
+    await sign_in(client, "dc.duty")
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    client.cookies.clear()
+    page = await client.get("/claim")
+    status = await client.post(
+        "/claim", data={"reference": reference, "claim_code": code, "_csrf_token": csrf_from(page)}
+    )
+    pickup = soup(status).select_one(".pickup")
+    assert pickup is not None and "请携带本人身份证" in pickup.get_text()
+    assert "可能是您的物品" in text_of(status)
+
+
+async def test_a_rejected_pair_is_not_suggested_again(client: httpx.AsyncClient) -> None:
+    item, _, match_id = await _pair(client)
+    await sign_in(client, "dc.duty")
+    rejected = await post_form(
+        client, f"/matches/{match_id}", f"/matches/{match_id}/reject", {"note": "证件照片不符"}
+    )
+    assert rejected.status_code == 303
+    headers = await _headers_for_existing()
+    assert await _matches(client, headers, item) == []
+    from lostfound.services import matching
+
+    item_id = (await FoundItem.select(FoundItem.id).first())["id"]
+    await matching.refresh("item", item_id)  # an edit re-runs matching: the rejection stands
+    assert [row["state"] for row in await Match.select(Match.state)] == ["rejected"]
+
+
+async def _headers_for_existing() -> dict[str, str]:
+    from lostfound.services import accounts
+    from tests.factories import SYSTEM
+
+    return {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.duty')}"}
+
+
+async def test_only_the_items_station_decides_and_the_press_never_sees_the_queue(
+    client: httpx.AsyncClient,
+) -> None:
+    _, _, match_id = await _pair(client)
+    await make_station("FY")
+    await make_user("fy.duty", Role.DUTY_OFFICER, "FY")
+    await make_user("dc.press", Role.PRESS, "DC")
+    await sign_in(client, "fy.duty")
+    page = await client.get(f"/matches/{match_id}")
+    assert soup(page).select_one(f"form[action='/matches/{match_id}/confirm']") is None
+    token = csrf_from(page)
+    refused = await client.post(f"/matches/{match_id}/confirm", data={"_csrf_token": token})
+    assert refused.status_code == 303
+    assert (await Match.select(Match.state).first())["state"] == "suggested"
+    client.cookies.clear()
+    await sign_in(client, "dc.press")
+    assert (await client.get("/matches")).status_code == 403
+    assert (await client.get(f"/matches/{match_id}")).status_code == 403
+
+
+async def test_an_unreported_wallet_offers_its_leads_and_records_contact_attempts(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = await _headers()
+    contents = [*ID_CONTENTS, {"kind": "phone_number", "phone": "13805796612"}]
+    item = await _item(client, headers, contents)
+    await sign_in(client, "dc.duty")
+    page = await client.get(f"/items/{item}")
+    assert "还没有人报失" in text_of(page)
+    lead = soup(page).select("#ct-content option")[-1]
+    assert "138****6612" in lead.get_text()
+    recorded = await post_form(
+        client,
+        f"/items/{item}",
+        f"/items/{item}/contacts",
+        {"content": lead["value"], "method": "phone", "outcome": "no_answer", "note": "下午再打"},
+    )
+    assert recorded.status_code == 303
+    attempt = await ContactAttempt.select().first()
+    assert (
+        attempt["method"] == "phone" and attempt["outcome"] == "no_answer" and attempt["note"] == "下午再打"
+    )
+    shown = text_of(await client.get(f"/items/{item}"))
+    assert "无人接听" in shown and "下午再打" in shown
+    bad = await post_form(
+        client, f"/items/{item}", f"/items/{item}/contacts", {"method": "pigeon", "outcome": "x"}
+    )
+    assert bad.status_code == 303 and await ContactAttempt.count() == 1
