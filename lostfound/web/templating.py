@@ -65,7 +65,9 @@ def reason_text(reason: dict[str, Any]) -> str:
     if reason["field"] == "time" and reason["level"] in ("soon_after", "weeks_after") and days is not None:
         if days == 0:
             return i18n.gettext("Found the day it was lost")
-        return i18n.ngettext("Lost %(num)d day before it was found", "Lost %(num)d days before it was found", days)
+        return i18n.ngettext(
+            "Lost %(num)d day before it was found", "Lost %(num)d days before it was found", days
+        )
     label = REASON_LABELS.get((reason["field"], reason["level"]))
     if label is None:
         return f"{reason['field']}: {reason['level']}"
