@@ -266,3 +266,102 @@ def retention_run() -> None:
 
     run = _service_call(run_retention(get_settings()))
     click.echo(f"reminded {run.reminded}, closed {run.expired}, erased {run.erased}")
+
+
+def _entries(path: str, parse: Any) -> tuple[int, Any]:
+    """Count the lines (for the progress bar), then yield (line number, input or reason) lazily."""
+    import msgspec
+
+    with open(path, encoding="utf-8") as handle:
+        total = sum(1 for line in handle if line.strip())
+
+    def generate() -> Any:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield number, parse(line)
+                except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
+                    yield number, f"not a valid record: {exc}"
+
+    return total, generate()
+
+
+def _report_import(result: Any, map_out: str | None) -> None:
+    import json
+
+    for line, reason in result.bad:
+        click.echo(f"line {line}: skipped: {reason}", err=True)
+    if map_out:
+        with open(map_out, "w", encoding="utf-8") as handle:
+            for external_ref, reference in result.mapping:
+                handle.write(
+                    json.dumps({"external_ref": external_ref, "reference": reference}, ensure_ascii=False)
+                    + "\n"
+                )
+    click.echo(f"imported {result.imported}, skipped {len(result.bad)}")
+
+
+@main.group("import")
+def import_() -> None:
+    """Import records from other systems (JSON Lines, one API object per line)."""
+
+
+@import_.command("found-items")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--map-out", type=click.Path(dir_okay=False), help="Write {external_ref, reference} per line.")
+def import_found_items(path: str, map_out: str | None) -> None:
+    """Import found items; each line is a POST /api/v1/found-items body with its station."""
+    import msgspec
+
+    from lostfound.services.bulk_import import import_found_items as run
+    from lostfound.web.controllers.api_found_items import FoundItemIn, to_input
+
+    decoder = msgspec.json.Decoder(FoundItemIn)
+    total, entries = _entries(path, lambda line: to_input(decoder.decode(line)))
+    with click.progressbar(length=total, label="found items", file=sys.stderr) as bar:
+        result = _service_call(run(entries, bar.update))
+    _report_import(result, map_out)
+
+
+@import_.command("lost-reports")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--map-out", type=click.Path(dir_okay=False), help="Write {external_ref, reference} per line.")
+@click.option(
+    "--notify/--no-notify", default=False, help="Send each owner the usual confirmation with a claim code."
+)
+def import_lost_reports(path: str, map_out: str | None, notify: bool) -> None:
+    """Import lost reports; each line is a POST /api/v1/lost-reports body."""
+    import msgspec
+
+    from lostfound.services.bulk_import import import_lost_reports as run
+    from lostfound.web.controllers.api_lost_reports import LostReportIn, to_input
+
+    decoder = msgspec.json.Decoder(LostReportIn)
+    total, entries = _entries(path, lambda line: to_input(decoder.decode(line)))
+    with click.progressbar(length=total, label="lost reports", file=sys.stderr) as bar:
+        result = _service_call(run(entries, bar.update, notify=notify))
+    _report_import(result, map_out)
+
+
+@main.command("match")
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print the API answer as JSON.")
+@click.option("--refresh", is_flag=True, help="Run matching again before printing.")
+def match_command(reference: str, as_json: bool, refresh: bool) -> None:
+    """Print the matches of a found item (DC-…) or a lost report (LR-…), best first."""
+    import json
+
+    from lostfound.services.matching import matches_for_reference
+
+    found = _service_call(matches_for_reference(reference, refresh))
+    if as_json:
+        click.echo(json.dumps({"matches": found}, ensure_ascii=False, indent=2))
+        return
+    for match in found:
+        other = match.get("lost_report") or match.get("found_item")
+        reasons = ", ".join(f"{r['field']} {r['level']} {r['weight']:+.1f}" for r in match["reasons"])
+        click.echo(f"{other}  {match['score']:6.1f}  {match['decision']:<6}  {reasons}")
+    if not found:
+        click.echo("no matches")

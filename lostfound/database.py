@@ -41,3 +41,9 @@ async def migrate() -> None:
     result = await run_forwards(app_name="all", fake=False)
     if not result.success:
         raise RuntimeError(f"migrations failed: {result.message}")
+    from piccolo_conf import DB
+
+    if isinstance(DB, SQLiteEngine):
+        # Write-ahead logging (stored in the file): readers never wait for the writer, and the
+        # matcher's long-lived read connection sees each commit as it lands.
+        await DB.run_ddl("PRAGMA journal_mode=WAL")

@@ -59,8 +59,9 @@ class PersonalDataVault:
 
     def match_key(self, value: str) -> int:
         """A keyed 64-bit fingerprint for the matching tables: small to index, collisions negligible."""
-        digest = hmac.new(self.hash_key, f"match\x1f{value}".encode(), hashlib.sha256).digest()
-        return int.from_bytes(digest[:8], "big", signed=True)
+        # Keyed BLAKE2b is a MAC in one call, several times faster than HMAC for the ~20 keys per record.
+        digest = hashlib.blake2b(value.encode(), digest_size=8, key=self.hash_key, person=b"lf-match")
+        return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def vault_for(settings: Settings) -> PersonalDataVault:

@@ -29,6 +29,8 @@ ACTION_LABELS: dict[str, str] = {
     "lost_report.expire": N_("Report closed after its open period"),
     "lost_report.erase": N_("Personal data erased"),
     "lost_report.match": N_("Owner told where to collect"),
+    "found_item.import": N_("Found items imported"),
+    "lost_report.import": N_("Lost reports imported"),
     "match.confirm": N_("Match confirmed"),
     "match.reject": N_("Match rejected"),
     "found_item.contact": N_("Contact attempt recorded"),

@@ -27,6 +27,7 @@ REPORT_STATUS_LABELS: dict[ReportStatus, str] = {
 class Channel(StrEnum):
     ONLINE = "online"
     DESK = "desk"
+    IMPORT = "import"  # migrated from another system
 
 
 def report_reference(year: int, seq: int) -> str:

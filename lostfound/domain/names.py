@@ -50,9 +50,16 @@ def readings(name: str) -> frozenset[str]:
         return frozenset()
     if not is_chinese(name):
         return frozenset({name.replace(" ", "")})
-    per_char = pinyin(name, style=Style.NORMAL, heteronym=True, errors="ignore")
-    combos = itertools.islice(itertools.product(*per_char), MAX_READINGS)
+    per_char = [_char_readings(char) for char in name]
+    combos = itertools.islice(itertools.product(*[r for r in per_char if r]), MAX_READINGS)
     return frozenset("".join(combo) for combo in combos)
+
+
+@lru_cache(maxsize=32768)
+def _char_readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of one character (a surname's rarer readings included)."""
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return tuple(found[0]) if found else ()
 
 
 def agreement(a: str, b: str) -> NameLevel:

@@ -145,6 +145,20 @@ def _item_values(data: FoundItemInput, problems: Problems, now: datetime) -> dic
     return values
 
 
+def validated(data: FoundItemInput, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Column values and content rows of an intake, or InvalidItem with every problem."""
+    problems = Problems()
+    values = _item_values(data, problems, now)
+    rows = _content_rows(data, problems, now.astimezone(_TZ).date())
+    if problems:
+        raise InvalidItem(problems)
+    return values, rows
+
+
+def search_text_for(values: dict[str, Any], reference_text: str, rows: list[dict[str, Any]]) -> str:
+    return _search_text(values, reference_text, rows)
+
+
 def _content_rows(data: FoundItemInput, problems: Problems, today: Any) -> list[dict[str, Any]]:
     if len(data.contents) > MAX_CONTENTS:
         problems.add("contents", N_("At most %(limit)d content rows, please."), limit=MAX_CONTENTS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -64,7 +65,9 @@ class FiledReport:
     claim_code: str  # shown once to the owner, never stored
 
 
-def _owner_values(owner: OwnerInput, problems: Problems, today: Any) -> dict[str, Any]:
+def _owner_values(
+    owner: OwnerInput, problems: Problems, today: Any, as_printed: bool = False
+) -> dict[str, Any]:
     values: dict[str, Any] = {
         "owner_name": free_text(owner.name, 60, "owner.name", problems, N_("Enter your name."))
     }
@@ -88,7 +91,7 @@ def _owner_values(owner: OwnerInput, problems: Problems, today: Any) -> dict[str
     number = ids.normalise_id_number(owner.id_number)
     if number and today is not None:
         problem = ids.check_id_number(number, today)
-        if problem is not None:
+        if problem is not None and not (as_printed and problem.confirmable):
             problems.add("owner.id_number", problem.message, **problem.params)
         elif not ids.is_masked(number):
             values.update(
@@ -136,22 +139,36 @@ def _report_values(data: LostReportInput, problems: Problems, now: datetime) -> 
     return values
 
 
-async def file_report(actor: Actor, data: LostReportInput, station_code: str = "") -> FiledReport:
-    """File a report; an anonymous actor means the owner filed it online."""
-    now = datetime.now(UTC)
+def validated(
+    data: LostReportInput, now: datetime, as_printed: bool = False
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Column values and content rows of a report, or InvalidItem with every problem.
+
+    ``as_printed`` keeps a number that fails only its check character (records migrated from
+    another system are taken as they were written down; matching repairs them).
+    """
     today = now.astimezone(_TZ).date()
     problems = Problems()
     values = _report_values(data, problems, now)
-    values.update(_owner_values(data.owner, problems, today))
+    values.update(_owner_values(data.owner, problems, today, as_printed))
     if len(data.contents) > MAX_CONTENTS:
         problems.add("contents", N_("At most %(limit)d content rows, please."), limit=MAX_CONTENTS)
     rows = []
     for index, entry in enumerate(data.contents[:MAX_CONTENTS]):
+        if as_printed:
+            entry = dataclasses.replace(entry, as_printed=True)
         row = content_row(entry, f"contents.{index}", vault(), problems, today)
         if row is not None:
             rows.append({**row, "position": index})
     if problems:
         raise InvalidItem(problems)
+    return values, rows
+
+
+async def file_report(actor: Actor, data: LostReportInput, station_code: str = "") -> FiledReport:
+    """File a report; an anonymous actor means the owner filed it online."""
+    now = datetime.now(UTC)
+    values, rows = validated(data, now)
     code = readable_code(12)
     year = now.astimezone(_TZ).year
     desk = actor.user_id is not None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatu
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.pii import vault
 from lostfound.services import fast_reads
+from lostfound.services.bulk_sql import insert_rows, insert_tuples
 from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
@@ -36,7 +36,7 @@ OWNER_PHONE_COLUMN = "lost_report.owner_phone"
 # A key shared by more records than this (a common name in a busy week) only counts for
 # candidates that some other key also found: it would flood the scorer otherwise.
 MAX_POSTINGS = 50
-CHUNK = 500
+CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 # Only records still in play are matched.
 OPEN_ITEM_STATUSES = (ItemStatus.IN_CUSTODY.value, ItemStatus.TRANSFERRED.value, ItemStatus.UNCLAIMED.value)
 OPEN_REPORT_STATUSES = (ReportStatus.OPEN.value,)
@@ -148,29 +148,38 @@ async def load_facts(side: Side, record_ids: Sequence[int]) -> dict[int, m.Match
 
 
 def hashed_keys(facts: m.MatchFacts, side: Side) -> list[tuple[int, m.KeyKind]]:
-    return sorted({(vault().match_key(text), kind) for text, kind in m.blocking_keys(facts, side)})
+    match_key = vault().match_key
+    return list({(match_key(text), kind) for text, kind in m.blocking_keys(facts, side)})
 
 
 # --- candidates and scores -----------------------------------------------------------------
 
 
-async def _lookup(
-    side: Side, keys: list[tuple[int, m.KeyKind]]
-) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
-    """Candidates on the other side, with the kinds of keys that met (ours, theirs)."""
+async def _postings(side: Side, distinct: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """Rows of the other side's key table for these keys: key -> [(kind, record)]."""
     other = SIDES[SIDES[side].other]
-    distinct = sorted({key for key, _ in keys})
-    rows: list[tuple[int, int, int]] = []
-    for chunk in _chunks(distinct):
-        rows += await fast_reads.fetch(
+    found: dict[int, list[tuple[int, int]]] = {}
+    for chunk in _chunks(list(distinct)):
+        for key, kind, record in await fast_reads.fetch(
             f"SELECT key, kind, {other.key_fk} FROM {other.key_table} WHERE key IN ({_marks(chunk)})", chunk
+        ):
+            found.setdefault(key, []).append((kind, record))
+    return found
+
+
+def _agreed(
+    keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]]
+) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
+    """Candidates with the kinds of keys that met (ours, theirs); crowded keys only add to others."""
+    selective, crowded = [], []
+    for key in {key for key, _ in keys}:
+        rows = postings.get(key, [])
+        (crowded if len(rows) > MAX_POSTINGS else selective).extend(
+            (key, kind, record) for kind, record in rows
         )
-    postings = Counter(key for key, _, _ in rows)
-    crowded = {key for key, count in postings.items() if count > MAX_POSTINGS}
-    selective = [row for row in rows if row[0] not in crowded]
     agreed = m.keys_meeting(keys, selective)
     if crowded:
-        extra = m.keys_meeting(keys, (row for row in rows if row[0] in crowded and row[2] in agreed))
+        extra = m.keys_meeting(keys, (row for row in crowded if row[2] in agreed))
         for record, pairs in extra.items():
             agreed[record] |= pairs
     return agreed
@@ -195,39 +204,57 @@ def _pair(side: Side, facts: m.MatchFacts, other: m.MatchFacts, agreed: set) -> 
     return m.score(other, facts, {(theirs, mine) for mine, theirs in agreed})
 
 
-async def candidates(side: Side, facts: m.MatchFacts, keys: list[tuple[int, m.KeyKind]]) -> list[m.Decided]:
-    """Scored candidates for one record, best first, decided from this record's point of view."""
-    agreed = await _lookup(side, keys)
+async def candidates_many(
+    side: Side, facts: dict[int, m.MatchFacts], keys: dict[int, list[tuple[int, m.KeyKind]]]
+) -> dict[int, list[m.Decided]]:
+    """Scored candidates of several records of one side, best first, from each record's point of view."""
+    postings = await _postings(side, sorted({key for record_keys in keys.values() for key, _ in record_keys}))
+    agreed = {record: _agreed(keys[record], postings) for record in facts}
     other_side = SIDES[side].other
-    live = await _open_records(other_side, list(agreed))
+    wanted = sorted({other for found in agreed.values() for other in found})
+    live = await _open_records(other_side, wanted)
     other_facts = await load_facts(other_side, sorted(live))
-    scored = [(record, _pair(side, facts, other_facts[record], agreed[record])) for record in other_facts]
-    return m.decide(scored)
+    return {
+        record: m.decide(
+            (other, _pair(side, facts[record], other_facts[other], pairs))
+            for other, pairs in agreed[record].items()
+            if other in other_facts
+        )
+        for record in facts
+    }
 
 
-# --- refreshing one record -------------------------------------------------------------------
+async def candidates(side: Side, facts: m.MatchFacts, keys: list[tuple[int, m.KeyKind]]) -> list[m.Decided]:
+    """Scored candidates for one record (not stored): what ``lostfound match`` and the bench time."""
+    return (await candidates_many(side, {0: facts}, {0: keys}))[0]
+
+
+# --- refreshing records ------------------------------------------------------------------------
+
+
+async def refresh_many(side: Side, record_ids: Sequence[int]) -> dict[int, list[m.Decided]]:
+    """Re-index records of one side and replace their suggestions; returns them best first."""
+    facts = await load_facts(side, record_ids)
+    keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
+    live = await _open_records(side, list(facts))
+    decided = (
+        await candidates_many(side, {r: facts[r] for r in live}, {r: keys[r] for r in live}) if live else {}
+    )
+    tables = SIDES[side]
+    async with write_transaction():
+        for chunk in _chunks(list(facts)):
+            await tables.keys.delete().where(getattr(tables.keys, tables.key_fk).is_in(list(chunk)))
+        await insert_tuples(
+            tables.keys,
+            ("key", "kind", tables.key_fk),
+            [(key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys],
+        )
+        await _store(side, decided, list(facts))
+    return decided
 
 
 async def refresh(side: Side, record_id: int) -> list[m.Decided]:
-    """Re-index one record and replace its suggestions; returns them best first."""
-    facts = (await load_facts(side, [record_id])).get(record_id)
-    tables = SIDES[side]
-    if facts is None:
-        return []
-    keys = hashed_keys(facts, side)
-    live = await _open_records(side, [record_id])
-    decided = await candidates(side, facts, keys) if live else []
-    async with write_transaction():
-        await tables.keys.delete().where(getattr(tables.keys, tables.key_fk) == record_id)
-        if keys:
-            await tables.keys.insert(
-                *[
-                    tables.keys(**{"key": key, "kind": int(kind), tables.key_fk: record_id})
-                    for key, kind in keys
-                ]
-            )
-        await _store(side, record_id, decided)
-    return decided
+    return (await refresh_many(side, [record_id])).get(record_id, [])
 
 
 async def refresh_item(item_id: int) -> list[m.Decided]:
@@ -239,7 +266,7 @@ async def refresh_report(report_id: int) -> list[m.Decided]:
 
 
 async def _safely(side: Side, record_id: int) -> list[m.Decided]:
-    """Matching must never undo the save that triggered it: a failure is logged and retried later."""
+    """Matching must never undo the save that triggered it: a failure is logged, `lostfound match` redoes it."""
     try:
         return await refresh(side, record_id)
     except Exception:
@@ -260,37 +287,40 @@ async def forget(side: Side, record_id: int) -> None:
         await rebalance(tables.other, [row[tables.other] for row in others])
 
 
-async def _store(side: Side, record_id: int, decided: list[m.Decided]) -> None:
-    """Replace this record's suggestions (inside the caller's transaction)."""
+async def _store(side: Side, decided: dict[int, list[m.Decided]], record_ids: Sequence[int]) -> None:
+    """Replace the suggestions of these records (inside the caller's transaction)."""
     mine, theirs = SIDES[side].key_fk, SIDES[side].other
     column = getattr(Match, mine)
-    settled = {
-        row[theirs]
-        for row in await Match.select(getattr(Match, theirs)).where(
-            (column == record_id) & (Match.state != "suggested")
-        )
-    }
-    previous = await Match.select(getattr(Match, theirs)).where(
-        (column == record_id) & (Match.state == "suggested")
-    )
-    await Match.delete().where((column == record_id) & (Match.state == "suggested"))
-    fresh = [d for d in decided if d.other not in settled]
-    if fresh:
-        await Match.insert(
-            *[
-                Match(
-                    **{mine: record_id, theirs: d.other},
-                    score=d.scored.score,
-                    decision=d.decision,
-                    reasons=json.dumps([r.as_dict() for r in d.scored.reasons]),
-                    state="suggested",
-                    created_at=datetime.now(UTC),
-                )
-                for d in fresh
-            ]
-        )
-    touched = {row[theirs] for row in previous} | {d.other for d in fresh}
-    await rebalance(side, [record_id])
+    ids_list = list(record_ids)
+    settled: set[tuple[int, int]] = set()
+    touched: set[int] = set()
+    for chunk in _chunks(ids_list, 5000):
+        for row in await Match.select(column, getattr(Match, theirs), Match.state).where(
+            column.is_in(list(chunk))
+        ):
+            if row["state"] == "suggested":
+                touched.add(row[theirs])
+            else:
+                settled.add((row[mine], row[theirs]))
+        await Match.delete().where(column.is_in(list(chunk)) & (Match.state == "suggested"))
+    now = datetime.now(UTC)
+    fresh = [
+        {
+            mine: record,
+            theirs: d.other,
+            "score": d.scored.score,
+            "decision": d.decision,
+            "reasons": json.dumps([r.as_dict() for r in d.scored.reasons]),
+            "state": "suggested",
+            "created_at": now,
+        }
+        for record, found in decided.items()
+        for d in found
+        if (record, d.other) not in settled
+    ]
+    await insert_rows(Match, fresh)
+    touched |= {d.other for found in decided.values() for d in found}
+    await rebalance(side, ids_list)
     await rebalance(theirs, sorted(touched))
 
 
@@ -364,3 +394,16 @@ async def matches_of(side: Side, record_id: int) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+async def matches_for_reference(reference: str, refresh_first: bool = False) -> list[dict[str, Any]]:
+    """The API answer for a found item or a lost report given by its reference."""
+    from lostfound.services import found_items, lost_reports
+
+    side: Side = "report" if reference.strip().upper().startswith("LR-") else "item"
+    record = await (
+        lost_reports.get_report(reference) if side == "report" else found_items.get_item(reference)
+    )
+    if refresh_first:
+        await refresh(side, record["id"])
+    return [{k: v for k, v in row.items() if k != "id"} for row in await matches_of(side, record["id"])]

@@ -19,3 +19,15 @@ async def next_number(scope: str) -> int:
     """The next number in ``scope`` (e.g. ``FI:DC:2025``). Call inside a write transaction."""
     rows = await ReferenceCounter.raw(_BUMP, scope)
     return int(rows[0]["last"])
+
+
+_RESERVE = (
+    "INSERT INTO reference_counter (scope, last) VALUES ({}, {}) "
+    "ON CONFLICT (scope) DO UPDATE SET last = reference_counter.last + {} RETURNING last"
+)
+
+
+async def reserve(scope: str, count: int) -> int:
+    """Reserve ``count`` numbers at once (bulk import); returns the first. Inside a write transaction."""
+    rows = await ReferenceCounter.raw(_RESERVE, scope, count, count)
+    return int(rows[0]["last"]) - count + 1

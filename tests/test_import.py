@@ -1,0 +1,85 @@
+"""Bulk import from other systems: bad lines reported and skipped, numbers kept as printed, then matched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lostfound.tables import FoundItem, ItemContent, LostReport, Match
+from tests.factories import make_station
+from tests.test_cli import run
+from tests.test_matching import OWNER_ID
+
+REPORT = {
+    "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
+    "category": "wallet",
+    "description": "棕色钱包",
+    "lost_from": "2025-03-28T19:00:00+08:00",
+    "lost_place": "青石路夜市",
+    "district": "东城区",
+    "external_ref": "OLD-R-1",
+}
+MISREAD = OWNER_ID[:15] + ("7" if OWNER_ID[15] != "7" else "8") + OWNER_ID[16:]
+ITEM = {
+    "station": "DC",
+    "category": "wallet",
+    "description": "钱包",
+    "found_at": "2025-03-30T09:10:00+08:00",
+    "found_place": "人民路公交站",
+    "district": "东城区",
+    "external_ref": "OLD-I-7",
+    # A number that fails its check digit is taken as printed, not refused.
+    "contents": [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": MISREAD}],
+}
+
+
+def _write(path: Path, lines: list[str]) -> str:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+async def test_bad_lines_are_reported_with_their_number_and_the_rest_is_imported_and_matched(
+    tmp_path: Path,
+) -> None:
+    await make_station("DC")
+    reports = _write(
+        tmp_path / "reports.jsonl",
+        [
+            json.dumps(REPORT, ensure_ascii=False),
+            "{not json",
+            json.dumps({**REPORT, "category": "spaceship", "external_ref": "OLD-R-3"}, ensure_ascii=False),
+            "",
+            json.dumps(
+                {**REPORT, "owner": {"name": "程国栋", "phone": "13900001111"}, "external_ref": "OLD-R-5"}
+            ),
+        ],
+    )
+    done = run("import", "lost-reports", reports, "--map-out", str(tmp_path / "reports-map.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert "imported 2, skipped 2" in done.stdout
+    assert "line 2: skipped" in done.stderr and "line 3: skipped: category" in done.stderr
+    mapping = [json.loads(line) for line in (tmp_path / "reports-map.jsonl").read_text().splitlines()]
+    assert [m["external_ref"] for m in mapping] == ["OLD-R-1", "OLD-R-5"]
+    assert all(m["reference"].startswith("LR-") for m in mapping)
+    assert {r["channel"] for r in await LostReport.select(LostReport.channel)} == {"import"}
+
+    items = _write(
+        tmp_path / "items.jsonl",
+        [
+            json.dumps(ITEM, ensure_ascii=False),
+            json.dumps({**ITEM, "station": "ZZ", "external_ref": "OLD-I-8"}),
+        ],
+    )
+    done = run("import", "found-items", items, "--map-out", str(tmp_path / "items-map.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert "imported 1, skipped 1" in done.stdout and "line 2: skipped" in done.stderr
+    item = await FoundItem.select(FoundItem.id, FoundItem.reference).first()
+    content = await ItemContent.select(ItemContent.as_printed, ItemContent.number_masked).first()
+    assert content["as_printed"] is True and content["number_masked"].endswith(MISREAD[-4:])
+    assert await Match.count() == 1  # matched on the way in, the misread digit repaired
+
+    shown = run("match", item["reference"], "--json")
+    assert shown.returncode == 0, shown.stderr
+    answer = json.loads(shown.stdout)
+    assert answer["matches"][0]["lost_report"] == mapping[0]["reference"]
+    assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in answer["matches"][0]["reasons"]}
