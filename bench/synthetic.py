@@ -456,6 +456,30 @@ def _holds_identifier(rows: Sequence[Row], person: Person, holder_names: set[str
     return False
 
 
+def _linkable(item: dict, report: dict) -> bool:
+    """Whether the item holds something the owner's report also states: ID, passport, phone or card last 4."""
+    owner = report["owner"]
+    ids = {owner["id_number"].replace(" ", "")} | {
+        c["id_number"] for c in report["contents"] if c["id_number"]
+    }
+    phones = {_phone_digits(owner["phone"])} | {
+        _phone_digits(c["phone"]) for c in report["contents"] if c["phone"]
+    }
+    cards = {
+        (c["card_number"][-4:] or c["card_last4"]) for c in report["contents"] if c["kind"] == "bank_card"
+    }
+    for row in item["contents"]:
+        number = row["id_number"]
+        if number and any(number == known or _same_id(number, known) for known in ids if known):
+            return True
+        if row["phone"] and _phone_digits(row["phone"]) in phones:
+            return True
+        last4 = row["card_number"][-4:] or row["card_last4"]
+        if last4 and last4 in cards:
+            return True
+    return False
+
+
 def _same_id(written: str, true: str) -> bool:
     """The owner's ID as the desk wrote it: exact, masked, or at most two characters off."""
     if not true or len(written) != 18:
@@ -1048,7 +1072,9 @@ def generate(seed: int, n_items: int, n_reports: int, *, progress: Progress | No
         {
             "item": entry.item["external_ref"],
             "report": entry.report["external_ref"] if entry.report else None,
-            "carries_identifier": entry.carries,
+            # A card only identifies the owner when the owner's report names that card too.
+            "carries_identifier": entry.carries
+            and (entry.report is None or _linkable(entry.item, entry.report)),
             "case": case,
         }
         for entry, case in zip(found, deck, strict=True)

@@ -105,7 +105,7 @@ async def test_a_misread_id_number_still_finds_its_owner(client: httpx.AsyncClie
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
-async def test_a_masked_id_with_the_name_is_found_for_review(client: httpx.AsyncClient) -> None:
+async def test_a_masked_id_with_the_name_is_found(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     owner = await _report(client)
     masked = OWNER_ID[:6] + "********" + OWNER_ID[-4:]
@@ -196,3 +196,11 @@ async def test_a_withdrawn_report_drops_out_and_no_number_is_stored_in_clear(
     assert await Match.count().where(Match.report == report["id"]) == 0
     assert await _matches(client, headers, item) == []
     assert await matching.matches_of("report", report["id"]) == []
+
+
+async def test_a_name_with_place_and_time_alone_is_never_auto(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    owner = await _report(client, owner={"id_number": "", "phone": "13911112222"})
+    contents = [{"kind": "id_card", "holder_name": "黎晓梅"}]  # the number torn off
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert [m["lost_report"] for m in found] == [owner] and found[0]["decision"] == "review"

@@ -66,6 +66,7 @@ class KeyKind(IntEnum):
     NAME_WEEK = 10
     CARD_DISTRICT = 11
     CARD_WEEK = 12
+    NAME_SKELETON = 13  # surname + last character, with district or week
 
 
 ID_BLOCKS = [(i, i + 3) for i in range(0, 18, 3)]
@@ -130,6 +131,10 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
                 keys.add((f"nd:{reading}|{district}", KeyKind.NAME_DISTRICT))
             keys.update((f"nc:{reading}|{last4}", KeyKind.NAME_CARD) for last4 in facts.card_last4)
             keys.update((f"nw:{reading}|{week}", KeyKind.NAME_WEEK) for week in weeks)
+        for skeleton in names.skeletons(name):
+            if district:
+                keys.add((f"ns:{skeleton}|{district}", KeyKind.NAME_SKELETON))
+            keys.update((f"nsw:{skeleton}|{week}", KeyKind.NAME_SKELETON) for week in weeks)
     for last4 in facts.card_last4:
         if district:
             keys.add((f"cd:{last4}|{district}", KeyKind.CARD_DISTRICT))
@@ -197,9 +202,10 @@ NAME_FACTOR = {names.NameLevel.EXACT: 1.0, names.NameLevel.HOMOPHONE: 0.7, names
 # A wallet, bag or phone can hold the documents and cards a report lists under another category.
 CONTAINERS = frozenset({"wallet", "bag", "id_document", "bank_card", "cash", "phone", "other"})
 
-# Decisions, chosen on the bench's tuning seed (bench/matching.py) so that no wrong owner is auto.
-AUTO_SCORE = 24.0
-AUTO_MARGIN = 10.0
+# Decisions. AUTO_SCORE and AUTO_MARGIN are the pair bench/matching.py chose on its tuning seed
+# (no wrong owner auto-suggested there, nor on the held-out seed); an identifier must agree as well.
+AUTO_SCORE = 11.0
+AUTO_MARGIN = 3.0
 REVIEW_SCORE = 8.0
 
 
@@ -234,6 +240,24 @@ class Scored:
     @property
     def different_id(self) -> bool:
         return any(r.field is Field.ID_NUMBER and r.level == Level.DIFFERENT for r in self.reasons)
+
+    @property
+    def identified(self) -> bool:
+        return identified([r.as_dict() for r in self.reasons])
+
+
+IDENTIFYING_FIELDS = frozenset({Field.ID_NUMBER, Field.PASSPORT, Field.PHONE, Field.CARD_LAST4})
+
+
+def identified(reasons: Iterable[dict]) -> bool:
+    """Whether an identifier agrees (ID, passport, phone, card): names, places and times alone never decide."""
+    return any(r["field"] in IDENTIFYING_FIELDS and r["weight"] > 0 for r in reasons)
+
+
+def may_be_auto(score_: float, reasons: Sequence[dict]) -> bool:
+    """The part of the auto rule that looks at one pair only; the margin is checked against its rivals."""
+    different = any(r["field"] == Field.ID_NUMBER and r["level"] == Level.DIFFERENT for r in reasons)
+    return score_ >= AUTO_SCORE and not different and identified(reasons)
 
 
 def _id_level(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKind]]) -> Level:
@@ -345,8 +369,8 @@ def decide(candidates: Iterable[tuple[int, Scored]], limit: int = 10) -> list[De
     if decided:
         top = decided[0]
         runner_up = decided[1].scored.score if len(decided) > 1 else REVIEW_SCORE
-        strong = top.scored.score >= AUTO_SCORE and top.scored.score - runner_up >= AUTO_MARGIN
-        if strong and not top.scored.different_id:
+        strong = may_be_auto(top.scored.score, [r.as_dict() for r in top.scored.reasons])
+        if strong and top.scored.score - runner_up >= AUTO_MARGIN:
             decided[0] = Decided(top.other, top.scored, "auto")
     return decided
 

@@ -49,7 +49,9 @@ def readings(name: str) -> frozenset[str]:
     if not name:
         return frozenset()
     if not is_chinese(name):
-        return frozenset({name.replace(" ", "")})
+        # A passport gives SURNAME GIVEN; people write either order, so every order is a reading.
+        tokens = name.split()[:4]
+        return frozenset("".join(order) for order in itertools.permutations(tokens))
     per_char = [_char_readings(char) for char in name]
     combos = itertools.islice(itertools.product(*[r for r in per_char if r]), MAX_READINGS)
     return frozenset("".join(combo) for combo in combos)
@@ -60,6 +62,15 @@ def _char_readings(char: str) -> tuple[str, ...]:
     """Every toneless reading of one character (a surname's rarer readings included)."""
     found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(found[0]) if found else ()
+
+
+def skeletons(name: str) -> frozenset[str]:
+    """Surname and last character (黎晓梅 and 黎梅 both give ``li·mei``): finds a dropped middle character."""
+    if not is_chinese(name) or len(name) not in (2, 3):
+        return frozenset()
+    return frozenset(
+        f"{first}·{last}" for first in _char_readings(name[0]) for last in _char_readings(name[-1])
+    )
 
 
 def agreement(a: str, b: str) -> NameLevel:

@@ -349,9 +349,7 @@ async def rebalance(side: Side, record_ids: Sequence[int]) -> None:
 
 def _stands_out(row: dict[str, Any], everything: list[dict[str, Any]]) -> bool:
     reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"] or "[]")
-    if row["score"] < m.AUTO_SCORE or any(
-        r["field"] == "id_number" and r["level"] == "different" for r in reasons
-    ):
+    if not m.may_be_auto(row["score"], reasons):
         return False
     rivals = [
         other["score"]
