@@ -91,12 +91,14 @@ def migrate() -> None:
 @main.command()
 def demo() -> None:
     """Load the demo stations and accounts when the database is empty."""
+    from lostfound.domain.lost_reports import format_claim_code
     from lostfound.services.demo import load_demo_if_empty
 
-    created = _service_call(load_demo_if_empty())
-    if created is None:
+    loaded = _service_call(load_demo_if_empty())
+    if loaded is None:
         click.echo("Demo data not loaded: the database already holds data.")
         return
+    created = loaded.accounts
     click.echo("Demo stations DC, FY and ZY loaded with one account per role.")
     click.echo("The passwords are shown this once and stored only as hashes:")
     click.echo(f"{'username':<16} {'password':<16} {'role':<13} station")
@@ -105,6 +107,11 @@ def demo() -> None:
             f"{account.username:<16} {account.password:<16} {account.role.value:<13} {account.station_code}"
         )
     click.echo("Lost one? lostfound user password --username NAME sets a new one.")
+    owner = loaded.owner_report
+    click.echo(
+        f"The wallet's owner reported it online: reference {owner.reference}, claim code "
+        f"{format_claim_code(owner.claim_code)} (try them at /claim)."
+    )
 
 
 @main.group()

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 from lostfound import crypto
 from lostfound.domain.roles import Role
-from lostfound.services import accounts, found_items, stations
+from lostfound.services import accounts, found_items, lost_reports, matching, stations
 from lostfound.services.context import Actor
 from lostfound.services.item_contents import ContentInput
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
+from lostfound.tables import FoundItem, LostReport
 
 DEMO_STATIONS: list[stations.StationInput] = [
     stations.StationInput(
@@ -91,21 +92,67 @@ def demo_username(station_code: str, role: Role) -> str:
     return f"{station_code.lower()}.{_ROLE_SUFFIX[role]}"
 
 
-async def load_demo_if_empty() -> list[DemoAccount] | None:
-    """Load the demo stations and accounts into an empty database.
+@dataclass(frozen=True)
+class Demo:
+    accounts: list[DemoAccount]
+    owner_report: lost_reports.FiledReport  # the wallet owner's report, to try the claim pages
+
+
+async def load_demo_if_empty() -> Demo | None:
+    """Load the demo stations, accounts and stories into an empty database.
 
     Returns the accounts with their one-time passwords, or None when data already exists.
     """
     async with write_transaction():  # all of it or nothing: a half-loaded demo would block a retry
         if await accounts.station_count() > 0:
             return None
-        return await _load(Actor.system("demo"))
+        demo = await _load(Actor.system("demo"))
+    # Matching reads committed data only: run it once the whole demo has landed.
+    await matching.refresh_many("report", [row["id"] for row in await LostReport.select(LostReport.id)])
+    await matching.refresh_many("item", [row["id"] for row in await FoundItem.select(FoundItem.id)])
+    return demo
 
 
-async def _load(actor: Actor) -> list[DemoAccount]:
+async def _load(actor: Actor) -> Demo:
     created = await _load_accounts(actor)
     await _load_night_market_wallet()
-    return created
+    return Demo(created, await _load_owner_report())
+
+
+async def _load_owner_report() -> lost_reports.FiledReport:
+    """The wallet's owner reports the loss online the same night (and a stranger reports a backpack)."""
+    evening = datetime.now(ZoneInfo(TIMEZONE)).replace(
+        hour=19, minute=0, second=0, microsecond=0
+    ) - timedelta(days=1)
+    await lost_reports.file_report(
+        Actor.anonymous(),
+        lost_reports.LostReportInput(
+            category="bag",
+            owner=lost_reports.OwnerInput(name="程国栋", phone="139 0579 5120"),
+            description="黑色双肩包，内有笔记本电脑和充电器",
+            colour="黑色",
+            lost_from=evening - timedelta(days=2),
+            lost_place="火车站候车室",
+            district="东城区",
+            consent=True,
+        ),
+    )
+    return await lost_reports.file_report(
+        Actor.anonymous(),
+        lost_reports.LostReportInput(
+            category="wallet",
+            owner=lost_reports.OwnerInput(
+                name="黎晓梅", id_number="330784198805121239", phone="138 0579 6612"
+            ),
+            description="棕色长款钱包，里面有身份证、两张银行卡、一些现金，还有一张十万元的存单",
+            colour="棕色",
+            lost_from=evening,
+            lost_to=evening + timedelta(hours=3),
+            lost_place="青石路夜市",
+            district="东城区",
+            consent=True,
+        ),
+    )
 
 
 async def _load_night_market_wallet() -> None:
