@@ -8,6 +8,7 @@ reserved per batch, then matched in bulk.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import Callable, Iterable
@@ -76,7 +77,12 @@ async def _run(entries, progress, prepare, write, side) -> ImportResult:  # type
     batch: list[tuple[int, Any]] = []
     now = datetime.now(UTC)
     stations: dict[str, dict] = {}
-    for line, entry in entries:
+    # One batch is written and matched while the next is validated: the database works in its
+    # own thread, so the two overlap.
+    writing: asyncio.Task | None = None
+    for count, (line, entry) in enumerate(entries, 1):
+        if count % 64 == 0:
+            await asyncio.sleep(0)  # let the batch being written move on
         if isinstance(entry, str):
             result.bad.append((line, entry))
             continue
@@ -85,8 +91,12 @@ async def _run(entries, progress, prepare, write, side) -> ImportResult:  # type
         except ServiceError as exc:
             result.bad.append((line, problem_text(exc)))
         if len(batch) >= BATCH:
-            await _flush(batch, result, write, side, progress)
+            if writing is not None:
+                await writing
+            writing = asyncio.create_task(_flush(batch, result, write, side, progress))
             batch = []
+    if writing is not None:
+        await writing
     if batch:
         await _flush(batch, result, write, side, progress)
     return result

@@ -11,6 +11,7 @@ from litestar.response import Redirect
 
 from lostfound import i18n
 from lostfound.domain.found_items import ContentKind
+from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, WHAT_TO_BRING, ReportStatus, format_claim_code
 from lostfound.domain.roles import Role
 from lostfound.services import lost_reports, match_review
@@ -145,32 +146,27 @@ class PublicReportsController(Controller):
 
     @post("/claim/withdraw")
     async def withdraw(self, request: Request) -> Any:
-        reference = self._proven(request)
-        if reference is None:
-            return Redirect(path="/claim", status_code=303)
-        try:
-            await lost_reports.withdraw(reference, client_ip(request))
-        except ServiceError as exc:
-            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
-        else:
-            flash(
-                request,
-                i18n.gettext("Your report is withdrawn. Thank you for telling us."),
-                category="success",
-            )
-        return await self._status(request, await lost_reports.get_report(reference), {})
+        return await self._owner_action(
+            request, lost_reports.withdraw, N_("Your report is withdrawn. Thank you for telling us.")
+        )
 
     @post("/claim/keep-open")
     async def keep_open(self, request: Request) -> Any:
+        return await self._owner_action(
+            request, lost_reports.keep_open, N_("We keep looking for another year.")
+        )
+
+    async def _owner_action(self, request: Request, action: Any, done: str) -> Any:
+        """A one-button change the owner makes after proving the claim code in this session."""
         reference = self._proven(request)
         if reference is None:
             return Redirect(path="/claim", status_code=303)
         try:
-            await lost_reports.keep_open(reference, client_ip(request))
+            await action(reference, client_ip(request))
         except ServiceError as exc:
             flash(request, i18n.gettext(exc.message, **exc.params), category="error")
         else:
-            flash(request, i18n.gettext("We keep looking for another year."), category="success")
+            flash(request, i18n.gettext(done), category="success")
         return await self._status(request, await lost_reports.get_report(reference), {})
 
     @staticmethod
