@@ -41,6 +41,7 @@ class Suggestion:
     report_ref: str  # external_ref of the report (ground-truth space)
     score: float
     auto_eligible: bool  # identifier agrees, no different ID (the pair part of the service's rule)
+    reasons: str = ""
 
 
 def _prepare_environment(data_dir: Path, database_url: str | None) -> None:
@@ -113,7 +114,12 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> di
                 r["field"] == "id_number" and r["level"] == "different" for r in reasons
             )
             by_item[item_ext[row["item"]]].append(
-                Suggestion(report_ext[row["report"]], row["score"], eligible)
+                Suggestion(
+                    report_ext[row["report"]],
+                    row["score"],
+                    eligible,
+                    " ".join(f"{r['field']}:{r['level']}" for r in reasons),
+                )
             )
         for found in by_item.values():
             found.sort(key=lambda s: -s.score)

@@ -246,12 +246,23 @@ class Scored:
         return identified([r.as_dict() for r in self.reasons])
 
 
-IDENTIFYING_FIELDS = frozenset({Field.ID_NUMBER, Field.PASSPORT, Field.PHONE, Field.CARD_LAST4})
+# Agreements strong enough to let a pair be suggested automatically; a partial phone or ID
+# (one block different) is how namesakes and neighbours' numbers look, so it only ranks.
+IDENTIFYING_LEVELS = frozenset(
+    {
+        (Field.ID_NUMBER, Level.EXACT),
+        (Field.ID_NUMBER, Level.ONE_EDIT),
+        (Field.ID_NUMBER, Level.MASKED),
+        (Field.PASSPORT, Level.EXACT),
+        (Field.PHONE, Level.EXACT),
+        (Field.CARD_LAST4, Level.EXACT),
+    }
+)
 
 
 def identified(reasons: Iterable[dict]) -> bool:
     """Whether an identifier agrees (ID, passport, phone, card): names, places and times alone never decide."""
-    return any(r["field"] in IDENTIFYING_FIELDS and r["weight"] > 0 for r in reasons)
+    return any((r["field"], r["level"]) in IDENTIFYING_LEVELS for r in reasons)
 
 
 def may_be_auto(score_: float, reasons: Sequence[dict]) -> bool:

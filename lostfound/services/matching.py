@@ -35,7 +35,7 @@ OWNER_ID_COLUMN = "lost_report.owner_id"
 OWNER_PHONE_COLUMN = "lost_report.owner_phone"
 # A key shared by more records than this (a common name in a busy week) only counts for
 # candidates that some other key also found: it would flood the scorer otherwise.
-MAX_POSTINGS = 50
+MAX_POSTINGS = 25
 CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 # Only records still in play are matched.
 OPEN_ITEM_STATUSES = (ItemStatus.IN_CUSTODY.value, ItemStatus.TRANSFERRED.value, ItemStatus.UNCLAIMED.value)
