@@ -165,3 +165,37 @@ async def test_an_unreported_wallet_offers_its_leads_and_records_contact_attempt
         client, f"/items/{item}", f"/items/{item}/contacts", {"method": "pigeon", "outcome": "x"}
     )
     assert bad.status_code == 303 and await ContactAttempt.count() == 1
+
+
+async def test_the_claim_status_api_gives_the_timeline_and_where_to_collect(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = await _headers()
+    filed = await client.post(
+        "/api/v1/lost-reports",
+        json={
+            "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
+            "category": "wallet",
+            "description": "钱包",
+            "lost_from": "2025-03-28T19:00:00+08:00",
+            "lost_place": "青石路夜市",
+            "district": "东城区",
+            "consent": True,
+        },
+        headers={"accept-language": "en"},
+    )
+    claim = {"reference": filed.json()["reference"], "claim_code": filed.json()["claim_code"]}
+    before = (
+        await client.post("/api/v1/claims/status", json=claim, headers={"accept-language": "en"})
+    ).json()
+    assert [step["step"] for step in before["timeline"]] == ["create"] and before["collect"] is None
+    await _item(client, headers, ID_CONTENTS)
+    match_id = (await Match.select(Match.id).first())["id"]
+    await sign_in(client, "dc.duty")
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    client.cookies.clear()
+    after = (await client.post("/api/v1/claims/status", json=claim, headers={"accept-language": "en"})).json()
+    assert after["status"] == "matched" and after["status_text"] == "A possible match was found"
+    assert [step["step"] for step in after["timeline"]] == ["create", "match"]
+    assert after["collect"]["bring"].startswith("Bring your own ID card")
+    assert after["collect"]["station"]  # the station holding the wallet

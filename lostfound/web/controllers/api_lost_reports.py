@@ -10,7 +10,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from lostfound import i18n
-from lostfound.services import lost_reports, matching
+from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, WHAT_TO_BRING, ReportStatus
+from lostfound.services import lost_reports, match_review, matching
 from lostfound.services.context import Actor
 from lostfound.services.lost_reports import LostReportInput, OwnerInput
 from lostfound.web.access import current_member
@@ -18,6 +19,7 @@ from lostfound.web.controllers.api_found_items import ContentIn, content_input
 from lostfound.web.forms import client_ip
 from lostfound.web.item_views import content_out, match_out
 from lostfound.web.rate_limits import per_client
+from lostfound.web.templating import localised
 
 
 class OwnerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -119,4 +121,30 @@ class LostReportsApi(Controller):
         report = await lost_reports.check_claim(
             data.reference, data.claim_code, failures=request.app.stores.get("claim_failures")
         )
-        return lost_reports.owner_view(report)
+        view = lost_reports.owner_view(report)
+        view["status_text"] = i18n.gettext(REPORT_STATUS_LABELS[ReportStatus(report["status"])])
+        view["timeline"] = [
+            {
+                "at": step["at"].isoformat(),
+                "step": step["action"].split(".", 1)[1],
+                "text": i18n.gettext(step["label"]),
+            }
+            for step in await lost_reports.timeline(report["reference"])
+        ]
+        station = (
+            await match_review.pickup_station(report["id"])
+            if report["status"] == ReportStatus.MATCHED
+            else None
+        )
+        view["collect"] = (
+            {
+                "station": localised(station, "name"),
+                "address": localised(station, "address"),
+                "phone": station["phone"],
+                "hours": localised(station, "opening_hours"),
+                "bring": i18n.gettext(WHAT_TO_BRING),
+            }
+            if station
+            else None
+        )
+        return view
