@@ -246,6 +246,14 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         "  recall@1 by case: "
         + ", ".join(f"{case} {sum(v) / len(v):.2f}" for case, v in sorted(by_case.items()))
     )
+    for item, found in result["suggestions"].items():
+        chosen = _auto(found, threshold, margin)
+        if chosen is not None and chosen.report_ref != truth[item]["report"]:
+            rivals = [round(s.score, 1) for s in found[1:3]]
+            print(
+                f"  wrong owner for {item} ({truth[item]['case']}): {chosen.report_ref} {chosen.score:.1f} "
+                f"over {rivals}, true report {truth[item]['report']}; {chosen.reasons}"
+            )
 
 
 def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:

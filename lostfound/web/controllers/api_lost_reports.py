@@ -67,6 +67,16 @@ def to_input(body: LostReportIn) -> LostReportInput:
     )
 
 
+def _step(step: dict[str, Any]) -> dict[str, str]:
+    """One timeline step for the owner: when, a stable code, and the words in their language."""
+    label: str = step["label"]  # already marked for translation in lost_reports.TIMELINE_STEPS
+    return {
+        "at": step["at"].isoformat(),
+        "step": step["action"].split(".", 1)[1],
+        "text": i18n.gettext(label),
+    }
+
+
 class LostReportsApi(Controller):
     path = "/api/v1"
     tags = ["lost reports"]
@@ -123,14 +133,7 @@ class LostReportsApi(Controller):
         )
         view = lost_reports.owner_view(report)
         view["status_text"] = i18n.gettext(REPORT_STATUS_LABELS[ReportStatus(report["status"])])
-        view["timeline"] = [
-            {
-                "at": step["at"].isoformat(),
-                "step": step["action"].split(".", 1)[1],
-                "text": i18n.gettext(step["label"]),
-            }
-            for step in await lost_reports.timeline(report["reference"])
-        ]
+        view["timeline"] = [_step(step) for step in await lost_reports.timeline(report["reference"])]
         station = (
             await match_review.pickup_station(report["id"])
             if report["status"] == ReportStatus.MATCHED
