@@ -93,10 +93,10 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> di
         reports = [(i, report_input(msgspec.convert(r, LostReportIn))) for i, r in enumerate(data.reports, 1)]
         items = [(i, item_input(msgspec.convert(r, FoundItemIn))) for i, r in enumerate(data.items, 1)]
         started = time.perf_counter()
-        filed = await bulk_import.import_lost_reports(reports)
+        filed = await bulk_import.import_lost_reports(reports, workers=bulk_import.default_workers())
         report_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        logged = await bulk_import.import_found_items(items)
+        logged = await bulk_import.import_found_items(items, workers=bulk_import.default_workers())
         item_seconds = time.perf_counter() - started
         if filed.bad or logged.bad:
             print(f"  import refused {len(filed.bad)} reports and {len(logged.bad)} items: {filed.bad[:3]}")
@@ -233,6 +233,15 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         f"  auto (score >= {threshold:.0f}, margin >= {margin:.0f}): {autos} suggested, precision "
         f"{(right / autos if autos else float('nan')):.4f}, recall {right / len(owned):.3f}, wrong owners {wrong}"
     )
+    carried = {t["item"] for t in carrying}
+    right_carrying = sum(
+        1
+        for item, found in result["suggestions"].items()
+        if item in carried
+        and (chosen := _auto(found, threshold, margin))
+        and chosen.report_ref == truth[item]["report"]
+    )
+    print(f"  auto recall among items carrying an identifier: {right_carrying / len(carrying):.3f}")
     print(f"  recall at precision >= 0.999: {best_recall:.3f}")
     print(
         f"  lookup latency over {len(lat)} items: p50 {_percentile(lat, 0.5):.2f} ms, "

@@ -315,10 +315,24 @@ def import_() -> None:
     """Import records from other systems (JSON Lines, one API object per line)."""
 
 
+_WORKERS_HELP = (
+    "Processes that validate records beside the database work (default: one per spare core; 0: none)."
+)
+
+
+def _workers(requested: int | None, total: int) -> int:
+    from lostfound.services.bulk_import import BATCH, default_workers
+
+    if requested is not None:
+        return max(0, requested)
+    return default_workers() if total > BATCH else 0  # starting processes costs more than a small file
+
+
 @import_.command("found-items")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--map-out", type=click.Path(dir_okay=False), help="Write {external_ref, reference} per line.")
-def import_found_items(path: str, map_out: str | None) -> None:
+@click.option("--workers", type=int, default=None, help=_WORKERS_HELP)
+def import_found_items(path: str, map_out: str | None, workers: int | None) -> None:
     """Import found items; each line is a POST /api/v1/found-items body with its station."""
     import msgspec
 
@@ -328,7 +342,7 @@ def import_found_items(path: str, map_out: str | None) -> None:
     decoder = msgspec.json.Decoder(FoundItemIn)
     total, entries = _entries(path, lambda line: to_input(decoder.decode(line)))
     with click.progressbar(length=total, label="found items", file=sys.stderr) as bar:
-        result = _service_call(run(entries, bar.update))
+        result = _service_call(run(entries, bar.update, workers=_workers(workers, total)))
     _report_import(result, map_out)
 
 
@@ -338,7 +352,8 @@ def import_found_items(path: str, map_out: str | None) -> None:
 @click.option(
     "--notify/--no-notify", default=False, help="Send each owner the usual confirmation with a claim code."
 )
-def import_lost_reports(path: str, map_out: str | None, notify: bool) -> None:
+@click.option("--workers", type=int, default=None, help=_WORKERS_HELP)
+def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: int | None) -> None:
     """Import lost reports; each line is a POST /api/v1/lost-reports body."""
     import msgspec
 
@@ -348,7 +363,7 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool) -> None:
     decoder = msgspec.json.Decoder(LostReportIn)
     total, entries = _entries(path, lambda line: to_input(decoder.decode(line)))
     with click.progressbar(length=total, label="lost reports", file=sys.stderr) as bar:
-        result = _service_call(run(entries, bar.update, notify=notify))
+        result = _service_call(run(entries, bar.update, notify=notify, workers=_workers(workers, total)))
     _report_import(result, map_out)
 
 

@@ -61,7 +61,14 @@ READABLE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 def readable_code(length: int = 12) -> str:
     """A random code of ``length`` characters (12 give about 59 bits), e.g. for receipts."""
-    return "".join(secrets.choice(READABLE_ALPHABET) for _ in range(length))
+    # One read of the system's randomness instead of one per character; bytes at or above the
+    # largest multiple of the alphabet's size are dropped so that every character is equally likely.
+    size = len(READABLE_ALPHABET)
+    cutoff = 256 - 256 % size
+    chosen: list[str] = []
+    while len(chosen) < length:
+        chosen += [READABLE_ALPHABET[b % size] for b in secrets.token_bytes(length * 2) if b < cutoff]
+    return "".join(chosen[:length])
 
 
 def normalise_code(raw: str) -> str:

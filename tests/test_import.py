@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from lostfound.tables import FoundItem, ItemContent, LostReport, Match
 from tests.factories import make_station
 from tests.test_cli import run
@@ -83,3 +85,37 @@ async def test_bad_lines_are_reported_with_their_number_and_the_rest_is_imported
     answer = json.loads(shown.stdout)
     assert answer["matches"][0]["lost_report"] == mapping[0]["reference"]
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in answer["matches"][0]["reasons"]}
+
+
+async def test_worker_processes_validate_batches_and_the_outcome_is_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large import validates in other processes: lines keep their numbers, matches are found."""
+    import msgspec
+
+    from lostfound.services import bulk_import
+    from lostfound.web.controllers.api_found_items import FoundItemIn
+    from lostfound.web.controllers.api_found_items import to_input as item_input
+    from lostfound.web.controllers.api_lost_reports import LostReportIn
+    from lostfound.web.controllers.api_lost_reports import to_input as report_input
+
+    await make_station("DC")
+    monkeypatch.setattr(bulk_import, "BATCH", 2)  # several batches in flight at once
+    others = [
+        {**REPORT, "owner": {"name": f"路人{n}", "phone": f"1390000{n:04d}"}, "external_ref": f"X-{n}"}
+        for n in range(4)
+    ]
+    lines = [REPORT, *others[:2], {**REPORT, "category": "spaceship"}, *others[2:]]
+    entries = [(n, report_input(msgspec.convert(r, LostReportIn))) for n, r in enumerate(lines, 1)]
+    entries.insert(3, (99, "not a valid record: {not json"))
+    filed = await bulk_import.import_lost_reports(entries, workers=1)
+    assert filed.imported == 5
+    assert [line for line, _ in filed.bad] == [4, 99]
+    assert filed.bad[0][1].startswith("category")
+    assert [ext for ext, _ in filed.mapping] == ["OLD-R-1", "X-0", "X-1", "X-2", "X-3"]
+
+    item = (1, item_input(msgspec.convert(ITEM, FoundItemIn)))
+    logged = await bulk_import.import_found_items([item], workers=1)
+    assert logged.imported == 1 and not logged.bad
+    match = await Match.select(Match.report.external_ref, Match.decision).first()
+    assert match == {"report.external_ref": "OLD-R-1", "decision": "auto"}

@@ -204,3 +204,59 @@ async def test_a_name_with_place_and_time_alone_is_never_auto(client: httpx.Asyn
     contents = [{"kind": "id_card", "holder_name": "黎晓梅"}]  # the number torn off
     found = await _matches(client, headers, await _item(client, headers, contents))
     assert [m["lost_report"] for m in found] == [owner] and found[0]["decision"] == "review"
+
+
+async def test_a_loss_across_sunday_midnight_finds_an_item_found_the_next_week(
+    client: httpx.AsyncClient,
+) -> None:
+    """Lost Sunday night into Monday (Beijing time), found eight days later: only the Monday's week links them."""
+    headers = await _headers()
+    report = await _report(
+        client,
+        owner={"id_number": "", "phone": "13900001111"},
+        lost_from="2025-03-30T23:00:00+08:00",
+        lost_to="2025-03-31T01:30:00+08:00",
+        district="",
+    )
+    item = await _item(
+        client,
+        headers,
+        [{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "6612"}],
+        found_at="2025-04-08T10:00:00+08:00",
+        district="",
+    )
+    assert [m["lost_report"] for m in await _matches(client, headers, item)] == [report]
+
+
+async def test_bulk_import_works_out_the_same_facts_that_matching_reads_back() -> None:
+    """Import computes facts beside the database work; they must equal what a later refresh reads."""
+    from datetime import UTC, datetime
+
+    import msgspec
+
+    from lostfound.services import bulk_import, lost_reports, matching
+    from lostfound.web.controllers.api_lost_reports import LostReportIn, to_input
+
+    body = {
+        "owner": {"name": "曾 晓梅", "id_number": _typo(OWNER_ID), "phone": "138 0579 6612"},
+        "category": "wallet",
+        "description": "黑色钱包",
+        "consent": True,
+        "lost_from": "2025-03-30T23:00:00+08:00",
+        "lost_to": "2025-03-31T01:30:00+08:00",
+        "lost_place": "夜市",
+        "district": "东城区",
+        "contents": [
+            {"kind": "bank_card", "holder_name": "ZENG XIAOMEI", "card_last4": "6612"},
+            {"kind": "passport", "holder_name": "ZENG XIAOMEI", "id_number": "E12345678"},
+            {"kind": "phone_number", "phone": "13900001111"},
+        ],
+    }
+    data = to_input(msgspec.convert(body, LostReportIn))
+    values, rows = lost_reports.validated(data, datetime.now(UTC), as_printed=True)
+    computed = matching.facts_of_values("report", values, rows)
+    assert computed.ids and not computed.ids[0].valid and computed.passports == ["E12345678"]
+    assert computed.phones == ["13805796612", "13900001111"] and computed.card_last4 == ["6612"]
+    result = await bulk_import.import_lost_reports([(1, data)])
+    stored = await lost_reports.get_report(result.mapping[0][1])
+    assert (await matching.load_facts("report", [stored["id"]]))[stored["id"]] == computed

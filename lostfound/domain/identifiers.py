@@ -280,6 +280,8 @@ def sensitive_number_in_text(text: str) -> bool:
     Such numbers belong in content rows, where they are encrypted and masked; in a
     description or note they would be stored and shown in clear.
     """
+    if len(text) < 11:  # shorter than the shortest such number (a mobile), as most fields are
+        return False
     flat = _DIGIT_GAPS.sub("", _ascii(text).upper())
     if _ID_IN_TEXT.search(flat) or _MOBILE_IN_TEXT.search(flat):
         return True

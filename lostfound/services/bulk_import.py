@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +25,7 @@ from zoneinfo import ZoneInfo
 from lostfound.crypto import readable_code
 from lostfound.domain.found_items import CustodyKind, ItemStatus, reference
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
+from lostfound.domain.matching import KeyKind, MatchFacts
 from lostfound.domain.notifications import MessageKind
 from lostfound.pii import vault
 from lostfound.services import audit, found_items, lost_reports, matching, notifications, references
@@ -28,6 +34,7 @@ from lostfound.services.context import Actor
 from lostfound.services.errors import ServiceError
 from lostfound.services.found_items import FoundItemInput, InvalidItem
 from lostfound.services.lost_reports import CLAIM_HASH_KIND, LostReportInput
+from lostfound.services.matching import Side
 from lostfound.services.stations import get_station
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE, get_settings
@@ -44,6 +51,30 @@ class ImportResult:
     mapping: list[tuple[str, str]] = field(default_factory=list)  # (external_ref, reference)
 
 
+@dataclass
+class Prepared:
+    """One good record, ready to write: column values, content rows and its matching keys."""
+
+    line: int
+    values: dict[str, Any]
+    rows: list[dict[str, Any]]
+    facts: MatchFacts
+    keys: list[tuple[int, KeyKind]]
+    station: dict[str, Any] | None = None  # found items
+    locale: str = ""  # lost reports
+
+    def __reduce__(self) -> tuple:
+        # Batches come back from worker processes: a tuple pickles several times faster than a
+        # dataclass, and key kinds travel as plain numbers (IntEnum compares equal to them).
+        keys = [(key, int(kind)) for key, kind in self.keys]
+        fields = (self.line, self.values, self.rows, self.facts, keys, self.station, self.locale)
+        return (Prepared, fields)
+
+
+Entry = tuple[int, Any]  # (line number, parsed input or the reason it could not be parsed)
+Writer = Callable[[list[Prepared], ImportResult], Awaitable[list[int]]]
+
+
 def problem_text(exc: ServiceError) -> str:
     """An English one-line account of a refusal, for the operator's console."""
     if isinstance(exc, InvalidItem):
@@ -54,203 +85,298 @@ def problem_text(exc: ServiceError) -> str:
     return exc.message % exc.params if exc.params else exc.message
 
 
+def default_workers() -> int:
+    """Worker processes for a large import: every core but the one that drives the database."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
 async def import_found_items(
-    entries: Iterable[tuple[int, FoundItemInput | str]], progress: Callable[[int], None] = lambda n: None
+    entries: Iterable[Entry], progress: Callable[[int], None] = lambda n: None, workers: int = 0
 ) -> ImportResult:
     """``entries``: (line number, parsed input or the reason it could not be parsed)."""
-    return await _run(entries, progress, _prepare_item, _write_items, "item")
+    return await _run("item", entries, progress, _write_items, workers)
 
 
 async def import_lost_reports(
-    entries: Iterable[tuple[int, LostReportInput | str]],
+    entries: Iterable[Entry],
     progress: Callable[[int], None] = lambda n: None,
     notify: bool = False,
+    workers: int = 0,
 ) -> ImportResult:
-    async def write(batch: list[tuple[int, Any]], result: ImportResult) -> list[int]:
+    async def write(batch: list[Prepared], result: ImportResult) -> list[int]:
         return await _write_reports(batch, result, notify)
 
-    return await _run(entries, progress, _prepare_report, write, "report")
+    return await _run("report", entries, progress, write, workers)
 
 
-async def _run(entries, progress, prepare, write, side) -> ImportResult:  # type: ignore[no-untyped-def]
+async def _run(
+    side: Side, entries: Iterable[Entry], progress: Callable[[int], None], write: Writer, workers: int
+) -> ImportResult:
+    """Validate, write and match batch by batch.
+
+    With ``workers``, validation, encryption and matching keys (pure CPU) run in that many
+    processes while this one writes and matches the batches before: a batch waits in the pool
+    for each worker, so the database never waits for the next.
+    """
     result = ImportResult()
-    batch: list[tuple[int, Any]] = []
     now = datetime.now(UTC)
-    stations: dict[str, dict] = {}
-    # One batch is written and matched while the next is validated: the database works in its
-    # own thread, so the two overlap.
-    writing: asyncio.Task | None = None
-    for count, (line, entry) in enumerate(entries, 1):
-        if count % 64 == 0:
-            await asyncio.sleep(0)  # let the batch being written move on
-        if isinstance(entry, str):
-            result.bad.append((line, entry))
-            continue
-        try:
-            batch.append((line, await prepare(entry, now, stations)))
-        except ServiceError as exc:
-            result.bad.append((line, problem_text(exc)))
-        if len(batch) >= BATCH:
-            if writing is not None:
-                await writing
-            writing = asyncio.create_task(_flush(batch, result, write, side, progress))
-            batch = []
-    if writing is not None:
-        await writing
-    if batch:
-        await _flush(batch, result, write, side, progress)
+    vault()  # keys exist (or are made) before any worker process looks for them
+    loop = asyncio.get_running_loop()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) if workers else None
+    pending: deque[asyncio.Future[tuple[list[Prepared], list[tuple[int, str]]]]] = deque()
+    try:
+        for chunk in _batches(entries, BATCH):
+            stations = await _stations(chunk) if side == "item" else {}
+            job = functools.partial(prepare_batch, side, chunk, now, stations)
+            if pool is None:
+                pending.append(loop.create_future())
+                pending[-1].set_result(job())
+            else:
+                pending.append(loop.run_in_executor(pool, job))
+            while len(pending) > workers:
+                await _flush(await pending.popleft(), result, write, side, progress)
+        while pending:
+            await _flush(await pending.popleft(), result, write, side, progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    result.bad.sort()
     return result
 
 
-async def _flush(batch, result, write, side, progress) -> None:  # type: ignore[no-untyped-def]
-    record_ids = await write(batch, result)
-    await matching.refresh_many(side, record_ids)
-    result.imported += len(record_ids)
-    progress(len(batch))
+def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+async def _stations(chunk: list[Entry]) -> dict[str, dict[str, Any] | str]:
+    """The stations a batch of found items names: the station, or why the code is refused."""
+    found: dict[str, dict[str, Any] | str] = {}
+    for _, entry in chunk:
+        if isinstance(entry, str):
+            continue
+        code = entry.station.strip().upper()
+        if code not in found:
+            try:
+                found[code] = await get_station(code)
+            except ServiceError as exc:
+                found[code] = problem_text(exc)
+    return found
+
+
+def prepare_batch(
+    side: Side, chunk: list[Entry], now: datetime, stations: dict[str, dict[str, Any] | str]
+) -> tuple[list[Prepared], list[tuple[int, str]]]:
+    """The CPU work of a batch, with no database: runs in a worker process for large imports."""
+    good: list[Prepared] = []
+    bad: list[tuple[int, str]] = []
+    for line, entry in chunk:
+        if isinstance(entry, str):
+            bad.append((line, entry))
+            continue
+        try:
+            prepared = (
+                _prepare_item(line, entry, now, stations)
+                if side == "item"
+                else _prepare_report(line, entry, now)
+            )
+        except ServiceError as exc:
+            bad.append((line, problem_text(exc)))
+            continue
+        if isinstance(prepared, str):
+            bad.append((line, prepared))
+        else:
+            good.append(prepared)
+    return good, bad
+
+
+async def _flush(
+    prepared: tuple[list[Prepared], list[tuple[int, str]]],
+    result: ImportResult,
+    write: Writer,
+    side: Side,
+    progress: Callable[[int], None],
+) -> None:
+    good, bad = prepared
+    result.bad += bad
+    if good:
+        record_ids = await write(good, result)
+        known = {record: (p.facts, p.keys) for record, p in zip(record_ids, good, strict=True)}
+        await matching.refresh_many(side, record_ids, known)
+        result.imported += len(record_ids)
+    progress(len(good) + len(bad))
+
+
+def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dict[str, Any]]) -> Prepared:
+    facts = matching.facts_of_values(side, values, rows)
+    return Prepared(line, values, rows, facts, matching.hashed_keys(facts, side))
 
 
 # --- found items ----------------------------------------------------------------------------
 
 
-async def _prepare_item(data: FoundItemInput, now: datetime, stations: dict[str, dict]) -> dict[str, Any]:
-    code = data.station.strip().upper()
-    if code not in stations:
-        stations[code] = await get_station(code)  # NotFound for an unknown station: a bad line
+def _prepare_item(
+    line: int, data: FoundItemInput, now: datetime, stations: dict[str, dict[str, Any] | str]
+) -> Prepared | str:
+    station = stations[data.station.strip().upper()]
+    if isinstance(station, str):
+        return station
     data = dataclasses.replace(
         data, contents=[dataclasses.replace(c, as_printed=True) for c in data.contents]
     )
     values, rows = found_items.validated(data, now)
-    return {"station": stations[code], "values": values, "rows": rows}
+    prepared = _matching_part("item", line, values, rows)
+    prepared.station = station
+    return prepared
 
 
-async def _write_items(batch: list[tuple[int, dict[str, Any]]], result: ImportResult) -> list[int]:
+async def _write_items(batch: list[Prepared], result: ImportResult) -> list[int]:
+    """Write a batch of found items; returns their ids in batch order."""
     actor = Actor.system("import")
     now = datetime.now(UTC)
     year = now.astimezone(_TZ).year
+    refs: list[str] = [""] * len(batch)
+    record_ids: list[int] = [0] * len(batch)
     async with write_transaction():
-        by_station: dict[str, list[dict[str, Any]]] = {}
-        for _, prepared in batch:
-            by_station.setdefault(prepared["station"]["code"], []).append(prepared)
-        records: list[tuple[str, dict[str, Any]]] = []
-        for code, group in by_station.items():
-            first = await references.reserve(f"FI:{code}:{year}", len(group))
-            for offset, prepared in enumerate(group):
-                records.append((reference(code, year, first + offset), prepared))
-        await insert_rows(
-            FoundItem,
-            [
+        by_station: dict[str, list[int]] = {}
+        for index, prepared in enumerate(batch):
+            assert prepared.station is not None
+            by_station.setdefault(prepared.station["code"], []).append(index)
+        for code, members in by_station.items():
+            first = await references.reserve(f"FI:{code}:{year}", len(members))
+            for offset, index in enumerate(members):
+                refs[index] = reference(code, year, first + offset)
+        rows = []
+        for ref, prepared in zip(refs, batch, strict=True):
+            assert prepared.station is not None
+            rows.append(
                 {
-                    **prepared["values"],
+                    **prepared.values,
                     "reference": ref,
-                    "station": prepared["station"]["id"],
+                    "station": prepared.station["id"],
                     "year": year,
                     "seq": int(ref.rsplit("-", 1)[1]),
                     "status": ItemStatus.IN_CUSTODY.value,
                     "verification_code": readable_code(),
-                    "search_text": found_items.search_text_for(prepared["values"], ref, prepared["rows"]),
+                    "search_text": found_items.search_text_for(prepared.values, ref, prepared.rows),
                     "created_at": now,
                     "updated_at": now,
                 }
-                for ref, prepared in records
-            ],
-        )
-        ids = await _ids(FoundItem, [ref for ref, _ in records])
+            )
+        await insert_rows(FoundItem, rows)
+        for members in by_station.values():
+            seqs = [int(refs[index].rsplit("-", 1)[1]) for index in members]
+            station_id = batch[members[0]].station["id"]  # type: ignore[index]
+            by_seq = await _ids_by_seq(FoundItem, year, min(seqs), max(seqs), FoundItem.station == station_id)
+            for index, seq in zip(members, seqs, strict=True):
+                record_ids[index] = by_seq[seq]
         await insert_rows(
-            ItemContent, [{**row, "item": ids[ref]} for ref, prepared in records for row in prepared["rows"]]
+            ItemContent,
+            [
+                {**row, "item": record}
+                for record, prepared in zip(record_ids, batch, strict=True)
+                for row in prepared.rows
+            ],
         )
         detail = json.dumps({"imported": True})
         await insert_rows(
             CustodyEvent,
             [
                 {
-                    "item": ids[ref],
+                    "item": record,
                     "actor_name": actor.username,
                     "kind": CustodyKind.RECEIVED.value,
-                    "location": prepared["values"]["storage_location"],
+                    "location": prepared.values["storage_location"],
                     "detail": detail,
                     "at": now,
                 }
-                for ref, prepared in records
+                for record, prepared in zip(record_ids, batch, strict=True)
             ],
         )
         await audit.record(
-            actor,
-            "found_item.import",
-            "found_item",
-            records[0][0],
-            {"count": len(records), "last": records[-1][0]},
+            actor, "found_item.import", "found_item", refs[0], {"count": len(refs), "last": refs[-1]}
         )
-    result.mapping += [(prepared["values"]["external_ref"], ref) for ref, prepared in records]
-    return [ids[ref] for ref, _ in records]
+    result.mapping += [
+        (prepared.values["external_ref"], ref) for ref, prepared in zip(refs, batch, strict=True)
+    ]
+    return record_ids
 
 
-async def _ids(table: Any, refs: list[str]) -> dict[str, int]:
-    rows = await table.select(table.id, table.reference).where(table.reference.is_in(refs))
-    return {row["reference"]: row["id"] for row in rows}
+async def _ids_by_seq(table: Any, year: int, first: int, last: int, *where: Any) -> dict[int, int]:
+    """Ids of the records just numbered ``first`` to ``last``: a range read, not thousands of references."""
+    query = table.select(table.id, table.seq).where(
+        table.year == year, table.seq >= first, table.seq <= last, *where
+    )
+    return {row["seq"]: row["id"] for row in await query}
 
 
 # --- lost reports -----------------------------------------------------------------------------
 
 
-async def _prepare_report(data: LostReportInput, now: datetime, _: dict[str, dict]) -> dict[str, Any]:
+def _prepare_report(line: int, data: LostReportInput, now: datetime) -> Prepared:
     # Owners of migrated records gave their consent to the system they reported to.
     values, rows = lost_reports.validated(dataclasses.replace(data, consent=True), now, as_printed=True)
-    return {"values": values, "rows": rows, "locale": data.locale}
+    prepared = _matching_part("report", line, values, rows)
+    prepared.locale = data.locale
+    return prepared
 
 
-async def _write_reports(
-    batch: list[tuple[int, dict[str, Any]]], result: ImportResult, notify: bool
-) -> list[int]:
+async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bool) -> list[int]:
+    """Write a batch of lost reports; returns their ids in batch order."""
     actor = Actor.system("import")
     now = datetime.now(UTC)
     year = now.astimezone(_TZ).year
     codes = [readable_code(12) for _ in batch]
     async with write_transaction():
         first = await references.reserve(f"LR:{year}", len(batch))
-        records = [(report_reference(year, first + i), prepared) for i, (_, prepared) in enumerate(batch)]
+        refs = [report_reference(year, first + i) for i in range(len(batch))]
         await insert_rows(
             LostReport,
             [
                 {
-                    **prepared["values"],
+                    **prepared.values,
                     "reference": ref,
                     "year": year,
                     "seq": first + i,
                     "claim_code_hash": vault().keyed_hash(CLAIM_HASH_KIND, codes[i]),
                     "channel": Channel.IMPORT.value,
                     "status": ReportStatus.OPEN.value,
-                    "locale": prepared["locale"],
+                    "locale": prepared.locale,
                     "created_at": now,
                     "updated_at": now,
                     "consent_at": now,
                 }
-                for i, (ref, prepared) in enumerate(records)
+                for i, (ref, prepared) in enumerate(zip(refs, batch, strict=True))
             ],
         )
-        ids = await _ids(LostReport, [ref for ref, _ in records])
+        by_seq = await _ids_by_seq(LostReport, year, first, first + len(batch) - 1)
+        record_ids = [by_seq[first + i] for i in range(len(batch))]
         await insert_rows(
             ReportContent,
-            [{**row, "report": ids[ref]} for ref, prepared in records for row in prepared["rows"]],
+            [
+                {**row, "report": record}
+                for record, prepared in zip(record_ids, batch, strict=True)
+                for row in prepared.rows
+            ],
         )
         if notify:  # each owner gets the usual confirmation with their new claim code
             stored = {
-                row["id"]: row
-                for row in await LostReport.select().where(LostReport.id.is_in(list(ids.values())))
+                row["id"]: row for row in await LostReport.select().where(LostReport.id.is_in(record_ids))
             }
-            for i, (ref, _) in enumerate(records):
+            for record, code in zip(record_ids, codes, strict=True):
                 await notifications.queue_for_report(
-                    stored[ids[ref]],
-                    MessageKind.REPORT_FILED,
-                    get_settings(),
-                    secret=codes[i],
-                    claim_code=codes[i],
+                    stored[record], MessageKind.REPORT_FILED, get_settings(), secret=code, claim_code=code
                 )
         await audit.record(
-            actor,
-            "lost_report.import",
-            "lost_report",
-            records[0][0],
-            {"count": len(records), "last": records[-1][0]},
+            actor, "lost_report.import", "lost_report", refs[0], {"count": len(refs), "last": refs[-1]}
         )
-    result.mapping += [(prepared["values"]["external_ref"], ref) for ref, prepared in records]
-    return [ids[ref] for ref, _ in records]
+    result.mapping += [
+        (prepared.values["external_ref"], ref) for ref, prepared in zip(refs, batch, strict=True)
+    ]
+    return record_ids

@@ -101,49 +101,114 @@ def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any) -> None:
         facts.phones.append(_decrypt(phone_enc, PHONE_COLUMN))
 
 
-async def load_facts(side: Side, record_ids: Sequence[int]) -> dict[int, m.MatchFacts]:
-    """Facts of records of one side, numbers decrypted in memory only."""
-    today = datetime.now(ZoneInfo(TIMEZONE)).date()
+_TZ = ZoneInfo(TIMEZONE)
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """Weeks of loss are the city's weeks, whatever zone the database hands times back in."""
+    return moment.astimezone(_TZ) if moment is not None else None
+
+
+def _item_facts(category: str, district: str, found_at: datetime | None) -> m.MatchFacts:
+    found_at = _local(found_at)
+    return m.MatchFacts(category=category, district=district, time_from=found_at, time_to=found_at)
+
+
+def _report_facts(
+    category: str,
+    district: str,
+    lost_from: datetime | None,
+    lost_to: datetime | None,
+    name: str,
+    id_enc: str,
+    phone_enc: str,
+    today: Any,
+) -> m.MatchFacts:
+    fact = m.MatchFacts(
+        category=category, district=district, time_from=_local(lost_from), time_to=_local(lost_to)
+    )
+    if name:
+        fact.names.append(names.normalise_name(name))
+    _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today)
+    if phone_enc:
+        fact.phones.append(_decrypt(phone_enc, OWNER_PHONE_COLUMN))
+    return fact
+
+
+def _finish(fact: m.MatchFacts) -> m.MatchFacts:
+    fact.names = [n for n in fact.names if n]
+    fact.phones = sorted(set(fact.phones))
+    fact.card_last4 = sorted(set(fact.card_last4))
+    return fact
+
+
+def _today() -> Any:
+    return datetime.now(_TZ).date()
+
+
+def facts_of_values(side: Side, values: dict[str, Any], rows: Sequence[dict[str, Any]]) -> m.MatchFacts:
+    """Facts of a record about to be written, from its column values: what ``load_facts`` will read back."""
+    today = _today()
+    if side == "item":
+        fact = _item_facts(values.get("category", ""), values.get("district", ""), values.get("found_at"))
+    else:
+        fact = _report_facts(
+            values.get("category", ""),
+            values.get("district", ""),
+            values.get("lost_from"),
+            values.get("lost_to"),
+            values.get("owner_name", ""),
+            values.get("owner_id_enc", ""),
+            values.get("owner_phone_enc", ""),
+            today,
+        )
+    for row in sorted(rows, key=lambda r: r.get("position", 0)):
+        content = (0, row["kind"], row.get("holder_name", ""), row.get("number_enc", ""))
+        _add_content(fact, (*content, row.get("card_last4", ""), row.get("phone_enc", "")), today)
+    return _finish(fact)
+
+
+async def load_facts(
+    side: Side, record_ids: Sequence[int], open_only: bool = False
+) -> dict[int, m.MatchFacts]:
+    """Facts of records of one side (``open_only``: those still in play), numbers decrypted in memory only."""
+    today = _today()
     facts: dict[int, m.MatchFacts] = {}
+    statuses: Sequence[str] = ()
+    if open_only:
+        statuses = OPEN_ITEM_STATUSES if side == "item" else OPEN_REPORT_STATUSES
+    status_filter = f" AND status IN ({_marks(statuses)})" if statuses else ""
     for chunk in _chunks(list(record_ids)):
         if side == "item":
             rows = await fast_reads.fetch(
-                f"SELECT id, category, district, found_at FROM found_item WHERE id IN ({_marks(chunk)})",
-                chunk,
+                "SELECT id, category, district, found_at FROM found_item "
+                f"WHERE id IN ({_marks(chunk)}){status_filter}",
+                [*chunk, *statuses],
             )
             for record, category, district, found_at in rows:
-                facts[record] = m.MatchFacts(
-                    category=category, district=district, time_from=found_at, time_to=found_at
-                )
+                facts[record] = _item_facts(category, district, found_at)
         else:
             rows = await fast_reads.fetch(
                 "SELECT id, category, district, lost_from, lost_to, owner_name, owner_id_enc, owner_phone_enc "
-                f"FROM lost_report WHERE id IN ({_marks(chunk)})",
-                chunk,
+                f"FROM lost_report WHERE id IN ({_marks(chunk)}){status_filter}",
+                [*chunk, *statuses],
             )
-            for record, category, district, lost_from, lost_to, name, id_enc, phone_enc in rows:
-                fact = m.MatchFacts(
-                    category=category, district=district, time_from=lost_from, time_to=lost_to
-                )
-                if name:
-                    fact.names.append(names.normalise_name(name))
-                _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today)
-                if phone_enc:
-                    fact.phones.append(_decrypt(phone_enc, OWNER_PHONE_COLUMN))
-                facts[record] = fact
+            for record, *columns in rows:
+                facts[record] = _report_facts(*columns, today)
         tables = SIDES[side]
+        present = [record for record in chunk if record in facts]
+        if not present:
+            continue
         contents = await fast_reads.fetch(
             f"SELECT {tables.content_fk}, kind, holder_name, number_enc, card_last4, phone_enc "
-            f"FROM {tables.contents} WHERE {tables.content_fk} IN ({_marks(chunk)}) ORDER BY position",
-            chunk,
+            f"FROM {tables.contents} WHERE {tables.content_fk} IN ({_marks(present)}) ORDER BY position",
+            present,
         )
         for row in contents:
             if row[0] in facts:
                 _add_content(facts[row[0]], row, today)
     for fact in facts.values():
-        fact.names = [n for n in fact.names if n]
-        fact.phones = sorted(set(fact.phones))
-        fact.card_last4 = sorted(set(fact.card_last4))
+        _finish(fact)
     return facts
 
 
@@ -212,8 +277,7 @@ async def candidates_many(
     agreed = {record: _agreed(keys[record], postings) for record in facts}
     other_side = SIDES[side].other
     wanted = sorted({other for found in agreed.values() for other in found})
-    live = await _open_records(other_side, wanted)
-    other_facts = await load_facts(other_side, sorted(live))
+    other_facts = await load_facts(other_side, wanted, open_only=True)
     return {
         record: m.decide(
             (other, _pair(side, facts[record], other_facts[other], pairs))
@@ -232,24 +296,38 @@ async def candidates(side: Side, facts: m.MatchFacts, keys: list[tuple[int, m.Ke
 # --- refreshing records ------------------------------------------------------------------------
 
 
-async def refresh_many(side: Side, record_ids: Sequence[int]) -> dict[int, list[m.Decided]]:
-    """Re-index records of one side and replace their suggestions; returns them best first."""
-    facts = await load_facts(side, record_ids)
-    keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
-    live = await _open_records(side, list(facts))
+async def refresh_many(
+    side: Side,
+    record_ids: Sequence[int],
+    known: dict[int, tuple[m.MatchFacts, list[tuple[int, m.KeyKind]]]] | None = None,
+) -> dict[int, list[m.Decided]]:
+    """Re-index records of one side and replace their suggestions; returns them best first.
+
+    ``known`` gives the facts and keys of records just written (bulk import, which works them out
+    beside the database work): they are open, have no keys or suggestions yet, and are not read back.
+    """
+    if known is not None:
+        facts = {record: known[record][0] for record in record_ids}
+        keys = {record: known[record][1] for record in record_ids}
+        live = set(facts)
+    else:
+        facts = await load_facts(side, record_ids)
+        keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
+        live = await _open_records(side, list(facts))
     decided = (
         await candidates_many(side, {r: facts[r] for r in live}, {r: keys[r] for r in live}) if live else {}
     )
     tables = SIDES[side]
     async with write_transaction():
-        for chunk in _chunks(list(facts)):
-            await tables.keys.delete().where(getattr(tables.keys, tables.key_fk).is_in(list(chunk)))
+        if known is None:
+            for chunk in _chunks(list(facts)):
+                await tables.keys.delete().where(getattr(tables.keys, tables.key_fk).is_in(list(chunk)))
         await insert_tuples(
             tables.keys,
             ("key", "kind", tables.key_fk),
             [(key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys],
         )
-        await _store(side, decided, list(facts))
+        await _store(side, decided, list(facts), fresh=known is not None)
     return decided
 
 
@@ -287,14 +365,16 @@ async def forget(side: Side, record_id: int) -> None:
         await rebalance(tables.other, [row[tables.other] for row in others])
 
 
-async def _store(side: Side, decided: dict[int, list[m.Decided]], record_ids: Sequence[int]) -> None:
-    """Replace the suggestions of these records (inside the caller's transaction)."""
+async def _store(
+    side: Side, decided: dict[int, list[m.Decided]], record_ids: Sequence[int], fresh: bool = False
+) -> None:
+    """Replace the suggestions of these records (inside the caller's transaction); ``fresh``: they have none."""
     mine, theirs = SIDES[side].key_fk, SIDES[side].other
     column = getattr(Match, mine)
     ids_list = list(record_ids)
     settled: set[tuple[int, int]] = set()
     touched: set[int] = set()
-    for chunk in _chunks(ids_list, 5000):
+    for chunk in [] if fresh else _chunks(ids_list, 5000):
         for row in await Match.select(column, getattr(Match, theirs), Match.state).where(
             column.is_in(list(chunk))
         ):
