@@ -266,6 +266,9 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
 
 
 def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:
+    if args.reuse or args.keep:
+        _kept(seed, args, queue)
+        return
     data_dir = Path(tempfile.mkdtemp(prefix=f"lf-bench-{seed}-"))
     database_url = None
     if args.postgres:
@@ -282,6 +285,47 @@ def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:
         import shutil
 
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _kept(seed: int, args: argparse.Namespace, queue: Any) -> None:
+    """SQLite only: ``--keep DIR`` leaves the instance in DIR; ``--reuse DIR`` reads it again, with no import."""
+    data_dir = Path(args.reuse or args.keep) / f"seed-{seed}"
+    _prepare_environment(data_dir, None)
+    saved = data_dir / "result.json"
+    if args.reuse:
+        result = json.loads(saved.read_text())
+        result["suggestions"] = {
+            item: [Suggestion(*s) for s in found] for item, found in result["suggestions"].items()
+        }
+        result["latencies"] = asyncio.run(_reuse_latencies(args.lookups))
+        queue.put(result)
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    result = asyncio.run(_run_seed(seed, args.items, args.reports, args.lookups))
+    saved.write_text(
+        json.dumps(
+            {
+                **result,
+                "suggestions": {
+                    item: [[s.report_ref, s.score, s.auto_eligible, s.reasons] for s in found]
+                    for item, found in result["suggestions"].items()
+                },
+            }
+        )
+    )
+    queue.put(result)
+
+
+async def _reuse_latencies(lookups: int) -> list[float]:
+    from lostfound.database import close_pool, open_pool
+    from lostfound.settings import get_settings
+    from lostfound.tables import FoundItem
+
+    await open_pool(get_settings())
+    try:
+        return await _lookup_latencies([row["id"] for row in await FoundItem.select(FoundItem.id)][:lookups])
+    finally:
+        await close_pool()
 
 
 def _in_child(seed: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -306,6 +350,10 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="ADMIN_DSN", help="run on a scratch PostgreSQL database")
     parser.add_argument(
         "--no-tuning", action="store_true", help="only the held-out seed, with the service's pair"
+    )
+    parser.add_argument("--keep", metavar="DIR", help="SQLite: keep each seed's instance in DIR/seed-N")
+    parser.add_argument(
+        "--reuse", metavar="DIR", help="SQLite: evaluate the instances kept in DIR, no import"
     )
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

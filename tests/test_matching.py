@@ -260,3 +260,23 @@ async def test_bulk_import_works_out_the_same_facts_that_matching_reads_back() -
     result = await bulk_import.import_lost_reports([(1, data)])
     stored = await lost_reports.get_report(result.mapping[0][1])
     assert (await matching.load_facts("report", [stored["id"]]))[stored["id"]] == computed
+
+
+async def test_a_crowded_name_only_adds_to_owners_another_key_found(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name shared by more reports than the index reads in full counts only beside a phone or an ID."""
+    from lostfound.services import matching
+
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 1)  # every name key below is crowded
+    headers = await _headers()
+    owner = await _report(client, owner={"id_number": ""})
+    await _report(client, owner={"id_number": "", "phone": "13900001111"})
+    await _report(client, owner={"id_number": "", "phone": "13900002222"})
+    contents = [
+        {"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128"},
+        {"kind": "phone_number", "phone": OWNER_PHONE},
+    ]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert [m["lost_report"] for m in found] == [owner]
+    assert ("name", "exact") in {(r["field"], r["level"]) for r in found[0]["reasons"]}

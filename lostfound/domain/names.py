@@ -64,6 +64,7 @@ def _char_readings(char: str) -> tuple[str, ...]:
     return tuple(found[0]) if found else ()
 
 
+@lru_cache(maxsize=65536)
 def skeletons(name: str) -> frozenset[str]:
     """Surname and last character (黎晓梅 and 黎梅 both give ``li·mei``): finds a dropped middle character."""
     if not is_chinese(name) or len(name) not in (2, 3):

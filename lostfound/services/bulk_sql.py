@@ -47,7 +47,7 @@ async def insert_tuples(
     else:
         marks = ", ".join("?" for _ in columns)
         # A bigger page cache for this connection: bulk inserts land all over the key indexes.
-        await transaction.connection.execute("PRAGMA cache_size = -131072")
+        await transaction.connection.execute("PRAGMA cache_size = -524288")
     names = ", ".join(f'"{name}"' for name in columns)
     sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})'
     await transaction.connection.executemany(sql, values)

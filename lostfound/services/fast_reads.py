@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 from piccolo.engine.postgres import PostgresEngine
 
+from lostfound.database import SQLITE_TUNING
 from lostfound.tables import FoundItem
 
 _connections: dict[int, aiosqlite.Connection] = {}
@@ -52,6 +53,8 @@ async def _sqlite_connection(path: str) -> aiosqlite.Connection:
         connection.daemon = True  # never keep a finished command-line run alive
         await connection
         await connection.execute("PRAGMA query_only = ON")
+        for pragma in SQLITE_TUNING:
+            await connection.execute(pragma)
         _connections[loop_id] = connection
     return connection
 

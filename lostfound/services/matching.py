@@ -220,31 +220,46 @@ def hashed_keys(facts: m.MatchFacts, side: Side) -> list[tuple[int, m.KeyKind]]:
 # --- candidates and scores -----------------------------------------------------------------
 
 
-async def _postings(side: Side, distinct: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
-    """Rows of the other side's key table for these keys: key -> [(kind, record)]."""
+async def _postings(side: Side, distinct: Sequence[int]) -> tuple[dict[int, list[tuple[int, int]]], set[int]]:
+    """Rows of the other side's key table for these keys (key -> [(kind, record)]), and the crowded keys.
+
+    A crowded key (a common name in a big district) is shared by hundreds of records at a million
+    reports: its rows are counted in the index, and read only for records another key found.
+    """
     other = SIDES[SIDES[side].other]
-    found: dict[int, list[tuple[int, int]]] = {}
+    counts: dict[int, int] = {}
     for chunk in _chunks(list(distinct)):
-        for key, kind, record in await fast_reads.fetch(
-            f"SELECT key, kind, {other.key_fk} FROM {other.key_table} WHERE key IN ({_marks(chunk)})", chunk
-        ):
+        sql = f"SELECT key, COUNT(*) FROM {other.key_table} WHERE key IN ({_marks(chunk)}) GROUP BY key"
+        counts.update(await fast_reads.fetch(sql, chunk))
+    crowded = {key for key, count in counts.items() if count > MAX_POSTINGS}
+    found: dict[int, list[tuple[int, int]]] = {}
+    sql = f"SELECT key, kind, {other.key_fk} FROM {other.key_table} WHERE key IN "
+    for chunk in _chunks([key for key in counts if key not in crowded]):
+        for key, kind, record in await fast_reads.fetch(f"{sql}({_marks(chunk)})", chunk):
             found.setdefault(key, []).append((kind, record))
-    return found
+    records = sorted({record for rows in found.values() for _, record in rows})
+    for keys in _chunks(sorted(crowded)) if records else ():
+        for chunk in _chunks(records):
+            rows = await fast_reads.fetch(
+                f"{sql}({_marks(keys)}) AND {other.key_fk} IN ({_marks(chunk)})", [*keys, *chunk]
+            )
+            for key, kind, record in rows:
+                found.setdefault(key, []).append((kind, record))
+    return found, crowded
 
 
 def _agreed(
-    keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]]
+    keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]], crowded: set[int]
 ) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
     """Candidates with the kinds of keys that met (ours, theirs); crowded keys only add to others."""
-    selective, crowded = [], []
+    selective, busy = [], []
     for key in {key for key, _ in keys}:
-        rows = postings.get(key, [])
-        (crowded if len(rows) > MAX_POSTINGS else selective).extend(
-            (key, kind, record) for kind, record in rows
+        (busy if key in crowded else selective).extend(
+            (key, kind, record) for kind, record in postings.get(key, [])
         )
     agreed = m.keys_meeting(keys, selective)
-    if crowded:
-        extra = m.keys_meeting(keys, (row for row in crowded if row[2] in agreed))
+    if busy:
+        extra = m.keys_meeting(keys, (row for row in busy if row[2] in agreed))
         for record, pairs in extra.items():
             agreed[record] |= pairs
     return agreed
@@ -273,8 +288,10 @@ async def candidates_many(
     side: Side, facts: dict[int, m.MatchFacts], keys: dict[int, list[tuple[int, m.KeyKind]]]
 ) -> dict[int, list[m.Decided]]:
     """Scored candidates of several records of one side, best first, from each record's point of view."""
-    postings = await _postings(side, sorted({key for record_keys in keys.values() for key, _ in record_keys}))
-    agreed = {record: _agreed(keys[record], postings) for record in facts}
+    postings, crowded = await _postings(
+        side, sorted({key for record_keys in keys.values() for key, _ in record_keys})
+    )
+    agreed = {record: _agreed(keys[record], postings, crowded) for record in facts}
     other_side = SIDES[side].other
     wanted = sorted({other for found in agreed.values() for other in found})
     other_facts = await load_facts(other_side, wanted, open_only=True)
