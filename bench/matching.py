@@ -40,7 +40,7 @@ AUTO_MARGINS = [float(s) for s in range(0, 21)]
 class Suggestion:
     report_ref: str  # external_ref of the report (ground-truth space)
     score: float
-    auto_eligible: bool  # identifier agrees, no different ID (the pair part of the service's rule)
+    auto_eligible: bool  # the pair part of the service's rule (lostfound.domain.matching.auto_eligible)
     reasons: str = ""
 
 
@@ -69,11 +69,9 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> di
 
     from bench.synthetic import generate
     from lostfound.database import close_pool, migrate, open_pool
-    from lostfound.domain.matching import identified
     from lostfound.services import bulk_import, stations
     from lostfound.services.context import Actor
     from lostfound.settings import get_settings
-    from lostfound.tables import FoundItem, LostReport, Match
     from lostfound.web.controllers.api_found_items import FoundItemIn
     from lostfound.web.controllers.api_found_items import to_input as item_input
     from lostfound.web.controllers.api_lost_reports import LostReportIn
@@ -101,29 +99,7 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> di
         if filed.bad or logged.bad:
             print(f"  import refused {len(filed.bad)} reports and {len(logged.bad)} items: {filed.bad[:3]}")
 
-        report_ext = {
-            row["id"]: row["external_ref"]
-            for row in await LostReport.select(LostReport.id, LostReport.external_ref)
-        }
-        item_rows = await FoundItem.select(FoundItem.id, FoundItem.external_ref)
-        by_item: dict[str, list[Suggestion]] = {row["external_ref"]: [] for row in item_rows}
-        item_ext = {row["id"]: row["external_ref"] for row in item_rows}
-        for row in await Match.select(Match.item, Match.report, Match.score, Match.reasons):
-            reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"])
-            eligible = identified(reasons) and not any(
-                r["field"] == "id_number" and r["level"] == "different" for r in reasons
-            )
-            by_item[item_ext[row["item"]]].append(
-                Suggestion(
-                    report_ext[row["report"]],
-                    row["score"],
-                    eligible,
-                    " ".join(f"{r['field']}:{r['level']}" for r in reasons),
-                )
-            )
-        for found in by_item.values():
-            found.sort(key=lambda s: -s.score)
-
+        by_item, item_rows = await _suggestions()
         latencies = await _lookup_latencies([row["id"] for row in item_rows][:lookups])
         return {
             "seed": seed,
@@ -137,6 +113,35 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> di
         }
     finally:
         await close_pool()
+
+
+async def _suggestions() -> tuple[dict[str, list[Suggestion]], list[dict[str, Any]]]:
+    """The stored suggestions of every found item, best first, in ground-truth references."""
+    from lostfound.domain.matching import auto_eligible
+    from lostfound.tables import FoundItem, LostReport, Match
+
+    report_ext = {
+        row["id"]: row["external_ref"]
+        for row in await LostReport.select(LostReport.id, LostReport.external_ref)
+    }
+    item_rows = await FoundItem.select(FoundItem.id, FoundItem.external_ref)
+    by_item: dict[str, list[Suggestion]] = {row["external_ref"]: [] for row in item_rows}
+    item_ext = {row["id"]: row["external_ref"] for row in item_rows}
+    for row in await Match.select(Match.item, Match.report, Match.score, Match.reasons):
+        reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"])
+        eligible = auto_eligible(reasons)
+        by_item[item_ext[row["item"]]].append(
+            Suggestion(
+                report_ext[row["report"]],
+                row["score"],
+                eligible,
+                " ".join(f"{r['field']}:{r['level']}" for r in reasons),
+            )
+        )
+    for found in by_item.values():
+        found.sort(key=lambda s: -s.score)
+
+    return by_item, item_rows
 
 
 async def _lookup_latencies(item_ids: list[int]) -> list[float]:
@@ -294,10 +299,7 @@ def _kept(seed: int, args: argparse.Namespace, queue: Any) -> None:
     saved = data_dir / "result.json"
     if args.reuse:
         result = json.loads(saved.read_text())
-        result["suggestions"] = {
-            item: [Suggestion(*s) for s in found] for item, found in result["suggestions"].items()
-        }
-        result["latencies"] = asyncio.run(_reuse_latencies(args.lookups))
+        result["suggestions"], result["latencies"] = asyncio.run(_reuse(args.lookups))
         queue.put(result)
         return
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -316,14 +318,20 @@ def _kept(seed: int, args: argparse.Namespace, queue: Any) -> None:
     queue.put(result)
 
 
-async def _reuse_latencies(lookups: int) -> list[float]:
+async def _reuse(lookups: int) -> tuple[dict[str, list[Suggestion]], list[float]]:
+    """Match the kept items again with the current code; their suggestions and lookup latencies."""
     from lostfound.database import close_pool, open_pool
+    from lostfound.services import matching
     from lostfound.settings import get_settings
     from lostfound.tables import FoundItem
 
     await open_pool(get_settings())
     try:
-        return await _lookup_latencies([row["id"] for row in await FoundItem.select(FoundItem.id)][:lookups])
+        item_ids = [row["id"] for row in await FoundItem.select(FoundItem.id)]
+        for start in range(0, len(item_ids), 500):  # the current code matches the items again
+            await matching.refresh_many("item", item_ids[start : start + 500])
+        by_item, _ = await _suggestions()
+        return by_item, await _lookup_latencies(item_ids[:lookups])
     finally:
         await close_pool()
 

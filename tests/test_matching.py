@@ -280,3 +280,32 @@ async def test_a_crowded_name_only_adds_to_owners_another_key_found(
     found = await _matches(client, headers, await _item(client, headers, contents))
     assert [m["lost_report"] for m in found] == [owner]
     assert ("name", "exact") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
+def test_among_dozens_of_namesakes_the_one_sharing_a_number_is_always_scored() -> None:
+    from lostfound.domain import matching as m
+
+    name_only = {
+        (m.KeyKind.NAME_WEEK, m.KeyKind.NAME_WEEK),
+        (m.KeyKind.NAME_DISTRICT, m.KeyKind.NAME_DISTRICT),
+    }
+    agreed = {record: set(name_only) for record in range(1, 60)}
+    agreed[77] = {(m.KeyKind.PHONE_PIECE, m.KeyKind.PHONE_PIECE)}
+    kept = m.strongest(agreed)
+    assert len(kept) == m.MAX_CANDIDATES and 77 in kept
+    assert m.strongest({1: name_only}) == {1: name_only}
+
+
+def test_a_card_alone_decides_only_when_nothing_else_disagrees() -> None:
+    """A namesake with the same card last 4 in another district: a real wrong owner seen at a million reports."""
+    from lostfound.domain import matching as m
+
+    card = {"field": "card_last4", "level": "exact", "weight": 7.0}
+    name = {"field": "name", "level": "exact", "weight": 5.0}
+    elsewhere = {"field": "district", "level": "different", "weight": -1.0}
+    same_place = {"field": "district", "level": "exact", "weight": 1.0}
+    phone = {"field": "phone", "level": "exact", "weight": 13.0}
+    assert m.auto_eligible([card, name, same_place])
+    assert not m.auto_eligible([card, name, elsewhere])
+    assert m.auto_eligible([phone, name, elsewhere])
+    assert not m.auto_eligible([phone, {"field": "id_number", "level": "different", "weight": -25.0}])

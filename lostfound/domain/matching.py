@@ -271,16 +271,19 @@ class Scored:
 
 # Agreements strong enough to let a pair be suggested automatically; a partial phone or ID
 # (one block different) is how namesakes and neighbours' numbers look, so it only ranks.
-IDENTIFYING_LEVELS = frozenset(
+STRONG_LEVELS = frozenset(
     {
         (Field.ID_NUMBER, Level.EXACT),
         (Field.ID_NUMBER, Level.ONE_EDIT),
-        (Field.ID_NUMBER, Level.MASKED),
         (Field.PASSPORT, Level.EXACT),
         (Field.PHONE, Level.EXACT),
-        (Field.CARD_LAST4, Level.EXACT),
     }
 )
+# A card's last 4 digits, or the 4 visible digits of a masked ID after its region, are shared by one
+# card or person in 10,000: among the namesakes of a common name in a city of a million reports,
+# that happens. They decide only when nothing else about the pair disagrees.
+WEAK_LEVELS = frozenset({(Field.ID_NUMBER, Level.MASKED), (Field.CARD_LAST4, Level.EXACT)})
+IDENTIFYING_LEVELS = STRONG_LEVELS | WEAK_LEVELS
 
 
 def identified(reasons: Iterable[dict]) -> bool:
@@ -288,10 +291,19 @@ def identified(reasons: Iterable[dict]) -> bool:
     return any((r["field"], r["level"]) in IDENTIFYING_LEVELS for r in reasons)
 
 
+def auto_eligible(reasons: Sequence[dict]) -> bool:
+    """Whether what agrees could make the pair ``auto`` (score and margin aside)."""
+    if any(r["field"] == Field.ID_NUMBER and r["level"] == Level.DIFFERENT for r in reasons):
+        return False
+    levels = {(r["field"], r["level"]) for r in reasons}
+    if levels & STRONG_LEVELS:
+        return True
+    return bool(levels & WEAK_LEVELS) and all(r["weight"] >= 0 for r in reasons)
+
+
 def may_be_auto(score_: float, reasons: Sequence[dict]) -> bool:
     """The part of the auto rule that looks at one pair only; the margin is checked against its rivals."""
-    different = any(r["field"] == Field.ID_NUMBER and r["level"] == Level.DIFFERENT for r in reasons)
-    return score_ >= AUTO_SCORE and not different and identified(reasons)
+    return score_ >= AUTO_SCORE and auto_eligible(reasons)
 
 
 def _id_level(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKind]]) -> Level:
@@ -421,6 +433,40 @@ def keys_meeting(
         for mine in our_kinds.get(key, ()):
             agreed.setdefault(record, set()).add((mine, KeyKind(kind)))
     return agreed
+
+
+# Keys that only a record of the same person (or card) is likely to share; names and places are not.
+NUMBER_KEYS = frozenset(
+    {
+        KeyKind.ID_FULL,
+        KeyKind.ID_REPAIR,
+        KeyKind.ID_PIECE,
+        KeyKind.ID_MASK,
+        KeyKind.PASSPORT,
+        KeyKind.PHONE_FULL,
+        KeyKind.PHONE_PIECE,
+        KeyKind.NAME_CARD,
+        KeyKind.CARD_DISTRICT,
+        KeyKind.CARD_WEEK,
+    }
+)
+MAX_CANDIDATES = 30
+
+
+def strongest(
+    agreed: dict[int, set[tuple[KeyKind, KeyKind]]], limit: int = MAX_CANDIDATES
+) -> dict[int, set[tuple[KeyKind, KeyKind]]]:
+    """The candidates worth scoring: at a million reports a common name in a busy week finds
+    dozens of namesakes, and only the best ``decide`` limit are kept. Candidates sharing a number
+    come first, then those with more kinds of keys in common."""
+    if len(agreed) <= limit:
+        return agreed
+
+    def evidence(record: int) -> tuple[bool, int, int]:
+        pairs = agreed[record]
+        return (any(mine in NUMBER_KEYS for mine, _ in pairs), len(pairs), -record)
+
+    return {record: agreed[record] for record in sorted(agreed, key=evidence, reverse=True)[:limit]}
 
 
 # --- reasons in plain words ------------------------------------------------------------------

@@ -85,7 +85,16 @@ def _add_id(facts: m.MatchFacts, number: str, today: Any) -> None:
         )
 
 
-def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any) -> None:
+# Scoring only asks whether a candidate has a phone (agreement comes from the keys that met),
+# so candidates' phone numbers are not decrypted at all.
+PHONE_PRESENT = "present"
+
+
+def _phone(token: str, column: str, decrypt: bool) -> str:
+    return _decrypt(token, column) if decrypt else PHONE_PRESENT
+
+
+def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any, phones: bool = True) -> None:
     _, kind, holder, number_enc, last4, phone_enc = row
     if holder:
         name = names.normalise_name(holder)
@@ -98,7 +107,7 @@ def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any) -> None:
     if last4:
         facts.card_last4.append(last4)
     if phone_enc:
-        facts.phones.append(_decrypt(phone_enc, PHONE_COLUMN))
+        facts.phones.append(_phone(phone_enc, PHONE_COLUMN, phones))
 
 
 _TZ = ZoneInfo(TIMEZONE)
@@ -123,6 +132,7 @@ def _report_facts(
     id_enc: str,
     phone_enc: str,
     today: Any,
+    phones: bool = True,
 ) -> m.MatchFacts:
     fact = m.MatchFacts(
         category=category, district=district, time_from=_local(lost_from), time_to=_local(lost_to)
@@ -131,7 +141,7 @@ def _report_facts(
         fact.names.append(names.normalise_name(name))
     _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today)
     if phone_enc:
-        fact.phones.append(_decrypt(phone_enc, OWNER_PHONE_COLUMN))
+        fact.phones.append(_phone(phone_enc, OWNER_PHONE_COLUMN, phones))
     return fact
 
 
@@ -169,9 +179,12 @@ def facts_of_values(side: Side, values: dict[str, Any], rows: Sequence[dict[str,
 
 
 async def load_facts(
-    side: Side, record_ids: Sequence[int], open_only: bool = False
+    side: Side, record_ids: Sequence[int], open_only: bool = False, phones: bool = True
 ) -> dict[int, m.MatchFacts]:
-    """Facts of records of one side (``open_only``: those still in play), numbers decrypted in memory only."""
+    """Facts of records of one side, numbers decrypted in memory only.
+
+    ``open_only``: only records still in play; ``phones`` false: a phone is only marked present.
+    """
     today = _today()
     facts: dict[int, m.MatchFacts] = {}
     statuses: Sequence[str] = ()
@@ -194,7 +207,7 @@ async def load_facts(
                 [*chunk, *statuses],
             )
             for record, *columns in rows:
-                facts[record] = _report_facts(*columns, today)
+                facts[record] = _report_facts(*columns, today, phones)
         tables = SIDES[side]
         present = [record for record in chunk if record in facts]
         if not present:
@@ -206,7 +219,7 @@ async def load_facts(
         )
         for row in contents:
             if row[0] in facts:
-                _add_content(facts[row[0]], row, today)
+                _add_content(facts[row[0]], row, today, phones)
     for fact in facts.values():
         _finish(fact)
     return facts
@@ -227,16 +240,25 @@ async def _postings(side: Side, distinct: Sequence[int]) -> tuple[dict[int, list
     reports: its rows are counted in the index, and read only for records another key found.
     """
     other = SIDES[SIDES[side].other]
-    counts: dict[int, int] = {}
-    for chunk in _chunks(list(distinct)):
-        sql = f"SELECT key, COUNT(*) FROM {other.key_table} WHERE key IN ({_marks(chunk)}) GROUP BY key"
-        counts.update(await fast_reads.fetch(sql, chunk))
-    crowded = {key for key, count in counts.items() if count > MAX_POSTINGS}
+    table, column = other.key_table, other.key_fk
+    crowded: set[int] = set()
     found: dict[int, list[tuple[int, int]]] = {}
-    sql = f"SELECT key, kind, {other.key_fk} FROM {other.key_table} WHERE key IN "
-    for chunk in _chunks([key for key in counts if key not in crowded]):
-        for key, kind, record in await fast_reads.fetch(f"{sql}({_marks(chunk)})", chunk):
-            found.setdefault(key, []).append((kind, record))
+    # One read: the rows of the selective keys, and the crowded keys (marked 1) without their rows.
+    # (In SQLite a CROSS JOIN keeps the few counted keys as the outer loop, each an index probe.)
+    for chunk in _chunks(list(distinct)):
+        rows = await fast_reads.fetch(
+            f"WITH counts AS (SELECT key, COUNT(*) AS n FROM {table} WHERE key IN ({_marks(chunk)}) GROUP BY key) "
+            f"SELECT r.key, r.kind, r.{column}, 0 FROM counts AS c CROSS JOIN {table} AS r "
+            f"WHERE r.key = c.key AND c.n <= {MAX_POSTINGS} "
+            f"UNION ALL SELECT key, 0, 0, 1 FROM counts WHERE n > {MAX_POSTINGS}",
+            chunk,
+        )
+        for key, kind, record, busy in rows:
+            if busy:
+                crowded.add(key)
+            else:
+                found.setdefault(key, []).append((kind, record))
+    sql = f"SELECT key, kind, {column} FROM {table} WHERE key IN "
     records = sorted({record for rows in found.values() for _, record in rows})
     for keys in _chunks(sorted(crowded)) if records else ():
         for chunk in _chunks(records):
@@ -291,10 +313,10 @@ async def candidates_many(
     postings, crowded = await _postings(
         side, sorted({key for record_keys in keys.values() for key, _ in record_keys})
     )
-    agreed = {record: _agreed(keys[record], postings, crowded) for record in facts}
+    agreed = {record: m.strongest(_agreed(keys[record], postings, crowded)) for record in facts}
     other_side = SIDES[side].other
     wanted = sorted({other for found in agreed.values() for other in found})
-    other_facts = await load_facts(other_side, wanted, open_only=True)
+    other_facts = await load_facts(other_side, wanted, open_only=True, phones=False)
     return {
         record: m.decide(
             (other, _pair(side, facts[record], other_facts[other], pairs))
