@@ -282,6 +282,34 @@ async def test_a_crowded_name_only_adds_to_owners_another_key_found(
     assert ("name", "exact") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
+def _same_mask(number: str) -> str:
+    """Another valid number with the same region and last 4 (the same masked form)."""
+    for day in range(10, 29):
+        other = f"{number[:12]}{day:02d}{number[14:]}"
+        if other != number and ids.id_check_ok(other):
+            return other
+    raise AssertionError("no such number")
+
+
+async def test_a_crowded_masked_id_still_counts_for_the_owner_a_phone_found(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lostfound.services import matching
+
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 1)  # the masked form below is shared by two reports
+    headers = await _headers()
+    owner = await _report(client)
+    await _report(client, name="程国栋", owner={"id_number": _same_mask(OWNER_ID), "phone": "13900001111"})
+    contents = [
+        {"kind": "id_card", "holder_name": "黎晓梅", "id_number": ids.mask_id(OWNER_ID)},
+        {"kind": "phone_number", "phone": OWNER_PHONE},
+    ]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert [m["lost_report"] for m in found] == [owner]
+    levels = {(r["field"], r["level"]) for r in found[0]["reasons"]}
+    assert ("id_number", "masked") in levels and ("phone", "exact") in levels
+
+
 def test_among_dozens_of_namesakes_the_one_sharing_a_number_is_always_scored() -> None:
     from lostfound.domain import matching as m
 

@@ -237,7 +237,7 @@ async def _postings(side: Side, distinct: Sequence[int]) -> tuple[dict[int, list
     """Rows of the other side's key table for these keys (key -> [(kind, record)]), and the crowded keys.
 
     A crowded key (a common name in a big district) is shared by hundreds of records at a million
-    reports: its rows are counted in the index, and read only for records another key found.
+    reports: its rows are counted in the index, not read (see ``_crowded_rows``).
     """
     other = SIDES[SIDES[side].other]
     table, column = other.key_table, other.key_fk
@@ -258,16 +258,34 @@ async def _postings(side: Side, distinct: Sequence[int]) -> tuple[dict[int, list
                 crowded.add(key)
             else:
                 found.setdefault(key, []).append((kind, record))
-    sql = f"SELECT key, kind, {column} FROM {table} WHERE key IN "
-    records = sorted({record for rows in found.values() for _, record in rows})
-    for keys in _chunks(sorted(crowded)) if records else ():
-        for chunk in _chunks(records):
-            rows = await fast_reads.fetch(
-                f"{sql}({_marks(keys)}) AND {other.key_fk} IN ({_marks(chunk)})", [*keys, *chunk]
-            )
-            for key, kind, record in rows:
-                found.setdefault(key, []).append((kind, record))
     return found, crowded
+
+
+async def _crowded_rows(
+    side: Side, keys: dict[int, list[tuple[int, m.KeyKind]]], crowded: set[int], found: dict[int, list]
+) -> None:
+    """Add the rows of crowded number keys (a masked ID's region and last 4) for records already found.
+
+    Only number keys change a score (ID and phone levels come from the keys that met); a crowded
+    name or place key would only confirm what the record's facts already show.
+    """
+    wanted = sorted(
+        {
+            key
+            for record_keys in keys.values()
+            for key, kind in record_keys
+            if key in crowded and kind in m.NUMBER_KEYS
+        }
+    )
+    records = {record for rows in found.values() for _, record in rows}
+    if not wanted or not records:
+        return
+    other = SIDES[SIDES[side].other]
+    sql = f"SELECT key, kind, {other.key_fk} FROM {other.key_table} WHERE key IN "
+    for chunk in _chunks(wanted):  # a few dozen rows a key: filtered here, not by a second IN list
+        for key, kind, record in await fast_reads.fetch(f"{sql}({_marks(chunk)})", chunk):
+            if record in records:
+                found.setdefault(key, []).append((kind, record))
 
 
 def _agreed(
@@ -313,6 +331,7 @@ async def candidates_many(
     postings, crowded = await _postings(
         side, sorted({key for record_keys in keys.values() for key, _ in record_keys})
     )
+    await _crowded_rows(side, keys, crowded, postings)
     agreed = {record: m.strongest(_agreed(keys[record], postings, crowded)) for record in facts}
     other_side = SIDES[side].other
     wanted = sorted({other for found in agreed.values() for other in found})
