@@ -28,6 +28,11 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
 
+def on_postgres() -> bool:
+    """Whether reads go to PostgreSQL (a few hot queries are phrased per engine for its planner)."""
+    return isinstance(FoundItem._meta.db, PostgresEngine)
+
+
 async def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     engine = FoundItem._meta.db
     if isinstance(engine, PostgresEngine):

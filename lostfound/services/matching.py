@@ -244,12 +244,19 @@ async def _postings(side: Side, distinct: Sequence[int]) -> tuple[dict[int, list
     crowded: set[int] = set()
     found: dict[int, list[tuple[int, int]]] = {}
     # One read: the rows of the selective keys, and the crowded keys (marked 1) without their rows.
-    # (In SQLite a CROSS JOIN keeps the few counted keys as the outer loop, each an index probe.)
+    # Each counted key must become one probe of the key index: SQLite keeps the left side of a
+    # CROSS JOIN outside, PostgreSQL needs a LATERAL subquery it cannot flatten (OFFSET 0).
+    if fast_reads.on_postgres():
+        rows_of_key = (
+            f"CROSS JOIN LATERAL (SELECT kind, {column} AS record FROM {table} AS t "
+            "WHERE t.key = c.key OFFSET 0) AS r"
+        )
+    else:
+        rows_of_key = f"CROSS JOIN (SELECT key, kind, {column} AS record FROM {table}) AS r ON r.key = c.key"
     for chunk in _chunks(list(distinct)):
         rows = await fast_reads.fetch(
             f"WITH counts AS (SELECT key, COUNT(*) AS n FROM {table} WHERE key IN ({_marks(chunk)}) GROUP BY key) "
-            f"SELECT r.key, r.kind, r.{column}, 0 FROM counts AS c CROSS JOIN {table} AS r "
-            f"WHERE r.key = c.key AND c.n <= {MAX_POSTINGS} "
+            f"SELECT c.key, r.kind, r.record, 0 FROM counts AS c {rows_of_key} WHERE c.n <= {MAX_POSTINGS} "
             f"UNION ALL SELECT key, 0, 0, 1 FROM counts WHERE n > {MAX_POSTINGS}",
             chunk,
         )
