@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -152,7 +152,7 @@ def _finish(fact: m.MatchFacts) -> m.MatchFacts:
     return fact
 
 
-def _today() -> Any:
+def _today() -> date:
     return datetime.now(_TZ).date()
 
 
@@ -173,8 +173,9 @@ def facts_of_values(side: Side, values: dict[str, Any], rows: Sequence[dict[str,
             today,
         )
     for row in sorted(rows, key=lambda r: r.get("position", 0)):
-        content = (0, row["kind"], row.get("holder_name", ""), row.get("number_enc", ""))
-        _add_content(fact, (*content, row.get("card_last4", ""), row.get("phone_enc", "")), today)
+        # The shape of a content row as load_facts selects it: (record, kind, holder, number, last 4, phone).
+        columns = ("kind", "holder_name", "number_enc", "card_last4", "phone_enc")
+        _add_content(fact, (0, *(row.get(name, "") for name in columns)), today)
     return _finish(fact)
 
 
