@@ -101,6 +101,8 @@ class Settings:
     report_open_days: int
     report_reminder_days: int
     closed_report_retention_days: int
+    # Items valued at this many yuan or more (and all cash and deposit slips) need two officers to hand over.
+    two_officer_value: int
 
     @property
     def media_dir(self) -> Path:
@@ -164,6 +166,7 @@ class Settings:
             report_open_days=_int("LOSTFOUND_REPORT_OPEN_DAYS", 365),
             report_reminder_days=_int("LOSTFOUND_REPORT_REMINDER_DAYS", 30),
             closed_report_retention_days=_int("LOSTFOUND_CLOSED_REPORT_RETENTION_DAYS", 365),
+            two_officer_value=_int("LOSTFOUND_TWO_OFFICER_VALUE", 1000),
         )
 
 

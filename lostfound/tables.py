@@ -103,6 +103,8 @@ class FoundItem(Table, tablename="found_item"):
     finder_phone_masked = Varchar(length=24, default="")
     finder_phone_hash = Varchar(length=64, default="", index=True)
     finder_consent_to_publish = Boolean(default=False)
+    # The finder asked to be told when the owner collects (only with a phone to tell them on).
+    finder_wants_news = Boolean(default=False)
     finder_reward = Varchar(length=12, default="undecided")
     storage_location = Varchar(length=32, default="")
     estimated_value = Numeric(digits=(12, 2), null=True, default=None)
@@ -299,3 +301,85 @@ class ContactAttempt(Table, tablename="contact_attempt"):
     method = Varchar(length=12)
     outcome = Varchar(length=16)
     note = Text(default="")
+
+
+class Handover(Table, tablename="handover"):
+    """An item given back (认领): who collected, how their identity was checked, who handed it over.
+
+    The claimant's ID number is kept encrypted and as a keyed hash; the receipt shows it masked.
+    """
+
+    reference = Varchar(length=24, unique=True, index=True)
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.restrict, null=False, index=True)
+    report = ForeignKey(references=LostReport, on_delete=OnDelete.set_null, null=True, index=True)
+    station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
+    year = Integer()
+    seq = Integer()
+    owner_name = Varchar(length=60)
+    owner_id_enc = Text(default="")
+    owner_id_masked = Varchar(length=32, default="")
+    owner_id_hash = Varchar(length=64, default="")
+    id_check = Varchar(length=20)
+    # A proxy collects with the owner's signed authorisation and their own ID.
+    proxy_name = Varchar(length=60, default="")
+    proxy_id_enc = Text(default="")
+    proxy_id_masked = Varchar(length=32, default="")
+    authorisation_seen = Boolean(default=False)
+    contents_total = Integer(default=0)
+    contents_described = JSON(default="[]")  # ids of the item_content rows the claimant described
+    item_described = Boolean(default=False)
+    note = Text(default="")
+    signature_key = Varchar(length=100)
+    officer = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    officer_name = Varchar(length=100, default="")
+    second_officer = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    second_officer_name = Varchar(length=100, default="")
+    verification_code = Varchar(length=16, unique=True, index=True)
+    finder_notified = Boolean(default=False)
+    handed_over_at = Timestamptz(default=TimestamptzNow())
+
+
+class FailedCheck(Table, tablename="failed_check"):
+    """A claimant whose ID did not agree with the item: a possible false claim, for the supervisor."""
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    actor_name = Varchar(length=100, default="")
+    outcome = Varchar(length=20)
+    claimant_name = Varchar(length=60, default="")
+    claimant_id_masked = Varchar(length=32, default="")
+    claimant_id_hash = Varchar(length=64, default="", index=True)
+    proxy = Boolean(default=False)
+    state = Varchar(length=12, default="open", index=True)
+    reviewed_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    reviewed_at = Timestamptz(null=True, default=None)
+    review_note = Text(default="")
+
+
+class Deed(Table, tablename="deed"):
+    """A good deed (好人好事); a handover proposes a ``returned_property`` deed for the finder."""
+
+    station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
+    kind = Varchar(length=20, index=True)
+    status = Varchar(length=12, default="proposed", index=True)
+    occurred_at = Timestamptz()
+    place = Varchar(length=200, default="")
+    title = Varchar(length=200, default="")
+    narrative = Text(default="")
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.set_null, null=True, index=True)
+    created_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class DeedParticipant(Table, tablename="deed_participant"):
+    """Someone who took part in a deed, and whether and how they agreed to be named."""
+
+    deed = ForeignKey(references=Deed, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    role = Varchar(length=16)  # civilian, officer, trainee, rescue_team, volunteer
+    name = Varchar(length=100, default="")
+    consent_to_name = Boolean(default=False)
+    # How they want to appear when named: full name, surname only (黎女士), or not at all.
+    naming = Varchar(length=12, default="anonymous")

@@ -16,7 +16,11 @@ from lostfound.tables import (
     AuditEvent,
     ContactAttempt,
     CustodyEvent,
+    Deed,
+    DeedParticipant,
+    FailedCheck,
     FoundItem,
+    Handover,
     ItemContent,
     ItemKey,
     ItemPhoto,
@@ -37,6 +41,10 @@ SYSTEM = Actor.system("test")
 async def wipe() -> None:
     # Children before parents, so the wipe works whatever the foreign keys' ON DELETE rules.
     for table in (
+        DeedParticipant,
+        Deed,
+        FailedCheck,
+        Handover,
         ContactAttempt,
         Match,
         ItemKey,

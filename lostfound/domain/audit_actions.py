@@ -34,4 +34,8 @@ ACTION_LABELS: dict[str, str] = {
     "match.confirm": N_("Match confirmed"),
     "match.reject": N_("Match rejected"),
     "found_item.contact": N_("Contact attempt recorded"),
+    "handover.complete": N_("Item handed over"),
+    "handover.check_failed": N_("Identity check failed"),
+    "handover.check_reviewed": N_("Failed identity check reviewed"),
+    "deed.propose": N_("Good deed proposed"),
 }

@@ -114,6 +114,7 @@ class CustodyKind(StrEnum):
     PHOTO_REDACTED = "photo_redacted"
     EDITED = "edited"
     STATUS_CHANGED = "status_changed"
+    HANDED_OVER = "handed_over"
 
 
 CUSTODY_LABELS: dict[CustodyKind, str] = {
@@ -124,6 +125,7 @@ CUSTODY_LABELS: dict[CustodyKind, str] = {
     CustodyKind.PHOTO_REDACTED: N_("Photo redacted for the public"),
     CustodyKind.EDITED: N_("Record edited"),
     CustodyKind.STATUS_CHANGED: N_("Status changed"),
+    CustodyKind.HANDED_OVER: N_("Handed over to the owner"),
 }
 
 

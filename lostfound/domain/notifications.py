@@ -12,6 +12,7 @@ class MessageKind(StrEnum):
     REPORT_EXPIRING = "report_expiring"
     REPORT_EXPIRED = "report_expired"
     MATCH_FOUND = "match_found"
+    FINDER_THANKS = "finder_thanks"  # to the finder, when the owner has collected
 
 
 class DeliveryStatus(StrEnum):
@@ -30,6 +31,7 @@ MESSAGE_KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.REPORT_EXPIRING: N_("Report about to close"),
     MessageKind.REPORT_EXPIRED: N_("Report closed"),
     MessageKind.MATCH_FOUND: N_("Possible match: come and collect"),
+    MessageKind.FINDER_THANKS: N_("Thanks to the finder: the owner collected"),
 }
 
 DELIVERY_STATUS_LABELS: dict[DeliveryStatus, str] = {

@@ -175,7 +175,11 @@ async def _load_night_market_wallet() -> None:
             external_ref="110-DEMO-0042",
             storage_location="A-03",
             finder=found_items.FinderInput(
-                name="应师傅（夜市摊主）", phone="139 0579 2233", consent_to_publish=True, reward="waived"
+                name="应师傅（夜市摊主）",
+                phone="139 0579 2233",
+                consent_to_publish=True,
+                wants_news=True,
+                reward="waived",
             ),
             contents=[
                 ContentInput(kind="id_card", holder_name="黎晓梅", id_number="330784198805121239"),

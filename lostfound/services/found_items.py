@@ -64,6 +64,7 @@ class FinderInput:
     name: str = ""
     phone: str = ""
     consent_to_publish: bool = False
+    wants_news: bool = False  # to be told when the owner collects
     reward: str = FinderReward.UNDECIDED.value
 
 
@@ -126,6 +127,7 @@ def _item_values(data: FoundItemInput, problems: Problems, now: datetime) -> dic
     finder = data.finder
     values["finder_name"] = _clean(finder.name, 60, "finder.name", problems)
     values["finder_consent_to_publish"] = bool(finder.consent_to_publish)
+    values["finder_wants_news"] = bool(finder.wants_news)
     try:
         values["finder_reward"] = FinderReward(finder.reward or FinderReward.UNDECIDED.value).value
     except ValueError:
@@ -414,6 +416,7 @@ __all__ = [
 _EDITABLE = (
     "category", "description", "colour", "brand", "found_at", "found_place", "district", "external_ref",
     "storage_location", "estimated_value", "finder_name", "finder_consent_to_publish", "finder_reward",
+    "finder_wants_news",
 )  # fmt: skip
 
 

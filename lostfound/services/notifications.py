@@ -29,6 +29,7 @@ from lostfound.domain.notifications import (
 )
 from lostfound.notify.base import DeliveryFailed, OutgoingMessage, Sender
 from lostfound.pii import vault
+from lostfound.services.item_contents import FINDER_PHONE_COLUMN
 from lostfound.settings import Settings
 from lostfound.tables import Notification
 
@@ -118,6 +119,17 @@ def compose(kind: MessageKind, locale: str, settings: Settings, **facts: Any) ->
             hours=station["opening_hours_en" if en else "opening_hours_zh"] or t(N_("open day and night")),
         )
         body = f"{body} {t(WHAT_TO_BRING)}"
+    elif kind is MessageKind.FINDER_THANKS:
+        station = facts["station"]
+        subject = t(N_("Thank you: the owner has their property back"))
+        body = t(
+            N_(
+                "Thank you for handing in what you found (%(reference)s) at %(station)s. Its owner has "
+                "collected it today. Honesty like yours makes the city safer."
+            ),
+            reference=reference,
+            station=station["name_en" if locale == "en" else "name_zh"],
+        )
     else:
         subject = t(N_("Your report %(reference)s is closed"), reference=reference)
         body = t(
@@ -180,6 +192,34 @@ async def queue_for_report(
         )
         codes.append(code)
     return codes
+
+
+async def queue_for_finder(item: dict[str, Any], station: dict[str, Any], settings: Settings) -> str:
+    """Thank the finder by text message; call inside the handover's transaction. Returns the code."""
+    phone = vault().decrypt(item["finder_phone_enc"], FINDER_PHONE_COLUMN)
+    locale = i18n.DEFAULT
+    draft = compose(MessageKind.FINDER_THANKS, locale, settings, reference=item["reference"], station=station)
+    code = readable_code(10)
+    body = f"{draft.body}\n\n{_closing(locale, code, settings)}"
+    await Notification.insert(
+        Notification(
+            kind=MessageKind.FINDER_THANKS.value,
+            report=None,
+            station=station["id"],
+            channel=MessageChannel.SMS.value,
+            recipient_enc=vault().encrypt(phone, RECIPIENT_COLUMN),
+            recipient_masked=ids.mask_phone(phone),
+            locale=locale,
+            subject=draft.subject,
+            body_enc=vault().encrypt(body, BODY_COLUMN),
+            preview=body,
+            verification_code=code,
+            status=DeliveryStatus.PENDING.value,
+            next_attempt_at=datetime.now(UTC),
+            created_at=datetime.now(UTC),
+        )
+    )
+    return code
 
 
 @dataclass

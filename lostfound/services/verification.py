@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lostfound.crypto import normalise_code
-from lostfound.tables import FoundItem, Notification
+from lostfound.tables import FoundItem, Handover, Notification
 
 
 @dataclass(frozen=True)
 class Verified:
-    kind: str  # "found_item_receipt" or "message"
+    kind: str  # "found_item_receipt", "handover_receipt" or "message"
     reference: str
     issued_at: datetime
     # Empty for messages about reports filed online: those come from the city-wide service.
@@ -30,7 +30,7 @@ async def verify(code: str) -> Verified | None:
     code = normalise_code(code)[:32]
     if len(code) < 8:
         return None
-    return await _receipt(code) or await _message(code)
+    return await _receipt(code) or await _handover(code) or await _message(code)
 
 
 async def _receipt(code: str) -> Verified | None:
@@ -55,6 +55,32 @@ async def _receipt(code: str) -> Verified | None:
         station_name_en=row["name_en"],
         station_phone=row["phone"],
         issued_at=row["created_at"],
+        category=row["category"],
+    )
+
+
+async def _handover(code: str) -> Verified | None:
+    row = await (
+        Handover.select(
+            Handover.reference,
+            Handover.handed_over_at,
+            Handover.item.category.as_alias("category"),
+            Handover.station.name_zh.as_alias("name_zh"),
+            Handover.station.name_en.as_alias("name_en"),
+            Handover.station.phone.as_alias("phone"),
+        )
+        .where(Handover.verification_code == code)
+        .first()
+    )
+    if row is None:
+        return None
+    return Verified(
+        kind="handover_receipt",
+        reference=row["reference"],
+        issued_at=row["handed_over_at"],
+        station_name_zh=row["name_zh"],
+        station_name_en=row["name_en"],
+        station_phone=row["phone"],
         category=row["category"],
     )
 

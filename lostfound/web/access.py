@@ -46,6 +46,8 @@ ADMIN = roles(Role.ADMIN)
 # Found property and owners' details: the officers who handle them, never the press office.
 ITEM_STAFF = roles(Role.DUTY_OFFICER, Role.SUPERVISOR)
 ACCOUNT_MANAGERS = roles(Role.ADMIN, Role.SUPERVISOR)
+# Possible false claims are the supervisor's to review.
+SUPERVISORS = roles(Role.SUPERVISOR, Role.ADMIN)
 # Messages to owners: the officers who deal with owners, and admins who look after delivery.
 OUTBOX_READERS = roles(Role.DUTY_OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
@@ -82,6 +84,13 @@ ACCESS: dict[str, Rule] = {
     "/matches/{match_id}/confirm": ITEM_STAFF,
     "/matches/{match_id}/reject": ITEM_STAFF,
     "/items/{reference}/contacts": ITEM_STAFF,
+    # handing items back
+    "/items/{reference}/handover": ITEM_STAFF,
+    "/items/{reference}/handover/check": ITEM_STAFF,
+    "/handovers/{reference}": ITEM_STAFF,
+    "/handovers/{reference}/signature": ITEM_STAFF,
+    "/handovers/checks": SUPERVISORS,
+    "/handovers/checks/{check_id}/reviewed": SUPERVISORS,
     # messages to owners
     "/outbox": OUTBOX_READERS,
     "/outbox/{message_id}/retry": OUTBOX_READERS,

@@ -30,6 +30,7 @@ from lostfound.web.controllers.api import ApiV1Controller
 from lostfound.web.controllers.api_found_items import FoundItemsApi
 from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
+from lostfound.web.controllers.handover import HandoverController
 from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.matches import MatchesController
 from lostfound.web.controllers.outbox import OutboxController
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             VerifyController,
             OutboxController,
             MatchesController,
+            HandoverController,
             PublicReportsController,
             AdminUsersController,
             AdminAuditController,

@@ -23,6 +23,7 @@ _ENTRIES: list[tuple[str, str]] = [
     ("/items", N_("Found items")),
     ("/matches", N_("Matches to review")),
     ("/outbox", N_("Messages to owners")),
+    ("/handovers/checks", N_("Failed identity checks")),
     ("/admin/users", N_("Accounts")),
     ("/admin/stations", N_("Stations")),
     ("/admin/audit", N_("Audit log")),

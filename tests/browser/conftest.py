@@ -6,6 +6,7 @@ tests never touch the database the rest of the suite sets up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
@@ -158,6 +159,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdin=OFFICER_PASSWORD + "\n",
     )
 
+    with _serving(env, log) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def _serving(env: dict[str, str], log: Path) -> Iterator[str]:
+    """``lostfound serve`` on a free loopback port, stopped afterwards."""
+    command = _lostfound_command()
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     with log.open("ab") as output:
@@ -183,6 +192,33 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    base_url: str
+    passwords: dict[str, str]  # demo username -> the password ``lostfound demo`` printed
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """A second server holding the demo stations, accounts and stories (``lostfound demo``)."""
+    data_dir = tmp_path_factory.mktemp("lostfound-demo")
+    log = data_dir / "server.log"
+    env = _server_env(data_dir)
+    command = _lostfound_command()
+    _setup_step([command, "migrate"], env, log)
+    printed = subprocess.run(
+        [command, "demo"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    passwords = {}
+    for line in printed.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and "." in parts[0] and parts[3] in ("DC", "FY", "ZY"):
+            passwords[parts[0]] = parts[1]
+    assert "dc.duty" in passwords, printed
+    with _serving(env, log) as base_url:
+        yield DemoServer(base_url, passwords)
 
 
 @dataclass(frozen=True)
@@ -322,6 +358,14 @@ def on_phone(browser_thread: BrowserThread, live_server: str) -> Callable[[Calla
         is_mobile=True,
         has_touch=True,
     )
+
+
+@pytest.fixture
+def on_demo_desktop(
+    browser_thread: BrowserThread, demo_server: DemoServer
+) -> Callable[[Callable[[Any], Any]], Any]:
+    """A desk computer's window on the demo server."""
+    return _runner(browser_thread, demo_server.base_url, viewport={"width": 1280, "height": 800})
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ class FinderIn(msgspec.Struct, forbid_unknown_fields=True):
     name: str = ""
     phone: str = ""
     consent_to_publish: bool = False
+    wants_news: bool = False
     reward: str = "undecided"
 
 

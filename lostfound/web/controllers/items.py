@@ -21,7 +21,7 @@ from lostfound.domain.found_items import (
     ItemStatus,
 )
 from lostfound.domain.i18n_markers import N_
-from lostfound.services import contact_attempts, found_items, item_photos, matching, stations
+from lostfound.services import contact_attempts, found_items, handover, item_photos, matching, stations
 from lostfound.services.errors import ServiceError
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
 from lostfound.settings import TIMEZONE, get_settings
@@ -63,6 +63,7 @@ def _item_input(values: dict[str, str], station_code: str) -> FoundItemInput:
             name=values.get("finder_name", ""),
             phone=values.get("finder_phone", ""),
             consent_to_publish=bool(values.get("finder_consent")),
+            wants_news=bool(values.get("finder_news")),
             reward=values.get("finder_reward", FinderReward.UNDECIDED.value),
         ),
         contents=[
@@ -176,6 +177,7 @@ class ItemsController(Controller):
         values["found_at"] = item["found_at"].astimezone(_TZ).strftime("%Y-%m-%dT%H:%M")
         values["estimated_value"] = found_items.decimal_text(item["estimated_value"])
         values["finder_consent"] = "1" if item["finder_consent_to_publish"] else ""
+        values["finder_news"] = "1" if item["finder_wants_news"] else ""
         values["finder_reward"] = item["finder_reward"]
         return self._edit_form(request, item, values, [], {}, set())
 
@@ -330,6 +332,8 @@ class ItemsController(Controller):
             contact_methods=[(m.value, i18n.gettext(METHOD_LABELS[m])) for m in ContactMethod],
             contact_outcomes=[(o.value, i18n.gettext(OUTCOME_LABELS[o])) for o in ContactOutcome],
             can_change=member is not None and member.station_code == item["station_code"],
+            handover_reference=await handover.handover_of_item(item["id"]),
+            handable=handover.HANDABLE,
             page_title=item["reference"],
             **choices(),
         )
