@@ -1,4 +1,4 @@
-"""Work each worker does beside serving requests: deliver the outbox, apply retention.
+"""Work each worker does beside serving requests: deliver the outbox, apply retention, run the legal clock.
 
 Both are safe in several workers at once (rows are claimed by conditional updates), and
 both survive the database going away: a failed pass is logged and the next one tries again.
@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 
 from lostfound.notify.senders import senders_for
+from lostfound.services.legal_clock import expire_due
 from lostfound.services.notifications import deliver_due
 from lostfound.services.retention import run_retention
 from lostfound.settings import Settings
@@ -33,6 +34,9 @@ async def run_forever(settings: Settings, stop: asyncio.Event) -> None:
                 last_retention = time.monotonic()
                 if run.reminded or run.expired or run.erased:
                     logger.info("retention: %s", run)
+                unclaimed = await expire_due()
+                if unclaimed:
+                    logger.info("claim period ended: %s", ", ".join(unclaimed))
         except Exception:
             logger.exception("background pass failed; trying again shortly")
         with contextlib.suppress(TimeoutError):

@@ -99,7 +99,7 @@ def demo() -> None:
         click.echo("Demo data not loaded: the database already holds data.")
         return
     created = loaded.accounts
-    click.echo("Demo stations DC, FY and ZY loaded with one account per role.")
+    click.echo("Demo stations DC, FY and ZY (one account per role) and the district bureau CQ loaded.")
     click.echo("The passwords are shown this once and stored only as hashes:")
     click.echo(f"{'username':<16} {'password':<16} {'role':<13} station")
     for account in created:
@@ -308,6 +308,33 @@ def _report_import(result: Any, map_out: str | None) -> None:
                     + "\n"
                 )
     click.echo(f"imported {result.imported}, skipped {len(result.bad)}")
+
+
+@main.group()
+def clock() -> None:
+    """The legal clock of found property (Civil Code art. 318)."""
+
+
+@clock.command("run")
+@click.option(
+    "--now", "now_text", default="", help="Act as if it were this moment (ISO 8601, with its zone)."
+)
+def clock_run(now_text: str) -> None:
+    """Mark items whose one-year claim period has ended as unclaimed (the server also does this hourly)."""
+    from datetime import datetime
+
+    from lostfound.services.legal_clock import expire_due
+
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else None
+    except ValueError:
+        _fail("--now must be an ISO 8601 moment, e.g. 2027-03-01T09:00:00+08:00")
+        return
+    if now is not None and now.tzinfo is None:
+        _fail("--now needs a zone, e.g. +08:00")
+        return
+    done = _service_call(expire_due(now))
+    click.echo(f"{len(done)} item(s) now unclaimed" + (f": {', '.join(done)}" if done else ""))
 
 
 @main.group("import")

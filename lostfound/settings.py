@@ -103,6 +103,8 @@ class Settings:
     closed_report_retention_days: int
     # Items valued at this many yuan or more (and all cash and deposit slips) need two officers to hand over.
     two_officer_value: int
+    # Working days an item may stay at a station before it is due for transfer to the district bureau.
+    transfer_after_working_days: int
 
     @property
     def media_dir(self) -> Path:
@@ -167,6 +169,7 @@ class Settings:
             report_reminder_days=_int("LOSTFOUND_REPORT_REMINDER_DAYS", 30),
             closed_report_retention_days=_int("LOSTFOUND_CLOSED_REPORT_RETENTION_DAYS", 365),
             two_officer_value=_int("LOSTFOUND_TWO_OFFICER_VALUE", 1000),
+            transfer_after_working_days=_int("LOSTFOUND_TRANSFER_AFTER_WORKING_DAYS", 10),
         )
 
 

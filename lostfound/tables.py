@@ -31,6 +31,8 @@ class Station(Table, tablename="station"):
     phone = Varchar(length=32, default="")
     opening_hours_zh = Varchar(length=200, default="")
     opening_hours_en = Varchar(length=200, default="")
+    # A district bureau (分局) takes the stations' unclaimed property after some working days.
+    is_bureau = Boolean(default=False)
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
 
@@ -112,6 +114,8 @@ class FoundItem(Table, tablename="found_item"):
     received_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
     # Printed on the finder's receipt; the public verification page confirms it is genuine.
     verification_code = Varchar(length=16, unique=True, index=True)
+    # Civil Code art. 318: a year after the first found-property notice listing the item.
+    claim_deadline = Timestamptz(null=True, default=None, index=True)
     # Lower-cased text of the searchable fields, indexed for substring search (see services/search.py).
     search_text = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
@@ -197,6 +201,8 @@ class LostReport(Table, tablename="lost_report"):
     consent_at = Timestamptz(default=TimestamptzNow())
     received_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
     locale = Varchar(length=8, default="zh_Hans")  # the language the owner's messages are written in
+    # The item on the public board the owner said might be theirs ("this might be mine").
+    board_item = ForeignKey(references=FoundItem, on_delete=OnDelete.set_null, null=True, index=True)
     # Retention: an open report closes a year after filing (or after the owner renewed it),
     # and a closed one loses its personal data after the retention period.
     renewed_at = Timestamptz(null=True, default=None)
@@ -383,3 +389,72 @@ class DeedParticipant(Table, tablename="deed_participant"):
     consent_to_name = Boolean(default=False)
     # How they want to appear when named: full name, surname only (黎女士), or not at all.
     naming = Varchar(length=12, default="anonymous")
+
+
+class Transfer(Table, tablename="transfer"):
+    """An item sent from one station to another (or to the district bureau); the receiver confirms."""
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    from_station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
+    to_station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
+    status = Varchar(length=12, default="in_transit", index=True)
+    sent_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    sent_by_name = Varchar(length=100, default="")
+    sent_at = Timestamptz(default=TimestamptzNow())
+    note = Text(default="")
+    received_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    received_by_name = Varchar(length=100, default="")
+    received_at = Timestamptz(null=True, default=None)
+    storage_location = Varchar(length=32, default="")
+
+
+class Notice(Table, tablename="notice"):
+    """A notice the police publish: here the found-property notice (招领公告) listing unclaimed items.
+
+    ``draft → approved → published → withdrawn``; a supervisor approves, and only after the
+    redaction check passes. Publication starts the one-year clock of the items listed.
+    """
+
+    reference = Varchar(length=24, unique=True, index=True)
+    kind = Varchar(length=20, index=True)
+    station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
+    year = Integer()
+    seq = Integer()
+    title = Varchar(length=200)
+    body = Text(default="")
+    status = Varchar(length=12, default="draft", index=True)
+    created_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    approved_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    approved_at = Timestamptz(null=True, default=None)
+    published_at = Timestamptz(null=True, default=None, index=True)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    verification_code = Varchar(length=16, unique=True, index=True)
+
+
+class NoticeItem(Table, tablename="notice_item"):
+    """One found item on a found-property notice, as the public may read it."""
+
+    notice = ForeignKey(references=Notice, on_delete=OnDelete.cascade, null=False, index=True)
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.restrict, null=False, index=True)
+    position = Integer(default=0)
+    summary = Varchar(length=200)  # category, colour, brand: never names, numbers or amounts
+    area = Varchar(length=60, default="")
+    found_on = Timestamptz()
+    photo = ForeignKey(references=ItemPhoto, on_delete=OnDelete.set_null, null=True)
+
+
+class Disposal(Table, tablename="disposal"):
+    """What happens to an item nobody claimed in the legal period; a supervisor must approve."""
+
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    method = Varchar(length=20)
+    status = Varchar(length=12, default="proposed", index=True)
+    proposed_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    proposed_by_name = Varchar(length=100, default="")
+    proposed_at = Timestamptz(default=TimestamptzNow())
+    note = Text(default="")
+    decided_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    decided_by_name = Varchar(length=100, default="")
+    decided_at = Timestamptz(null=True, default=None)
+    decision_note = Text(default="")

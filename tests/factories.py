@@ -18,6 +18,7 @@ from lostfound.tables import (
     CustodyEvent,
     Deed,
     DeedParticipant,
+    Disposal,
     FailedCheck,
     FoundItem,
     Handover,
@@ -26,12 +27,15 @@ from lostfound.tables import (
     ItemPhoto,
     LostReport,
     Match,
+    Notice,
+    NoticeItem,
     Notification,
     ReferenceCounter,
     ReportContent,
     ReportKey,
     StaffUser,
     Station,
+    Transfer,
 )
 
 PASSWORD = "Correct-Horse-42"
@@ -41,6 +45,10 @@ SYSTEM = Actor.system("test")
 async def wipe() -> None:
     # Children before parents, so the wipe works whatever the foreign keys' ON DELETE rules.
     for table in (
+        Disposal,
+        Transfer,
+        NoticeItem,
+        Notice,
         DeedParticipant,
         Deed,
         FailedCheck,

@@ -89,20 +89,22 @@ async def test_token_create_prints_a_token_that_opens_the_api(client: httpx.Asyn
     assert unknown.returncode != 0 and "No account has the username nobody" in unknown.stderr
 
 
-async def test_demo_loads_three_stations_once_and_prints_the_passwords() -> None:
+async def test_demo_loads_three_stations_and_a_bureau_once_and_prints_the_passwords() -> None:
     first = run("demo")
     assert first.returncode == 0, first.stderr
-    assert await Station.count() == 3
-    assert await StaffUser.count() == 12
-    lines = [line.split() for line in first.stdout.splitlines() if line.startswith(("dc.", "fy.", "zy."))]
-    assert len(lines) == 12
+    assert await Station.count() == 4 and await Station.count().where(Station.is_bureau.eq(True)) == 1
+    assert await StaffUser.count() == 14
+    lines = [
+        line.split() for line in first.stdout.splitlines() if line.startswith(("dc.", "fy.", "zy.", "cq."))
+    ]
+    assert len(lines) == 14
     username, password = lines[0][0], lines[0][1]
     stored = await StaffUser.select(StaffUser.password_hash).where(StaffUser.username == username).first()
     assert password not in stored["password_hash"]
     assert not list(get_settings().data_dir.glob("*.txt"))  # no plain-text copy of the passwords
     second = run("demo")
     assert second.returncode == 0 and "already holds data" in second.stdout
-    assert await StaffUser.count() == 12
+    assert await StaffUser.count() == 14
 
 
 async def test_migrate_is_idempotent() -> None:
@@ -127,7 +129,7 @@ async def test_a_failing_demo_load_leaves_nothing_behind(monkeypatch: pytest.Mon
     assert await Station.count() == 0
     monkeypatch.undo()
     loaded = await demo.load_demo_if_empty()
-    assert loaded is not None and len(loaded.accounts) == 12
+    assert loaded is not None and len(loaded.accounts) == 14
 
 
 async def test_user_password_lets_an_operator_back_in(client: httpx.AsyncClient) -> None:

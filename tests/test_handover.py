@@ -9,7 +9,7 @@ import httpx
 from PIL import Image, ImageDraw
 
 from lostfound.domain.roles import Role
-from lostfound.services import handover
+from lostfound.services import accounts, handover
 from lostfound.tables import (
     AuditEvent,
     CustodyEvent,
@@ -21,8 +21,9 @@ from lostfound.tables import (
     LostReport,
     Match,
     Notification,
+    StaffUser,
 )
-from tests.factories import csrf_from, make_user, post_form, sign_in, soup, text_of
+from tests.factories import SYSTEM, csrf_from, make_user, post_form, sign_in, soup, text_of
 from tests.test_matching import OTHER_ID, OWNER_ID, _headers, _item, _report, _typo
 
 ID_CARD = {"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}
@@ -44,7 +45,10 @@ def _signature(blank: bool = False) -> str:
 
 
 async def _wallet(client: httpx.AsyncClient, contents: list[dict], **changes) -> str:
-    headers = await _headers()
+    if await StaffUser.exists().where(StaffUser.username == "dc.duty"):
+        headers = {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.duty')}"}
+    else:
+        headers = await _headers()
     changes.setdefault("finder", {"name": "王建国", "phone": "13905791234", "consent_to_publish": True,
                                   "wants_news": True})  # fmt: skip
     return await _item(client, headers, contents, **changes)
@@ -254,3 +258,17 @@ async def test_another_station_cannot_hand_the_item_over(client: httpx.AsyncClie
     refused = await _hand_over(client, item)
     assert refused.status_code == 403
     assert await Handover.count() == 0
+
+
+async def test_handing_over_from_a_suggestion_confirms_it_and_closes_the_report(
+    client: httpx.AsyncClient,
+) -> None:
+    report = await _report(client)
+    item = await _wallet(client, [ID_CARD, BANK_CARD])
+    await sign_in(client, "dc.duty")
+    assert (await Match.select(Match.state).first())["state"] == "suggested"
+    assert (await _hand_over(client, item)).status_code == 303
+    assert (await Match.select(Match.state).first())["state"] == "confirmed"
+    closed = await LostReport.select(LostReport.reference, LostReport.status).first()
+    assert closed == {"reference": report, "status": "returned"}
+    assert (await Handover.select(Handover.report.reference).first())["report.reference"] == report

@@ -115,6 +115,12 @@ class CustodyKind(StrEnum):
     EDITED = "edited"
     STATUS_CHANGED = "status_changed"
     HANDED_OVER = "handed_over"
+    TRANSFER_SENT = "transfer_sent"
+    TRANSFER_RECEIVED = "transfer_received"
+    TRANSFER_CANCELLED = "transfer_cancelled"
+    NOTICE_PUBLISHED = "notice_published"
+    CLAIM_PERIOD_ENDED = "claim_period_ended"
+    DISPOSED = "disposed"
 
 
 CUSTODY_LABELS: dict[CustodyKind, str] = {
@@ -126,6 +132,12 @@ CUSTODY_LABELS: dict[CustodyKind, str] = {
     CustodyKind.EDITED: N_("Record edited"),
     CustodyKind.STATUS_CHANGED: N_("Status changed"),
     CustodyKind.HANDED_OVER: N_("Handed over to the owner"),
+    CustodyKind.TRANSFER_SENT: N_("Sent to another station"),
+    CustodyKind.TRANSFER_RECEIVED: N_("Received from another station"),
+    CustodyKind.TRANSFER_CANCELLED: N_("Transfer called back"),
+    CustodyKind.NOTICE_PUBLISHED: N_("Listed on a published found-property notice"),
+    CustodyKind.CLAIM_PERIOD_ENDED: N_("Unclaimed after the legal period"),
+    CustodyKind.DISPOSED: N_("Disposed of"),
 }
 
 

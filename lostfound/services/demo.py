@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from lostfound import crypto
 from lostfound.domain.roles import Role
-from lostfound.services import accounts, found_items, lost_reports, matching, stations
+from lostfound.services import accounts, found_items, found_notices, lost_reports, matching, stations
 from lostfound.services.context import Actor
 from lostfound.services.item_contents import ContentInput
 from lostfound.services.transactions import write_transaction
@@ -49,6 +49,17 @@ DEMO_STATIONS: list[stations.StationInput] = [
         opening_hours_zh="户籍窗口 周一至周六 8:30–12:00，14:00–17:00；值班室 24 小时",
         opening_hours_en="Records desk Mon–Sat 8:30–12:00, 14:00–17:00; duty room 24 hours",
     ),
+    stations.StationInput(
+        code="CQ",
+        name_zh="城区分局",
+        name_en="City District Bureau",
+        address_zh="东城区府前路1号",
+        address_en="1 Fuqian Road, Dongcheng District",
+        phone="0579-8660 0110",
+        opening_hours_zh="失物招领室 周一至周五 8:30–12:00，14:00–17:30",
+        opening_hours_en="Lost-property office Mon–Fri 8:30–12:00, 14:00–17:30",
+        is_bureau=True,
+    ),
 ]
 
 _ROLE_SUFFIX = {
@@ -76,6 +87,11 @@ _DISPLAY_NAMES = {
         Role.SUPERVISOR: "程国栋",
         Role.PRESS: "施雨桐",
         Role.ADMIN: "芝英系统管理员",
+    },
+    # The bureau's lost-property office: officers who take in what the stations send.
+    "CQ": {
+        Role.DUTY_OFFICER: "郑文博",
+        Role.SUPERVISOR: "金振华",
     },
 }
 
@@ -116,6 +132,7 @@ async def load_demo_if_empty() -> Demo | None:
 async def _load(actor: Actor) -> Demo:
     created = await _load_accounts(actor)
     await _load_night_market_wallet()
+    await _load_announced_items()
     return Demo(created, await _load_owner_report())
 
 
@@ -195,11 +212,42 @@ async def _load_night_market_wallet() -> None:
     )
 
 
+async def _load_announced_items() -> None:
+    """Things nobody came for: an umbrella and a bunch of keys, on last month's found-property notice."""
+    officer = await accounts.member_by_username(demo_username("DC", Role.DUTY_OFFICER))
+    chief = await accounts.member_by_username(demo_username("DC", Role.SUPERVISOR))
+    now = datetime.now(ZoneInfo(TIMEZONE)).replace(second=0, microsecond=0)
+    references = []
+    for days, category, description, colour, place in (
+        (45, "other", "黑色长柄雨伞", "黑色", "人民路公交站候车亭"),
+        (41, "keys", "钥匙一串（三把），蓝色钥匙扣", "蓝色", "东城公园南门长椅"),
+    ):
+        references.append(
+            await found_items.create_item(
+                officer.actor(),
+                found_items.FoundItemInput(
+                    station="DC",
+                    category=category,
+                    found_at=now - timedelta(days=days, hours=3),
+                    description=description,
+                    colour=colour,
+                    found_place=place,
+                    district="东城区",
+                    storage_location="B-11",
+                    finder=found_items.FinderInput(name="过路市民"),
+                ),
+            )
+        )
+    notice = await found_notices.create(officer.actor(), "DC", references)
+    await found_notices.approve(chief.actor(), notice)
+    await found_notices.publish(chief.actor(), notice, now=now - timedelta(days=30))
+
+
 async def _load_accounts(actor: Actor) -> list[DemoAccount]:
     created: list[DemoAccount] = []
     for station in DEMO_STATIONS:
         await stations.create_station(actor, station)
-        for role in Role:
+        for role in _DISPLAY_NAMES[station.code]:
             password = crypto.random_password()
             username = demo_username(station.code, role)
             await accounts.create_account(

@@ -107,6 +107,21 @@ async def _failed_open(item_id: int) -> int:
     )
 
 
+async def _suggested_report(item_id: int, id_hash: str) -> dict[str, Any] | None:
+    """An open report suggested for this item whose owner's ID is the claimant's."""
+    row = await (
+        Match.select(Match.id, Match.report)
+        .where(
+            (Match.item == item_id) & (Match.state == "suggested") & (Match.report.owner_id_hash == id_hash)
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    report = await LostReport.select().where(LostReport.id == row["report"]).first()
+    return {**report, "match_id": row["id"]} if report else None
+
+
 def _needs_second_officer(item: dict[str, Any]) -> bool:
     money = item["category"] == ContentKind.CASH.value or any(
         row["kind"] in AMOUNT_KINDS for row in item["contents"]
@@ -310,6 +325,10 @@ async def _write(
     item, report = found.item, found.report
     key = vault()
     number = ids.normalise_id_number(data.id_number)
+    suggested = (
+        None if report is not None else await _suggested_report(item["id"], key.keyed_hash(HASH_ID, number))
+    )
+    report = report or suggested
     signature_key = await asyncio.to_thread(media_store().put, signature, ".png")
     now = datetime.now(UTC)
     year = now.astimezone(_TZ).year
@@ -360,6 +379,15 @@ async def _write(
             item["id"], actor, CustodyKind.HANDED_OVER, "", handover=ref,
             second_officer=second.username if second else "", proxy=bool(proxy_name),
         )  # fmt: skip
+        if suggested is not None:  # handed over straight from a suggestion: the handover confirms it
+            await Match.update(
+                {
+                    Match.state: "confirmed",
+                    Match.decided_by: actor.user_id,
+                    Match.decided_at: now,
+                    Match.note: ref,
+                }
+            ).where(Match.id == suggested["match_id"])
         await Match.delete().where((Match.item == item["id"]) & (Match.state == "suggested"))
         if report is not None:
             await LostReport.update(

@@ -17,7 +17,7 @@ from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
 from lostfound.domain.notifications import MessageKind
 from lostfound.pii import vault
-from lostfound.services import audit, matching, notifications, references
+from lostfound.services import audit, found_notices, matching, notifications, references
 from lostfound.services.attempts import CounterStore, count_attempt
 from lostfound.services.context import Actor
 from lostfound.services.errors import NotFound, ServiceError
@@ -57,6 +57,7 @@ class LostReportInput:
     consent: bool = False
     contents: list[ContentInput] = field(default_factory=list)
     locale: str = i18n.DEFAULT  # the language of the owner's messages
+    board_item: str = ""  # the public board's item the owner thinks is theirs ("this might be mine")
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ async def file_report(actor: Actor, data: LostReportInput, station_code: str = "
     code = readable_code(12)
     year = now.astimezone(_TZ).year
     desk = actor.user_id is not None
+    pointed = await found_notices.board_item(data.board_item) if data.board_item.strip() else None
     async with write_transaction():
         seq = await references.next_number(f"LR:{year}")
         reference = report_reference(year, seq)
@@ -185,6 +187,7 @@ async def file_report(actor: Actor, data: LostReportInput, station_code: str = "
             received_by=actor.user_id,
             status=ReportStatus.OPEN.value,
             locale=data.locale if data.locale in i18n.SUPPORTED else i18n.DEFAULT,
+            board_item=pointed["item_id"] if pointed else None,
             **values,
         )
         await report.save()
@@ -390,3 +393,12 @@ async def timeline(reference: str) -> list[dict[str, Any]]:
     return [
         {"at": row["at"], "action": row["action"], "label": TIMELINE_STEPS[row["action"]]} for row in rows
     ]
+
+
+async def pointing_at(item_id: int) -> list[dict[str, Any]]:
+    """Open reports whose owners said, from the public board, that this item might be theirs."""
+    return await (
+        LostReport.select(LostReport.reference, LostReport.owner_name)
+        .where((LostReport.board_item == item_id) & (LostReport.status == ReportStatus.OPEN.value))
+        .order_by(LostReport.id)
+    )

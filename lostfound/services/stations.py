@@ -23,15 +23,20 @@ class StationInput:
     phone: str = ""
     opening_hours_zh: str = ""
     opening_hours_en: str = ""
+    is_bureau: bool = False  # a district bureau: stations send it their unclaimed property
 
     def cleaned(self) -> StationInput:
-        values = {k: v.strip() for k, v in asdict(self).items()}
+        values = {k: v.strip() if isinstance(v, str) else v for k, v in asdict(self).items()}
         values["code"] = normalise_station_code(values["code"])
         return StationInput(**values)
 
 
 # The column sizes of the station table; longer input is refused before it reaches the database.
-FIELD_LIMITS = {name: getattr(Station, name).length for name in StationInput.__dataclass_fields__}
+FIELD_LIMITS = {
+    name: getattr(Station, name).length
+    for name in StationInput.__dataclass_fields__
+    if hasattr(getattr(Station, name), "length")
+}
 
 
 def _validate(data: StationInput) -> None:
@@ -43,7 +48,7 @@ def _validate(data: StationInput) -> None:
     if not data.name_en:
         raise ServiceError(N_("Enter the station's English name."), field="name_en")
     for name, value in asdict(data).items():
-        if len(value) > FIELD_LIMITS[name]:
+        if name in FIELD_LIMITS and len(value) > FIELD_LIMITS[name]:
             raise ServiceError(
                 N_("At most %(limit)d characters, please."), field=name, limit=FIELD_LIMITS[name]
             )

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lostfound.crypto import normalise_code
-from lostfound.tables import FoundItem, Handover, Notification
+from lostfound.tables import FoundItem, Handover, Notice, Notification
 
 
 @dataclass(frozen=True)
 class Verified:
-    kind: str  # "found_item_receipt", "handover_receipt" or "message"
+    kind: str  # "found_item_receipt", "handover_receipt", "notice" or "message"
     reference: str
     issued_at: datetime
     # Empty for messages about reports filed online: those come from the city-wide service.
@@ -24,13 +24,14 @@ class Verified:
     category: str = ""
     channel: str = ""
     recipient_masked: str = ""
+    status: str = ""  # a notice: "published" or "withdrawn"
 
 
 async def verify(code: str) -> Verified | None:
     code = normalise_code(code)[:32]
     if len(code) < 8:
         return None
-    return await _receipt(code) or await _handover(code) or await _message(code)
+    return await _receipt(code) or await _handover(code) or await _notice(code) or await _message(code)
 
 
 async def _receipt(code: str) -> Verified | None:
@@ -82,6 +83,33 @@ async def _handover(code: str) -> Verified | None:
         station_name_en=row["name_en"],
         station_phone=row["phone"],
         category=row["category"],
+    )
+
+
+async def _notice(code: str) -> Verified | None:
+    """A published notice; drafts are nobody's business and answer like an unknown code."""
+    row = await (
+        Notice.select(
+            Notice.reference,
+            Notice.status,
+            Notice.published_at,
+            Notice.station.name_zh.as_alias("name_zh"),
+            Notice.station.name_en.as_alias("name_en"),
+            Notice.station.phone.as_alias("phone"),
+        )
+        .where((Notice.verification_code == code) & Notice.status.is_in(["published", "withdrawn"]))
+        .first()
+    )
+    if row is None:
+        return None
+    return Verified(
+        kind="notice",
+        reference=row["reference"],
+        issued_at=row["published_at"],
+        station_name_zh=row["name_zh"],
+        station_name_en=row["name_en"],
+        station_phone=row["phone"],
+        status=row["status"],
     )
 
 

@@ -63,6 +63,10 @@ ACCESS: dict[str, Rule] = {
     "/claim/contact": PUBLIC,
     "/claim/withdraw": PUBLIC,
     "/claim/keep-open": PUBLIC,
+    # the found-property board: redacted notices and blurred public photos only
+    "/board": PUBLIC,
+    "/board/notices/{reference}": PUBLIC,
+    "/board/photos/{photo_id}": PUBLIC,
     "/static/{file_path}": PUBLIC,
     # every signed-in member of staff
     "/": STAFF,
@@ -91,6 +95,22 @@ ACCESS: dict[str, Rule] = {
     "/handovers/{reference}/signature": ITEM_STAFF,
     "/handovers/checks": SUPERVISORS,
     "/handovers/checks/{check_id}/reviewed": SUPERVISORS,
+    # transfers between stations and to the district bureau
+    "/transfers": ITEM_STAFF,
+    "/items/{reference}/transfer": ITEM_STAFF,
+    "/transfers/{transfer_id}/receive": ITEM_STAFF,
+    "/transfers/{transfer_id}/cancel": ITEM_STAFF,
+    # found-property notices and the legal clock (approval is checked in the service)
+    "/notices": ITEM_STAFF,
+    "/notices/new": ITEM_STAFF,
+    "/notices/{reference}": ITEM_STAFF,
+    "/notices/{reference}/approve": SUPERVISORS,
+    "/notices/{reference}/publish": ITEM_STAFF,
+    "/notices/{reference}/withdraw": SUPERVISORS,
+    "/unclaimed": ITEM_STAFF,
+    "/items/{reference}/disposal": ITEM_STAFF,
+    "/disposals/{disposal_id}/approve": SUPERVISORS,
+    "/disposals/{disposal_id}/refuse": SUPERVISORS,
     # messages to owners
     "/outbox": OUTBOX_READERS,
     "/outbox/{message_id}/retry": OUTBOX_READERS,

@@ -30,9 +30,11 @@ from lostfound.web.controllers.api import ApiV1Controller
 from lostfound.web.controllers.api_found_items import FoundItemsApi
 from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
+from lostfound.web.controllers.custody_flow import TransfersController, UnclaimedController
 from lostfound.web.controllers.handover import HandoverController
 from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.matches import MatchesController
+from lostfound.web.controllers.notices import BoardController, NoticesController
 from lostfound.web.controllers.outbox import OutboxController
 from lostfound.web.controllers.pages import PagesController
 from lostfound.web.controllers.public_reports import PublicReportsController
@@ -96,6 +98,10 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             OutboxController,
             MatchesController,
             HandoverController,
+            TransfersController,
+            UnclaimedController,
+            NoticesController,
+            BoardController,
             PublicReportsController,
             AdminUsersController,
             AdminAuditController,

@@ -26,6 +26,7 @@ from lostfound.domain.found_items import (
     STATUS_LABELS,
 )
 from lostfound.domain.matching import DECISION_LABELS, REASON_LABELS
+from lostfound.domain.notices import NOTICE_STATUS_LABELS
 from lostfound.domain.notifications import (
     CHANNEL_LABELS,
     DELIVERY_STATUS_LABELS,
@@ -113,7 +114,8 @@ def build_environment() -> Environment:
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda message, **kw: i18n.gettext(message, **kw),
-        ngettext=lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw),
+        # Jinja formats the result with the call's variables (``num`` included) itself.
+        ngettext=lambda s, p, n: i18n.translations(i18n.get_locale()).ngettext(s, p, n),
         newstyle=True,
     )
     env.filters["local_time"] = local_time
@@ -135,6 +137,7 @@ def build_environment() -> Environment:
     env.globals["contact_label"] = partial(code_label, METHOD_LABELS)
     env.globals["outcome_label"] = partial(code_label, OUTCOME_LABELS)
     env.globals["decision_label"] = partial(code_label, DECISION_LABELS)
+    env.globals["notice_status_label"] = partial(code_label, NOTICE_STATUS_LABELS)
     env.globals["current_locale"] = i18n.get_locale
     env.globals["language_tag"] = i18n.language_tag
     env.globals["language_names"] = i18n.LANGUAGE_NAMES

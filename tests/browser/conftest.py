@@ -214,7 +214,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     passwords = {}
     for line in printed.splitlines():
         parts = line.split()
-        if len(parts) == 4 and "." in parts[0] and parts[3] in ("DC", "FY", "ZY"):
+        if len(parts) == 4 and "." in parts[0] and parts[3] in ("DC", "FY", "ZY", "CQ"):
             passwords[parts[0]] = parts[1]
     assert "dc.duty" in passwords, printed
     with _serving(env, log) as base_url:

@@ -21,7 +21,8 @@ STATION_FIELDS = [f.name for f in fields(stations.StationInput)]
 
 
 def _input(form: dict[str, str], code: str | None = None) -> stations.StationInput:
-    values = {name: form.get(name, "") for name in STATION_FIELDS}
+    values: dict[str, object] = {name: form.get(name, "") for name in STATION_FIELDS}
+    values["is_bureau"] = bool(form.get("is_bureau"))
     if code is not None:
         values["code"] = code
     return stations.StationInput(**values)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,11 +21,21 @@ from lostfound.domain.found_items import (
     ItemStatus,
 )
 from lostfound.domain.i18n_markers import N_
-from lostfound.services import contact_attempts, found_items, handover, item_photos, matching, stations
+from lostfound.domain.legal_clock import days_left
+from lostfound.services import (
+    contact_attempts,
+    found_items,
+    handover,
+    item_photos,
+    lost_reports,
+    matching,
+    stations,
+)
 from lostfound.services.errors import ServiceError
 from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.web.access import current_member
+from lostfound.web.controllers.custody_flow import transfer_targets
 from lostfound.web.forms import client_ip, form_data, page_number
 from lostfound.web.item_forms import (
     BLANK_CONTENT_ROWS,
@@ -333,6 +343,11 @@ class ItemsController(Controller):
             contact_outcomes=[(o.value, i18n.gettext(OUTCOME_LABELS[o])) for o in ContactOutcome],
             can_change=member is not None and member.station_code == item["station_code"],
             handover_reference=await handover.handover_of_item(item["id"]),
+            days_left=days_left(item["claim_deadline"], datetime.now(UTC))
+            if item["claim_deadline"]
+            else None,
+            transfer_targets=await transfer_targets(item["station_code"]),
+            board_reports=await lost_reports.pointing_at(item["id"]),
             handable=handover.HANDABLE,
             page_title=item["reference"],
             **choices(),

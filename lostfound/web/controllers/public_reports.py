@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
@@ -14,7 +15,7 @@ from lostfound.domain.found_items import ContentKind
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, WHAT_TO_BRING, ReportStatus, format_claim_code
 from lostfound.domain.roles import Role
-from lostfound.services import lost_reports, match_review
+from lostfound.services import found_notices, lost_reports, match_review
 from lostfound.services.context import Actor
 from lostfound.services.errors import ServiceError
 from lostfound.services.item_contents import ContentInput
@@ -60,6 +61,7 @@ def _report_input(values: dict[str, str]) -> LostReportInput:
             for row in content_rows(values)
         ],
         locale=i18n.get_locale(),
+        board_item=values.get("board_item", ""),
     )
 
 
@@ -75,8 +77,11 @@ class PublicReportsController(Controller):
     include_in_schema = False
 
     @get("/report")
-    async def report_page(self, request: Request) -> Any:
-        return self._form(request, {}, [], {})
+    async def report_page(self, request: Request, item: FromQuery[str] = "") -> Any:
+        # From the public board's "this might be mine": the report names the item it is about.
+        pointed = await found_notices.board_item(item) if item.strip() else None
+        values = {"board_item": pointed["item_reference"], "category": pointed["category"]} if pointed else {}
+        return await self._form(request, values, [], {})
 
     @post("/report", middleware=[per_client("report-form", "hour", 20, True)])
     async def file_report(self, request: Request) -> Any:
@@ -86,7 +91,7 @@ class PublicReportsController(Controller):
             filed = await lost_reports.file_report(actor, _report_input(values), station_code)
         except ServiceError as exc:
             errors = {k.replace("owner.", "owner_"): v for k, v in form_errors(exc).items()}
-            return self._form(request, values, content_rows(values), errors, exc.status_code)
+            return await self._form(request, values, content_rows(values), errors, exc.status_code)
         response = render(
             request,
             "public/filed.html",
@@ -201,7 +206,7 @@ class PublicReportsController(Controller):
         return response
 
     @staticmethod
-    def _form(request: Request, values: dict, rows: list, errors: dict, status_code: int = 200) -> Any:
+    async def _form(request: Request, values: dict, rows: list, errors: dict, status_code: int = 200) -> Any:
         blank = {name: "" for name in CONTENT_FIELDS} | {"as_printed": ""}
         shown = rows + [dict(blank) for _ in range(max(2 - len(rows), 1))]
         options = choices()
@@ -214,6 +219,9 @@ class PublicReportsController(Controller):
             values=values,
             rows=shown,
             errors=errors,
+            board_item=await found_notices.board_item(values["board_item"])
+            if values.get("board_item")
+            else None,
             retention_days=get_settings().closed_report_retention_days,
             open_days=get_settings().report_open_days,
             contents_hint=i18n.gettext(

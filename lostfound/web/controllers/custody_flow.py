@@ -1,0 +1,176 @@
+"""Where items go after the desk: transfers between stations, and disposal after the legal period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect
+
+from lostfound import i18n
+from lostfound.domain.disposal import METHOD_LABELS
+from lostfound.domain.i18n_markers import N_
+from lostfound.domain.roles import Role
+from lostfound.services import disposals, found_items, legal_clock, stations, transfers
+from lostfound.services.errors import ServiceError
+from lostfound.web.access import current_member
+from lostfound.web.forms import client_ip, form_data
+from lostfound.web.item_forms import choices, form_errors
+from lostfound.web.templating import render
+
+
+def _error(request: Request, exc: ServiceError) -> None:
+    message = next(iter(form_errors(exc).values()), None) or i18n.gettext(exc.message, **exc.params)
+    flash(request, message, category="error")
+
+
+class TransfersController(Controller):
+    include_in_schema = False
+
+    @get("/transfers")
+    async def overview(self, request: Request) -> Any:
+        member = current_member(request)
+        assert member is not None
+        return render(
+            request,
+            "transfers/overview.html",
+            view=await transfers.overview(member.station_code),
+            page_title=i18n.gettext("Transfers"),
+            **choices(),
+        )
+
+    @post("/items/{reference:str}/transfer")
+    async def send(self, request: Request, reference: FromPath[str]) -> Redirect:
+        member = current_member(request)
+        assert member is not None
+        values = await form_data(request)
+        try:
+            await transfers.send(
+                member.actor(client_ip(request)),
+                reference,
+                values.get("to_station", ""),
+                values.get("note", ""),
+            )
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            flash(
+                request,
+                i18n.gettext("Sent. The receiving station confirms when it arrives."),
+                category="success",
+            )
+        return Redirect(path=f"/items/{reference.strip().upper()[:24]}", status_code=303)
+
+    @post("/transfers/{transfer_id:int}/receive")
+    async def receive(self, request: Request, transfer_id: FromPath[int]) -> Redirect:
+        member = current_member(request)
+        assert member is not None
+        values = await form_data(request)
+        try:
+            ref = await transfers.receive(
+                member.actor(client_ip(request)), transfer_id, values.get("storage_location", "")
+            )
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            flash(
+                request,
+                i18n.gettext("%(reference)s is now in your custody.", reference=ref),
+                category="success",
+            )
+        return Redirect(path="/transfers", status_code=303)
+
+    @post("/transfers/{transfer_id:int}/cancel")
+    async def cancel(self, request: Request, transfer_id: FromPath[int]) -> Redirect:
+        member = current_member(request)
+        assert member is not None
+        try:
+            await transfers.cancel(member.actor(client_ip(request)), transfer_id)
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            flash(
+                request, i18n.gettext("Called back: the item is in your custody again."), category="success"
+            )
+        return Redirect(path="/transfers", status_code=303)
+
+
+class UnclaimedController(Controller):
+    include_in_schema = False
+
+    @get("/unclaimed")
+    async def queue(self, request: Request) -> Any:
+        member = current_member(request)
+        assert member is not None
+        station = None if member.role is Role.ADMIN else member.station_code
+        items = await legal_clock.unclaimed_items(station)
+        waiting = await disposals.pending(station)
+        proposed = {row["item"] for row in waiting}
+        methods = {}
+        for row in items:
+            item = await found_items.get_item(row["reference"])
+            methods[row["reference"]] = [
+                (m.value, i18n.gettext(METHOD_LABELS[m])) for m in disposals.methods_for(item)
+            ]
+        return render(
+            request,
+            "unclaimed/queue.html",
+            items=[row for row in items if row["id"] not in proposed],
+            waiting=waiting,
+            methods=methods,
+            method_labels={m.value: i18n.gettext(label) for m, label in METHOD_LABELS.items()},
+            can_approve=member.role is Role.SUPERVISOR,
+            page_title=i18n.gettext("Unclaimed property"),
+            **choices(),
+        )
+
+    @post("/items/{reference:str}/disposal")
+    async def propose(self, request: Request, reference: FromPath[str]) -> Redirect:
+        member = current_member(request)
+        assert member is not None
+        values = await form_data(request)
+        try:
+            await disposals.propose(
+                member.actor(client_ip(request)), reference, values.get("method", ""), values.get("note", "")
+            )
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            flash(request, i18n.gettext("Proposed. A supervisor approves the disposal."), category="success")
+        return Redirect(path="/unclaimed", status_code=303)
+
+    @post("/disposals/{disposal_id:int}/approve")
+    async def approve(self, request: Request, disposal_id: FromPath[int]) -> Redirect:
+        return await self._decide(request, disposal_id, True)
+
+    @post("/disposals/{disposal_id:int}/refuse")
+    async def refuse(self, request: Request, disposal_id: FromPath[int]) -> Redirect:
+        return await self._decide(request, disposal_id, False)
+
+    @staticmethod
+    async def _decide(request: Request, disposal_id: int, approve: bool) -> Redirect:
+        member = current_member(request)
+        assert member is not None
+        values = await form_data(request)
+        try:
+            ref = await disposals.decide(
+                member.actor(client_ip(request)), disposal_id, approve, values.get("note", "")
+            )
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            message = (
+                N_("%(reference)s is disposed of.")
+                if approve
+                else N_("The disposal of %(reference)s was refused.")
+            )
+            flash(request, i18n.gettext(message, reference=ref), category="success")
+        return Redirect(path="/unclaimed", status_code=303)
+
+
+async def transfer_targets(own_code: str) -> list[dict[str, Any]]:
+    """Stations and bureaus an item may be sent to, bureaus first."""
+    rows = [row for row in await stations.list_stations(active_only=True) if row["code"] != own_code]
+    return sorted(rows, key=lambda row: (not row["is_bureau"], row["code"]))
