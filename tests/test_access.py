@@ -51,6 +51,11 @@ STAFF_PAGES = {
     "/admin/stations/new": {Role.ADMIN},
     "/admin/stations/DC": {Role.ADMIN},
     "/admin/audit": {Role.ADMIN},
+    "/transfers": {Role.DUTY_OFFICER, Role.SUPERVISOR},
+    "/notices": {Role.DUTY_OFFICER, Role.SUPERVISOR},
+    "/notices/new": {Role.DUTY_OFFICER, Role.SUPERVISOR},
+    "/unclaimed": {Role.DUTY_OFFICER, Role.SUPERVISOR},
+    "/handovers/checks": {Role.SUPERVISOR, Role.ADMIN},
 }
 
 

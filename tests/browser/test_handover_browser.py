@@ -112,4 +112,12 @@ def test_the_demo_wallet_goes_back_to_its_owner(
         expect(verified).to_contain_text("认领回执")
         assert "黎晓梅" not in verified.inner_text()
 
+        # The demo's found-property notice is on the public board; the wallet never was.
+        page.goto("/board")
+        expect(page.locator(".board-item")).to_have_count(2)
+        check_page(page, "public-board")
+        page.locator(".board-item a[href^='/board/notices/']").first.click()
+        expect(page.locator("article.notice-sheet h1")).to_contain_text("招领公告")
+        check_page(page, "public-notice")
+
     on_demo_desktop(steps)
