@@ -32,7 +32,15 @@ def clean_signature(data_url: str) -> bytes:
                 raise SignatureRejected("too large")
             image.load()
             rgba = image.convert("RGBA")
-    except (binascii.Error, UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except (
+        binascii.Error,
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        # Pillow reports a damaged PNG as SyntaxError or ValueError as well as OSError.
         raise SignatureRejected(str(exc)) from None
     # Strokes on a transparent canvas: flatten onto white, then keep the grey levels only.
     white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

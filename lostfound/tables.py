@@ -389,6 +389,8 @@ class DeedParticipant(Table, tablename="deed_participant"):
     consent_to_name = Boolean(default=False)
     # How they want to appear when named: full name, surname only (黎女士), or not at all.
     naming = Varchar(length=12, default="anonymous")
+    # The words public texts use for them: the full name, "应师傅", or "一位热心市民".
+    public_name = Varchar(length=100, default="")
 
 
 class Transfer(Table, tablename="transfer"):
@@ -442,6 +444,8 @@ class NoticeItem(Table, tablename="notice_item"):
     area = Varchar(length=60, default="")
     found_on = Timestamptz()
     photo = ForeignKey(references=ItemPhoto, on_delete=OnDelete.set_null, null=True)
+    # The blurred copy as it was when the notice was compiled: redacting again later changes nothing here.
+    public_key = Varchar(length=100, default="")
 
 
 class Disposal(Table, tablename="disposal"):
@@ -458,3 +462,22 @@ class Disposal(Table, tablename="disposal"):
     decided_by_name = Varchar(length=100, default="")
     decided_at = Timestamptz(null=True, default=None)
     decision_note = Text(default="")
+
+
+class DeedPhoto(Table, tablename="deed_photo"):
+    """A photo of a good deed, through the same pipeline as item photos.
+
+    Only a photo an officer marked public may appear on a notice or poster.
+    """
+
+    deed = ForeignKey(references=Deed, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    master_key = Varchar(length=100)
+    display_key = Varchar(length=100)
+    thumb_key = Varchar(length=100)
+    width = Integer()
+    height = Integer()
+    public = Boolean(default=False)
+    caption = Varchar(length=200, default="")
+    uploaded_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())

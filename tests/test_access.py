@@ -52,6 +52,8 @@ STAFF_PAGES = {
     "/admin/stations/DC": {Role.ADMIN},
     "/admin/audit": {Role.ADMIN},
     "/transfers": {Role.DUTY_OFFICER, Role.SUPERVISOR},
+    "/deeds": {Role.DUTY_OFFICER, Role.SUPERVISOR, Role.PRESS},
+    "/deeds/new": {Role.DUTY_OFFICER, Role.SUPERVISOR},
     "/notices": {Role.DUTY_OFFICER, Role.SUPERVISOR},
     "/notices/new": {Role.DUTY_OFFICER, Role.SUPERVISOR},
     "/unclaimed": {Role.DUTY_OFFICER, Role.SUPERVISOR},

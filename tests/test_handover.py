@@ -33,11 +33,11 @@ PROXY_ID = "330784196907080010"  # made up, valid, born 1969
 CHILD_ID = "330784201503070020"  # made up, valid, born 2015
 
 
-def _signature(blank: bool = False) -> str:
+def _signature(blank: bool = False, last_y: int = 140) -> str:
     image = Image.new("RGBA", (600, 200), (0, 0, 0, 0))
     if not blank:
         ImageDraw.Draw(image).line(
-            [(40, 150), (160, 40), (260, 150), (420, 60), (560, 140)], fill="black", width=4
+            [(40, 150), (160, 40), (260, 150), (420, 60), (560, last_y)], fill="black", width=4
         )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
@@ -272,3 +272,45 @@ async def test_handing_over_from_a_suggestion_confirms_it_and_closes_the_report(
     closed = await LostReport.select(LostReport.reference, LostReport.status).first()
     assert closed == {"reference": report, "status": "returned"}
     assert (await Handover.select(Handover.report.reference).first())["report.reference"] == report
+
+
+async def test_a_damaged_signature_or_odd_ticks_get_a_clear_answer_not_an_error(
+    client: httpx.AsyncClient,
+) -> None:
+    item = await _wallet(client, [ID_CARD])
+    await sign_in(client, "dc.duty")
+    png = base64.b64decode(_signature().split(",", 1)[1])
+    broken = "data:image/png;base64," + base64.b64encode(png[:60] + b"\x00" * 40 + png[100:]).decode()
+    refused = await _hand_over(client, item, signature=broken, described=["²", "9" * 5000])
+    assert refused.status_code == 400 and "签名" in text_of(refused)
+    assert await Handover.count() == 0
+
+
+async def test_a_failed_handover_leaves_no_signature_file(client: httpx.AsyncClient, monkeypatch) -> None:
+    from lostfound.services import deeds
+    from lostfound.services.item_photos import media_store
+
+    item = await _wallet(client, [ID_CARD])
+    await sign_in(client, "dc.duty")
+    before = set(media_store().keys())
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(deeds, "propose_for_return", broken)
+    failed = await _hand_over(client, item, signature=_signature(last_y=123))  # a drawing no test made before
+    assert failed.status_code == 500
+    assert await Handover.count() == 0
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "in_custody"
+    assert set(media_store().keys()) <= before  # nothing new stays on disk
+
+
+async def test_officers_of_another_station_cannot_read_the_receipt(client: httpx.AsyncClient) -> None:
+    item = await _wallet(client, [ID_CARD])
+    await sign_in(client, "dc.duty")
+    receipt = (await _hand_over(client, item)).headers["location"]
+    await make_user("fy.duty", role=Role.DUTY_OFFICER, station="FY")
+    client.cookies.clear()
+    await sign_in(client, "fy.duty")
+    assert (await client.get(receipt)).status_code == 403
+    assert (await client.get(f"{receipt}/signature")).status_code == 403

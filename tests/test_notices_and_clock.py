@@ -293,3 +293,35 @@ def _jpeg() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+async def test_a_withdrawn_draft_never_becomes_public(client: httpx.AsyncClient) -> None:
+    item = await _wallet(client, [ID_CARD], colour="黎晓梅的")
+    reference = await _notice(client, item)
+    await _supervisor(client)
+    await post_form(client, f"/notices/{reference}", f"/notices/{reference}/withdraw", {})
+    assert (await Notice.select(Notice.status).first())["status"] == "withdrawn"
+    code = (await Notice.select(Notice.verification_code).first())["verification_code"]
+    client.cookies.clear()
+    assert (await client.get(f"/board/notices/{reference}")).status_code == 404
+    assert reference not in text_of(await client.get("/verify", params={"code": code}))
+
+
+async def test_an_item_on_the_road_is_not_run_out_by_the_clock(client: httpx.AsyncClient) -> None:
+    item = await _wallet(client, [BANK_CARD])
+    reference = await _notice(client, item)
+    await _supervisor(client)
+    await post_form(client, f"/notices/{reference}", f"/notices/{reference}/approve", {})
+    await found_notices.publish(SYSTEM, reference, now=PUBLISHED)
+    await make_station("FY", name_zh="方岩派出所", name_en="Fangyan Police Station")
+    await transfers.send(SYSTEM, item, "FY")
+    assert await legal_clock.expire_due(datetime(2027, 4, 1, tzinfo=UTC)) == []
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "transferred"
+
+
+async def test_an_absurd_id_in_a_path_is_not_found(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/board/photos/99999999999999999999999")).status_code == 404
+    await make_user("dc.chief", role=Role.SUPERVISOR, station="DC")
+    await sign_in(client, "dc.chief")
+    huge = await post_form(client, "/unclaimed", "/disposals/99999999999999999999/approve", {})
+    assert huge.status_code == 404

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from lostfound import crypto
 from lostfound.domain.roles import Role
-from lostfound.services import accounts, found_items, found_notices, lost_reports, matching, stations
+from lostfound.services import accounts, deeds, found_items, found_notices, lost_reports, matching, stations
 from lostfound.services.context import Actor
 from lostfound.services.item_contents import ContentInput
 from lostfound.services.transactions import write_transaction
@@ -131,8 +131,9 @@ async def load_demo_if_empty() -> Demo | None:
 
 async def _load(actor: Actor) -> Demo:
     created = await _load_accounts(actor)
-    await _load_night_market_wallet()
+    wallet = await _load_night_market_wallet()
     await _load_announced_items()
+    await _load_deeds(wallet)
     return Demo(created, await _load_owner_report())
 
 
@@ -172,13 +173,13 @@ async def _load_owner_report() -> lost_reports.FiledReport:
     )
 
 
-async def _load_night_market_wallet() -> None:
+async def _load_night_market_wallet() -> str:
     """The night-market story: a stall keeper hands in a wallet with a large deposit slip."""
     officer = await accounts.member_by_username(demo_username("DC", Role.DUTY_OFFICER))
     found_at = datetime.now(ZoneInfo(TIMEZONE)).replace(
         hour=21, minute=40, second=0, microsecond=0
     ) - timedelta(days=1)
-    await found_items.create_item(
+    return await found_items.create_item(
         officer.actor(),
         found_items.FoundItemInput(
             station="DC",
@@ -241,6 +242,49 @@ async def _load_announced_items() -> None:
     notice = await found_notices.create(officer.actor(), "DC", references)
     await found_notices.approve(chief.actor(), notice)
     await found_notices.publish(chief.actor(), notice, now=now - timedelta(days=30))
+
+
+async def _load_deeds(wallet: str) -> None:
+    """The two stories as deeds: the stall keeper's honesty, and the night rescue from the river."""
+    officer = (await accounts.member_by_username(demo_username("DC", Role.DUTY_OFFICER))).actor()
+    night = datetime.now(ZoneInfo(TIMEZONE)).replace(second=0, microsecond=0)
+    P = deeds.ParticipantInput
+    await deeds.create_deed(
+        officer,
+        deeds.DeedInput(
+            kind="returned_property",
+            occurred_at=night.replace(hour=21, minute=40) - timedelta(days=1),
+            place="青石路夜市",
+            title="夜市摊主拾到装有十万元存单的钱包，第一时间报警",
+            narrative=(
+                "晚上九点多，青石路夜市一位小吃摊主在摊位旁捡到一个棕色长款钱包，里面有身份证、银行卡、现金"
+                "和一张大额存单。他没有打开细看，立即拨打110，在原地等候民警到场。\n"
+                "民警根据证件信息很快联系上失主。摊主说：“丢了这么重要的东西，失主肯定急坏了。”"
+            ),
+            item_reference=wallet,
+            participants=[P("civilian", "应师傅（夜市摊主）", True, "surname", "应师傅")],
+        ),
+    )
+    await deeds.create_deed(
+        officer,
+        deeds.DeedInput(
+            kind="rescue",
+            occurred_at=night.replace(hour=1, minute=20) - timedelta(days=6),
+            place="东城区溪心桥下游江面",
+            title="男子深夜落水，实习学警跳江施救",
+            narrative=(
+                "凌晨一点多，东城派出所接到报警：溪心桥附近有人落水。值班民警带领实习学警和队员赶到现场，"
+                "沿岸搜寻后很快发现落水男子。\n"
+                "实习学警穿上救生装备跳入江中游向男子，一边稳住他一边安抚情绪。随后赶到的救援队员下水接应，"
+                "把救生圈套在男子身上，岸上人员合力将他拉上岸。男子因饮酒后失足落水，经检查身体无大碍。"
+            ),
+            participants=[
+                P("officer", "郑建明", True, "full"),
+                P("trainee", "吴一帆", True, "full"),
+                P("rescue_team", "东城蓝天救援队", True, "full"),
+            ],
+        ),
+    )
 
 
 async def _load_accounts(actor: Actor) -> list[DemoAccount]:

@@ -34,6 +34,14 @@ async def propose(actor: Actor, reference: str, method: str, note: str = "") -> 
     if method not in {m.value for m in methods_for(item)}:
         raise ServiceError(N_("Choose one of the ways allowed for this item."), field="method")
     async with write_transaction():
+        # Touching the item row first serialises two proposals made at the same moment.
+        locked = await (
+            FoundItem.update({FoundItem.updated_at: datetime.now(UTC)})
+            .where((FoundItem.id == item["id"]) & (FoundItem.status == ItemStatus.UNCLAIMED.value))
+            .returning(FoundItem.id)
+        )
+        if not locked:
+            raise Conflict(N_("Only an item whose claim period has ended can be disposed of."))
         pending = await Disposal.exists().where(
             (Disposal.item == item["id"]) & (Disposal.status == DisposalStatus.PROPOSED.value)
         )

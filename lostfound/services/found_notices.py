@@ -105,8 +105,8 @@ async def create(actor: Actor, station_code: str, item_refs: list[str]) -> str:
     station = await Station.select().where(Station.code == station_code).first()
     assert station is not None
     photos = {
-        row["item"]: row["id"]
-        for row in await ItemPhoto.select(ItemPhoto.id, ItemPhoto.item)
+        row["item"]: (row["id"], row["public_key"])
+        for row in await ItemPhoto.select(ItemPhoto.id, ItemPhoto.item, ItemPhoto.public_key)
         .where(ItemPhoto.item.is_in([row["id"] for row in chosen]) & (ItemPhoto.public_key != ""))
         .order_by(ItemPhoto.position, ascending=False)
     }
@@ -136,7 +136,8 @@ async def create(actor: Actor, station_code: str, item_refs: list[str]) -> str:
                     summary=_summary(row),
                     area=row["district"] or station["name_zh"],
                     found_on=row["found_at"],
-                    photo=photos.get(row["id"]),
+                    photo=photos[row["id"]][0] if row["id"] in photos else None,
+                    public_key=photos[row["id"]][1] if row["id"] in photos else "",
                 )
                 for index, row in enumerate(chosen)
             ]
@@ -305,7 +306,11 @@ async def list_notices(station_code: str | None) -> list[dict[str, Any]]:
 async def published_notice(reference: str) -> dict[str, Any]:
     """A notice as the public sees it: published or withdrawn ones only, items still claimable marked."""
     notice = await get_notice(reference)
-    if notice["status"] not in (NoticeStatus.PUBLISHED, NoticeStatus.WITHDRAWN):
+    # A withdrawn draft was never public and stays unknown.
+    if (
+        notice["status"] not in (NoticeStatus.PUBLISHED, NoticeStatus.WITHDRAWN)
+        or notice["published_at"] is None
+    ):
         raise NotFound(N_("No notice has the number %(reference)s."), reference=reference[:24])
     return notice
 
@@ -367,7 +372,7 @@ async def board_item(reference: str) -> dict[str, Any] | None:
 async def public_photo(photo_id: int) -> bytes:
     """The blurred public copy of a photo on a published notice; nothing else is ever served."""
     row = await (
-        NoticeItem.select(NoticeItem.photo.public_key.as_alias("key"))
+        NoticeItem.select(NoticeItem.public_key.as_alias("key"))
         .where((NoticeItem.photo == photo_id) & (NoticeItem.notice.status == NoticeStatus.PUBLISHED))
         .first()
     )

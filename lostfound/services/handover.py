@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from lostfound.crypto import readable_code
 from lostfound.domain import handover as rules
 from lostfound.domain import identifiers as ids
+from lostfound.domain.disposal import DisposalStatus
 from lostfound.domain.found_items import (
     AMOUNT_KINDS,
     DOCUMENT_KINDS,
@@ -42,7 +43,7 @@ from lostfound.services.item_photos import media_store
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.signatures import SignatureRejected, clean_signature
-from lostfound.tables import FailedCheck, FoundItem, Handover, LostReport, Match, Station
+from lostfound.tables import Disposal, FailedCheck, FoundItem, Handover, LostReport, Match, Station
 
 _TZ = ZoneInfo(TIMEZONE)
 HANDOVER_ID_COLUMN = "handover.owner_id"
@@ -330,92 +331,115 @@ async def _write(
     )
     report = report or suggested
     signature_key = await asyncio.to_thread(media_store().put, signature, ".png")
-    now = datetime.now(UTC)
-    year = now.astimezone(_TZ).year
     station = await Station.select().where(Station.code == item["station_code"]).first()
-    async with write_transaction():
-        # Re-read inside the lock: two desks must not hand the same item over twice.
-        current = await FoundItem.select(FoundItem.status).where(FoundItem.id == item["id"]).first()
-        if current is None or current["status"] not in HANDABLE:
-            raise Conflict(N_("This item was handed over or moved meanwhile."))
-        seq = await references.next_number(f"HO:{station['code']}:{year}")
-        ref = rules.handover_reference(station["code"], year, seq)
-        wants_news = bool(item["finder_wants_news"] and item.get("finder_phone_masked"))
-        await Handover.insert(
-            Handover(
-                reference=ref,
-                item=item["id"],
-                report=report["id"] if report else None,
-                station=station["id"],
-                year=year,
-                seq=seq,
-                owner_name=owner_name,
-                owner_id_enc=key.encrypt(number, HANDOVER_ID_COLUMN),
-                owner_id_masked=ids.mask_id(number),
-                owner_id_hash=key.keyed_hash(HASH_ID, number),
-                id_check=result.outcome.value,
-                proxy_name=proxy_name,
-                proxy_id_enc=key.encrypt(proxy_number, PROXY_ID_COLUMN) if proxy_number else "",
-                proxy_id_masked=ids.mask_id(proxy_number) if proxy_number else "",
-                authorisation_seen=data.authorisation_seen if data.proxy else False,
-                contents_total=len(item["contents"]),
-                contents_described=json.dumps(described),
-                item_described=data.item_described,
-                note=note,
-                signature_key=signature_key,
-                officer=actor.user_id,
-                officer_name=actor.username,
-                second_officer=second.id if second else None,
-                second_officer_name=second.username if second else "",
-                verification_code=readable_code(12),
-                finder_notified=wants_news,
-                handed_over_at=now,
-            )
-        )
-        await FoundItem.update(
-            {FoundItem.status: ItemStatus.RETURNED.value, FoundItem.updated_at: now}
-        ).where(FoundItem.id == item["id"])
-        await record_custody(
-            item["id"], actor, CustodyKind.HANDED_OVER, "", handover=ref,
-            second_officer=second.username if second else "", proxy=bool(proxy_name),
-        )  # fmt: skip
-        if suggested is not None:  # handed over straight from a suggestion: the handover confirms it
-            await Match.update(
-                {
-                    Match.state: "confirmed",
-                    Match.decided_by: actor.user_id,
-                    Match.decided_at: now,
-                    Match.note: ref,
-                }
-            ).where(Match.id == suggested["match_id"])
-        await Match.delete().where((Match.item == item["id"]) & (Match.state == "suggested"))
-        if report is not None:
-            await LostReport.update(
-                {
-                    LostReport.status: ReportStatus.RETURNED.value,
-                    LostReport.updated_at: now,
-                    LostReport.closed_at: now,
-                }
-            ).where(LostReport.id == report["id"])
-            await Match.delete().where((Match.report == report["id"]) & (Match.state == "suggested"))
-        if wants_news:
-            full = (
-                await FoundItem.select(FoundItem.finder_phone_enc).where(FoundItem.id == item["id"]).first()
-            )
-            await notifications.queue_for_finder({**item, **full}, station, get_settings())
-        await deeds.propose_for_return(actor, item, station["id"])
-        detail = {
-            "item": item["reference"],
-            "id_check": result.outcome.value,
-            "proxy": bool(proxy_name),
-            "second_officer": second.username if second else "",
-            "report": report["reference"] if report else "",
-        }
-        await audit.record(actor, "handover.complete", "handover", ref, detail)
+    try:
+        async with write_transaction():
+            ref = await _record(actor, found, data, result, owner_name, proxy_name, proxy_number, described,
+                                note, signature_key, second, report, suggested, station)  # fmt: skip
+    except BaseException:
+        # The signature is personal data: no file may outlive a handover that did not happen.
+        if not await Handover.exists().where(Handover.signature_key == signature_key):
+            await asyncio.to_thread(media_store().delete, signature_key)
+        raise
     return ref
 
 
-async def get_handover(reference: str) -> dict[str, Any]:
+async def _record(
+    actor: Actor, found: Situation, data: HandoverInput, result: IdResult, owner_name: str, proxy_name: str,
+    proxy_number: str, described: list[int], note: str, signature_key: str, second: StaffMember | None,
+    report: dict[str, Any] | None, suggested: dict[str, Any] | None, station: dict[str, Any],
+) -> str:  # fmt: skip
+    """The rows of a handover; inside its transaction."""
+    item, key = found.item, vault()
+    number = ids.normalise_id_number(data.id_number)
+    now = datetime.now(UTC)
+    year = now.astimezone(_TZ).year
+    # The conditional update comes first and locks the row: two desks cannot both hand it over.
+    moved = await (
+        FoundItem.update({FoundItem.status: ItemStatus.RETURNED.value, FoundItem.updated_at: now})
+        .where((FoundItem.id == item["id"]) & FoundItem.status.is_in(list(HANDABLE)))
+        .returning(FoundItem.id)
+    )
+    if not moved:
+        raise Conflict(N_("This item was handed over or moved meanwhile."))
+    # A disposal proposed for an unclaimed item is moot once its owner has it back.
+    await Disposal.update(
+        {Disposal.status: DisposalStatus.REFUSED.value, Disposal.decision_note: "returned to the owner"}
+    ).where((Disposal.item == item["id"]) & (Disposal.status == DisposalStatus.PROPOSED.value))
+    seq = await references.next_number(f"HO:{station['code']}:{year}")
+    ref = rules.handover_reference(station["code"], year, seq)
+    wants_news = bool(item["finder_wants_news"] and item.get("finder_phone_masked"))
+    await Handover.insert(
+        Handover(
+            reference=ref,
+            item=item["id"],
+            report=report["id"] if report else None,
+            station=station["id"],
+            year=year,
+            seq=seq,
+            owner_name=owner_name,
+            owner_id_enc=key.encrypt(number, HANDOVER_ID_COLUMN),
+            owner_id_masked=ids.mask_id(number),
+            owner_id_hash=key.keyed_hash(HASH_ID, number),
+            id_check=result.outcome.value,
+            proxy_name=proxy_name,
+            proxy_id_enc=key.encrypt(proxy_number, PROXY_ID_COLUMN) if proxy_number else "",
+            proxy_id_masked=ids.mask_id(proxy_number) if proxy_number else "",
+            authorisation_seen=data.authorisation_seen if data.proxy else False,
+            contents_total=len(item["contents"]),
+            contents_described=json.dumps(described),
+            item_described=data.item_described,
+            note=note,
+            signature_key=signature_key,
+            officer=actor.user_id,
+            officer_name=actor.username,
+            second_officer=second.id if second else None,
+            second_officer_name=second.username if second else "",
+            verification_code=readable_code(12),
+            finder_notified=wants_news,
+            handed_over_at=now,
+        )
+    )
+    await record_custody(
+        item["id"], actor, CustodyKind.HANDED_OVER, "", handover=ref,
+        second_officer=second.username if second else "", proxy=bool(proxy_name),
+    )  # fmt: skip
+    if suggested is not None:  # handed over straight from a suggestion: the handover confirms it
+        await Match.update(
+            {
+                Match.state: "confirmed",
+                Match.decided_by: actor.user_id,
+                Match.decided_at: now,
+                Match.note: ref,
+            }
+        ).where(Match.id == suggested["match_id"])
+    await Match.delete().where((Match.item == item["id"]) & (Match.state == "suggested"))
+    if report is not None:
+        await LostReport.update(
+            {
+                LostReport.status: ReportStatus.RETURNED.value,
+                LostReport.updated_at: now,
+                LostReport.closed_at: now,
+            }
+        ).where(LostReport.id == report["id"])
+        await Match.delete().where((Match.report == report["id"]) & (Match.state == "suggested"))
+    if wants_news:
+        full = await FoundItem.select(FoundItem.finder_phone_enc).where(FoundItem.id == item["id"]).first()
+        await notifications.queue_for_finder({**item, **full}, station, get_settings())
+    await deeds.propose_for_return(actor, item, station["id"])
+    detail = {
+        "item": item["reference"],
+        "id_check": result.outcome.value,
+        "proxy": bool(proxy_name),
+        "second_officer": second.username if second else "",
+        "report": report["reference"] if report else "",
+    }
+    await audit.record(actor, "handover.complete", "handover", ref, detail)
+    return ref
+
+
+async def get_handover(reference: str, actor: Actor) -> dict[str, Any]:
+    """A handover for the officers of the item's station: it names the owner."""
     row = await (
         Handover.select(
             Handover.all_columns(exclude=[Handover.owner_id_enc, Handover.proxy_id_enc]),
@@ -432,6 +456,8 @@ async def get_handover(reference: str) -> dict[str, Any]:
     raw = row["contents_described"]
     row["contents_described"] = json.loads(raw) if isinstance(raw, str) else raw
     row["item"] = await found_items.get_item(row["item_reference"])
+    if not actor.acts_for(row["item"]["station_code"]):
+        raise Forbidden(N_("Only officers of the item's station may see its handover."))
     return row
 
 
@@ -441,9 +467,7 @@ async def handover_of_item(item_id: int) -> str | None:
 
 
 async def signature_file(actor: Actor, reference: str) -> bytes:
-    row = await get_handover(reference)
-    if not actor.acts_for(row["item"]["station_code"]):
-        raise Forbidden(N_("Only officers of the item's station may see the signature."))
+    row = await get_handover(reference, actor)
     return await asyncio.to_thread(media_store().read, row["signature_key"])
 
 

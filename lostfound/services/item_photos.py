@@ -21,7 +21,7 @@ from lostfound.services.errors import Forbidden, NotFound, ServiceError
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import get_settings
 from lostfound.storage import MediaStore
-from lostfound.tables import FoundItem, ItemPhoto
+from lostfound.tables import DeedPhoto, FoundItem, ItemPhoto
 
 MAX_PHOTOS_PER_ITEM = 20
 
@@ -94,6 +94,8 @@ async def discard_unreferenced(photos: Sequence[PreparedPhoto]) -> None:
             in_use = await ItemPhoto.exists().where(
                 (ItemPhoto.master_key == key) | (ItemPhoto.display_key == key) | (ItemPhoto.thumb_key == key)
                 | (ItemPhoto.public_key == key)
+            ) or await DeedPhoto.exists().where(
+                (DeedPhoto.master_key == key) | (DeedPhoto.display_key == key) | (DeedPhoto.thumb_key == key)
             )  # fmt: skip
             if not in_use:
                 await asyncio.to_thread(store.delete, key)

@@ -16,8 +16,9 @@ from lostfound.services.custody import record_custody
 from lostfound.services.transactions import write_transaction
 from lostfound.tables import FoundItem, Match
 
-# An owner who was found but never came, and an item on its way to the bureau, run out too.
-RUNNING = (ItemStatus.IN_CUSTODY.value, ItemStatus.OWNER_FOUND.value, ItemStatus.TRANSFERRED.value)
+# An owner who was found but never came runs out too. An item on its way to another station waits
+# until it is received there: nobody may dispose of what is on the road.
+RUNNING = (ItemStatus.IN_CUSTODY.value, ItemStatus.OWNER_FOUND.value)
 
 
 async def expire_due(now: datetime | None = None) -> list[str]:

@@ -48,8 +48,15 @@ async def send(actor: Actor, reference: str, to_code: str, note: str = "") -> in
         raise InvalidItem(problems)
     assert target is not None
     async with write_transaction():
-        current = await FoundItem.select(FoundItem.status).where(FoundItem.id == item["id"]).first()
-        if current is None or current["status"] != ItemStatus.IN_CUSTODY:
+        # The conditional update comes first: it locks the row, so two desks cannot both send it.
+        moved = await (
+            FoundItem.update(
+                {FoundItem.status: ItemStatus.TRANSFERRED.value, FoundItem.updated_at: datetime.now(UTC)}
+            )
+            .where((FoundItem.id == item["id"]) & (FoundItem.status == ItemStatus.IN_CUSTODY.value))
+            .returning(FoundItem.id)
+        )
+        if not moved:
             raise Conflict(N_("Only an item in the station's custody can be sent on."))
         row = Transfer(
             item=item["id"],
@@ -60,9 +67,6 @@ async def send(actor: Actor, reference: str, to_code: str, note: str = "") -> in
             note=text,
         )
         await row.save()
-        await FoundItem.update(
-            {FoundItem.status: ItemStatus.TRANSFERRED.value, FoundItem.updated_at: datetime.now(UTC)}
-        ).where(FoundItem.id == item["id"])
         await record_custody(
             item["id"], actor, CustodyKind.TRANSFER_SENT, item["storage_location"], to=target["code"]
         )
@@ -113,14 +117,20 @@ async def receive(actor: Actor, transfer_id: int, storage_location: str) -> str:
         )
         if not changed:
             raise Conflict(N_("This transfer is already closed."))
-        await FoundItem.update(
-            {
-                FoundItem.station: row["to_station"],
-                FoundItem.status: ItemStatus.IN_CUSTODY.value,
-                FoundItem.storage_location: shelf,
-                FoundItem.updated_at: now,
-            }
-        ).where(FoundItem.id == row["item"])
+        arrived = await (
+            FoundItem.update(
+                {
+                    FoundItem.station: row["to_station"],
+                    FoundItem.status: ItemStatus.IN_CUSTODY.value,
+                    FoundItem.storage_location: shelf,
+                    FoundItem.updated_at: now,
+                }
+            )
+            .where((FoundItem.id == row["item"]) & (FoundItem.status == ItemStatus.TRANSFERRED.value))
+            .returning(FoundItem.id)
+        )
+        if not arrived:
+            raise Conflict(N_("This transfer is already closed."))
         await record_custody(
             row["item"], actor, CustodyKind.TRANSFER_RECEIVED, shelf, **{"from": row["from_code"]}
         )
@@ -136,10 +146,18 @@ async def cancel(actor: Actor, transfer_id: int) -> str:
     if not actor.acts_for(row["from_code"]):
         raise Forbidden(N_("Only the sending station can call the item back."))
     async with write_transaction():
-        await Transfer.update({Transfer.status: CANCELLED}).where(Transfer.id == transfer_id)
-        await FoundItem.update(
+        changed = await (
+            Transfer.update({Transfer.status: CANCELLED})
+            .where((Transfer.id == transfer_id) & (Transfer.status == IN_TRANSIT))
+            .returning(Transfer.id)
+        )
+        back = changed and await FoundItem.update(
             {FoundItem.status: ItemStatus.IN_CUSTODY.value, FoundItem.updated_at: datetime.now(UTC)}
-        ).where(FoundItem.id == row["item"])
+        ).where((FoundItem.id == row["item"]) & (FoundItem.status == ItemStatus.TRANSFERRED.value)).returning(
+            FoundItem.id
+        )
+        if not back:
+            raise Conflict(N_("This transfer is already closed."))
         await record_custody(row["item"], actor, CustodyKind.TRANSFER_CANCELLED, to=row["to_code"])
         await audit.record(
             actor, "transfer.cancel", "found_item", row["item_reference"], {"to": row["to_code"]}

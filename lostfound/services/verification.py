@@ -97,7 +97,11 @@ async def _notice(code: str) -> Verified | None:
             Notice.station.name_en.as_alias("name_en"),
             Notice.station.phone.as_alias("phone"),
         )
-        .where((Notice.verification_code == code) & Notice.status.is_in(["published", "withdrawn"]))
+        .where(
+            (Notice.verification_code == code)
+            & Notice.status.is_in(["published", "withdrawn"])
+            & Notice.published_at.is_not_null()
+        )
         .first()
     )
     if row is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
 from lostfound.domain.roles import Role
@@ -46,6 +46,8 @@ ADMIN = roles(Role.ADMIN)
 # Found property and owners' details: the officers who handle them, never the press office.
 ITEM_STAFF = roles(Role.DUTY_OFFICER, Role.SUPERVISOR)
 ACCOUNT_MANAGERS = roles(Role.ADMIN, Role.SUPERVISOR)
+# Good deeds: officers log them, the press office reads them and takes proposed ones into the log.
+DEED_READERS = roles(Role.DUTY_OFFICER, Role.SUPERVISOR, Role.PRESS)
 # Possible false claims are the supervisor's to review.
 SUPERVISORS = roles(Role.SUPERVISOR, Role.ADMIN)
 # Messages to owners: the officers who deal with owners, and admins who look after delivery.
@@ -95,6 +97,16 @@ ACCESS: dict[str, Rule] = {
     "/handovers/{reference}/signature": ITEM_STAFF,
     "/handovers/checks": SUPERVISORS,
     "/handovers/checks/{check_id}/reviewed": SUPERVISORS,
+    # good deeds (writes are limited to officers in the service)
+    "/deeds": DEED_READERS,
+    "/deeds/new": ITEM_STAFF,
+    "/deeds/{deed_id}": DEED_READERS,
+    "/deeds/{deed_id}/edit": ITEM_STAFF,
+    "/deeds/{deed_id}/photos": ITEM_STAFF,
+    "/deeds/{deed_id}/photos/{photo_id}/public": ITEM_STAFF,
+    "/deeds/{deed_id}/keep": DEED_READERS,
+    "/deeds/{deed_id}/dismiss": DEED_READERS,
+    "/deeds/photos/{photo_id}/{variant}": DEED_READERS,
     # transfers between stations and to the district bureau
     "/transfers": ITEM_STAFF,
     "/items/{reference}/transfer": ITEM_STAFF,
@@ -171,3 +183,13 @@ def access_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if member is None:
         raise NotAuthorizedException()
     raise PermissionDeniedException()
+
+
+# Record ids are 32-bit serials; a larger number in a path names nothing (and would overflow the driver).
+MAX_ID = 2**31 - 1
+
+
+def ids_in_range(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFoundException()

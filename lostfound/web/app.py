@@ -20,7 +20,7 @@ from litestar.stores.registry import StoreRegistry
 from lostfound import __version__, background
 from lostfound.database import close_pool, open_pool
 from lostfound.settings import STATIC_DIR, Settings, get_settings
-from lostfound.web.access import access_guard
+from lostfound.web.access import access_guard, ids_in_range
 from lostfound.web.auth import StaffAuthenticationMiddleware
 from lostfound.web.controllers.account import AccountController
 from lostfound.web.controllers.admin_audit import AdminAuditController
@@ -31,6 +31,7 @@ from lostfound.web.controllers.api_found_items import FoundItemsApi
 from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.custody_flow import TransfersController, UnclaimedController
+from lostfound.web.controllers.deeds import DeedsController
 from lostfound.web.controllers.handover import HandoverController
 from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.matches import MatchesController
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             OutboxController,
             MatchesController,
             HandoverController,
+            DeedsController,
             TransfersController,
             UnclaimedController,
             NoticesController,
@@ -110,7 +112,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             LostReportsApi,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        guards=[access_guard],
+        guards=[access_guard, ids_in_range],
         middleware=[
             SecurityHeadersMiddleware,
             LocaleMiddleware,

@@ -23,6 +23,7 @@ _ENTRIES: list[tuple[str, str]] = [
     ("/items", N_("Found items")),
     ("/matches", N_("Matches to review")),
     ("/outbox", N_("Messages to owners")),
+    ("/deeds", N_("Good deeds")),
     ("/transfers", N_("Transfers")),
     ("/notices", N_("Found-property notices")),
     ("/unclaimed", N_("Unclaimed property")),

@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from lostfound import i18n
 from lostfound.domain.audit_actions import ACTION_LABELS
 from lostfound.domain.contact import METHOD_LABELS, OUTCOME_LABELS
+from lostfound.domain.deeds import DEED_KIND_LABELS, DEED_STATUS_LABELS, PARTICIPANT_ROLE_LABELS
 from lostfound.domain.found_items import (
     CATEGORY_LABELS,
     CONTENT_LABELS,
@@ -138,6 +139,9 @@ def build_environment() -> Environment:
     env.globals["outcome_label"] = partial(code_label, OUTCOME_LABELS)
     env.globals["decision_label"] = partial(code_label, DECISION_LABELS)
     env.globals["notice_status_label"] = partial(code_label, NOTICE_STATUS_LABELS)
+    env.globals["deed_kind_label"] = partial(code_label, DEED_KIND_LABELS)
+    env.globals["deed_status_label"] = partial(code_label, DEED_STATUS_LABELS)
+    env.globals["participant_role_label"] = partial(code_label, PARTICIPANT_ROLE_LABELS)
     env.globals["current_locale"] = i18n.get_locale
     env.globals["language_tag"] = i18n.language_tag
     env.globals["language_names"] = i18n.LANGUAGE_NAMES

@@ -34,7 +34,11 @@ async def _form(request: Request) -> tuple[dict[str, str], list[int]]:
     """The form's fields, and the ids of the contents ticked as described."""
     form = await request.form()
     values = await form_data(request)
-    described = [int(v) for v in form.getall("described", []) if isinstance(v, str) and v.isdigit()]
+    described = [
+        int(v)
+        for v in form.getall("described", [])
+        if isinstance(v, str) and v.isascii() and v.isdigit() and len(v) <= 10
+    ][:100]
     return values, described
 
 
@@ -147,7 +151,9 @@ class HandoverController(Controller):
 
     @get("/handovers/{reference:str}")
     async def receipt(self, request: Request, reference: FromPath[str]) -> Any:
-        row = await handover.get_handover(reference)
+        member = current_member(request)
+        assert member is not None
+        row = await handover.get_handover(reference, member.actor())
         base = get_settings().public_url or str(request.base_url).rstrip("/")
         verify_url = f"{base}/verify?code={row['verification_code']}"
         return render(
