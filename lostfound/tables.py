@@ -410,44 +410,6 @@ class Transfer(Table, tablename="transfer"):
     storage_location = Varchar(length=32, default="")
 
 
-class Notice(Table, tablename="notice"):
-    """A notice the police publish: here the found-property notice (招领公告) listing unclaimed items.
-
-    ``draft → approved → published → withdrawn``; a supervisor approves, and only after the
-    redaction check passes. Publication starts the one-year clock of the items listed.
-    """
-
-    reference = Varchar(length=24, unique=True, index=True)
-    kind = Varchar(length=20, index=True)
-    station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
-    year = Integer()
-    seq = Integer()
-    title = Varchar(length=200)
-    body = Text(default="")
-    status = Varchar(length=12, default="draft", index=True)
-    created_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
-    created_at = Timestamptz(default=TimestamptzNow())
-    approved_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
-    approved_at = Timestamptz(null=True, default=None)
-    published_at = Timestamptz(null=True, default=None, index=True)
-    withdrawn_at = Timestamptz(null=True, default=None)
-    verification_code = Varchar(length=16, unique=True, index=True)
-
-
-class NoticeItem(Table, tablename="notice_item"):
-    """One found item on a found-property notice, as the public may read it."""
-
-    notice = ForeignKey(references=Notice, on_delete=OnDelete.cascade, null=False, index=True)
-    item = ForeignKey(references=FoundItem, on_delete=OnDelete.restrict, null=False, index=True)
-    position = Integer(default=0)
-    summary = Varchar(length=200)  # category, colour, brand: never names, numbers or amounts
-    area = Varchar(length=60, default="")
-    found_on = Timestamptz()
-    photo = ForeignKey(references=ItemPhoto, on_delete=OnDelete.set_null, null=True)
-    # The blurred copy as it was when the notice was compiled: redacting again later changes nothing here.
-    public_key = Varchar(length=100, default="")
-
-
 class Disposal(Table, tablename="disposal"):
     """What happens to an item nobody claimed in the legal period; a supervisor must approve."""
 
@@ -481,3 +443,46 @@ class DeedPhoto(Table, tablename="deed_photo"):
     caption = Varchar(length=200, default="")
     uploaded_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Notice(Table, tablename="notice"):
+    """A notice the police publish: here the found-property notice (招领公告) listing unclaimed items.
+
+    ``draft → approved → published → withdrawn``; a supervisor approves, and only after the
+    redaction check passes. Publication starts the one-year clock of the items listed.
+    """
+
+    reference = Varchar(length=24, unique=True, index=True)
+    kind = Varchar(length=20, index=True)
+    station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
+    year = Integer()
+    seq = Integer()
+    title = Varchar(length=200)
+    body = Text(default="")
+    status = Varchar(length=12, default="draft", index=True)
+    created_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    approved_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
+    approved_at = Timestamptz(null=True, default=None)
+    published_at = Timestamptz(null=True, default=None, index=True)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    verification_code = Varchar(length=16, unique=True, index=True)
+    # Notices about a good deed: the deed, the language, a certificate's number, the photo shown.
+    deed = ForeignKey(references=Deed, on_delete=OnDelete.restrict, null=True, index=True)
+    language = Varchar(length=8, default="zh_Hans")
+    certificate_number = Varchar(length=40, default="")
+    photo = ForeignKey(references=DeedPhoto, on_delete=OnDelete.set_null, null=True)
+
+
+class NoticeItem(Table, tablename="notice_item"):
+    """One found item on a found-property notice, as the public may read it."""
+
+    notice = ForeignKey(references=Notice, on_delete=OnDelete.cascade, null=False, index=True)
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.restrict, null=False, index=True)
+    position = Integer(default=0)
+    summary = Varchar(length=200)  # category, colour, brand: never names, numbers or amounts
+    area = Varchar(length=60, default="")
+    found_on = Timestamptz()
+    photo = ForeignKey(references=ItemPhoto, on_delete=OnDelete.set_null, null=True)
+    # The blurred copy as it was when the notice was compiled: redacting again later changes nothing here.
+    public_key = Varchar(length=100, default="")

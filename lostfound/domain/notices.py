@@ -20,3 +20,21 @@ NOTICE_STATUS_LABELS: dict[NoticeStatus, str] = {
     NoticeStatus.PUBLISHED: N_("Published"),
     NoticeStatus.WITHDRAWN: N_("Withdrawn"),
 }
+
+
+class NoticeKind(StrEnum):
+    COMMENDATION = "commendation"  # 表扬通报
+    THANKS = "thanks"  # 感谢信
+    CERTIFICATE = "certificate"  # 荣誉证书, numbered
+    FOUND_PROPERTY = "found_property"  # 招领公告
+
+
+NOTICE_KIND_LABELS: dict[NoticeKind, str] = {
+    NoticeKind.COMMENDATION: N_("Commendation"),
+    NoticeKind.THANKS: N_("Letter of thanks"),
+    NoticeKind.CERTIFICATE: N_("Certificate of honour"),
+    NoticeKind.FOUND_PROPERTY: N_("Found-property notice"),
+}
+DEED_NOTICE_KINDS = (NoticeKind.COMMENDATION, NoticeKind.THANKS, NoticeKind.CERTIFICATE)
+# Reference prefixes: 表扬 BY, 感谢 GX, 荣誉 RY.
+REFERENCE_PREFIX = {NoticeKind.COMMENDATION: "BY", NoticeKind.THANKS: "GX", NoticeKind.CERTIFICATE: "RY"}

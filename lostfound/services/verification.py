@@ -25,6 +25,7 @@ class Verified:
     channel: str = ""
     recipient_masked: str = ""
     status: str = ""  # a notice: "published" or "withdrawn"
+    notice_kind: str = ""
 
 
 async def verify(code: str) -> Verified | None:
@@ -91,6 +92,7 @@ async def _notice(code: str) -> Verified | None:
     row = await (
         Notice.select(
             Notice.reference,
+            Notice.kind,
             Notice.status,
             Notice.published_at,
             Notice.station.name_zh.as_alias("name_zh"),
@@ -114,6 +116,7 @@ async def _notice(code: str) -> Verified | None:
         station_name_en=row["name_en"],
         station_phone=row["phone"],
         status=row["status"],
+        notice_kind=row["kind"],
     )
 
 

@@ -32,6 +32,9 @@ class Rule:
             return False
         return self.roles is None or member.role in self.roles
 
+    def allows_role(self, role: Role) -> bool:
+        return self.public or self.roles is None or role in self.roles
+
 
 PUBLIC = Rule(public=True, before_password_change=True)
 STAFF = Rule()
@@ -69,6 +72,11 @@ ACCESS: dict[str, Rule] = {
     "/board": PUBLIC,
     "/board/notices/{reference}": PUBLIC,
     "/board/photos/{photo_id}": PUBLIC,
+    # published commendations, letters of thanks and certificates
+    "/commendations": PUBLIC,
+    "/commendations/{reference}": PUBLIC,
+    "/commendations/feed.atom": PUBLIC,
+    "/commendations/photos/{photo_id}": PUBLIC,
     "/static/{file_path}": PUBLIC,
     # every signed-in member of staff
     "/": STAFF,
@@ -107,6 +115,13 @@ ACCESS: dict[str, Rule] = {
     "/deeds/{deed_id}/keep": DEED_READERS,
     "/deeds/{deed_id}/dismiss": DEED_READERS,
     "/deeds/photos/{photo_id}/{variant}": DEED_READERS,
+    # notices about good deeds: drafted by the press office and officers, approved by a supervisor
+    "/deeds/{deed_id}/notices": DEED_READERS,
+    "/press/notices": DEED_READERS,
+    "/press/notices/{reference}": DEED_READERS,
+    "/press/notices/{reference}/approve": SUPERVISORS,
+    "/press/notices/{reference}/publish": DEED_READERS,
+    "/press/notices/{reference}/withdraw": SUPERVISORS,
     # transfers between stations and to the district bureau
     "/transfers": ITEM_STAFF,
     "/items/{reference}/transfer": ITEM_STAFF,

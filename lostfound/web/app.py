@@ -38,6 +38,7 @@ from lostfound.web.controllers.matches import MatchesController
 from lostfound.web.controllers.notices import BoardController, NoticesController
 from lostfound.web.controllers.outbox import OutboxController
 from lostfound.web.controllers.pages import PagesController
+from lostfound.web.controllers.press_notices import CommendationsController, PressNoticesController
 from lostfound.web.controllers.public_reports import PublicReportsController
 from lostfound.web.controllers.verify import VerifyController
 from lostfound.web.errors import EXCEPTION_HANDLERS
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             MatchesController,
             HandoverController,
             DeedsController,
+            PressNoticesController,
+            CommendationsController,
             TransfersController,
             UnclaimedController,
             NoticesController,

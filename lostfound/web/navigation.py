@@ -24,6 +24,7 @@ _ENTRIES: list[tuple[str, str]] = [
     ("/matches", N_("Matches to review")),
     ("/outbox", N_("Messages to owners")),
     ("/deeds", N_("Good deeds")),
+    ("/press/notices", N_("Commendations and letters")),
     ("/transfers", N_("Transfers")),
     ("/notices", N_("Found-property notices")),
     ("/unclaimed", N_("Unclaimed property")),

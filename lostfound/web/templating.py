@@ -27,7 +27,7 @@ from lostfound.domain.found_items import (
     STATUS_LABELS,
 )
 from lostfound.domain.matching import DECISION_LABELS, REASON_LABELS
-from lostfound.domain.notices import NOTICE_STATUS_LABELS
+from lostfound.domain.notices import NOTICE_KIND_LABELS, NOTICE_STATUS_LABELS
 from lostfound.domain.notifications import (
     CHANNEL_LABELS,
     DELIVERY_STATUS_LABELS,
@@ -140,6 +140,7 @@ def build_environment() -> Environment:
     env.globals["decision_label"] = partial(code_label, DECISION_LABELS)
     env.globals["notice_status_label"] = partial(code_label, NOTICE_STATUS_LABELS)
     env.globals["deed_kind_label"] = partial(code_label, DEED_KIND_LABELS)
+    env.globals["notice_kind_label"] = partial(code_label, NOTICE_KIND_LABELS)
     env.globals["deed_status_label"] = partial(code_label, DEED_STATUS_LABELS)
     env.globals["participant_role_label"] = partial(code_label, PARTICIPANT_ROLE_LABELS)
     env.globals["current_locale"] = i18n.get_locale

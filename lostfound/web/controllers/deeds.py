@@ -28,6 +28,7 @@ from lostfound.services.deeds import LOGGERS, DeedInput, ParticipantInput
 from lostfound.services.errors import ServiceError
 from lostfound.settings import TIMEZONE
 from lostfound.web.access import current_member
+from lostfound.web.controllers.press_notices import kind_options
 from lostfound.web.forms import client_ip, form_data
 from lostfound.web.item_forms import form_errors, local_datetime, read_form
 from lostfound.web.templating import render
@@ -136,6 +137,8 @@ class DeedsController(Controller):
             deed=deed,
             can_change=own and member.role in LOGGERS,
             can_decide=own and deed["status"] == DeedStatus.PROPOSED,
+            can_draft=own and deed["status"] == DeedStatus.LOGGED,
+            notice_kinds=kind_options(),
             page_title=deed["title"],
             **_options(),
         )
