@@ -25,6 +25,9 @@ from lostfound.domain.i18n_markers import N_
 from lostfound.domain.notices import DEED_NOTICE_KINDS, REFERENCE_PREFIX, NoticeKind, NoticeStatus
 from lostfound.domain.redaction import Leak, leaks
 from lostfound.domain.roles import Role
+from lostfound.fonts import FontMissing
+from lostfound.posters import GlyphsMissing, PosterSize, PosterText
+from lostfound.posters import render as render_poster
 from lostfound.services import audit, deeds, found_notices, references
 from lostfound.services.context import Actor
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -326,3 +329,46 @@ def social_text(notice: dict[str, Any], url: str) -> str:
         end = max(cut.rfind(mark) for mark in "。！？.!?")
         body = (cut[: end + 1] if end > room // 2 else cut.rstrip()) + "……"
     return f"{head}{body}\n{url}"
+
+
+async def poster(reference: str, size: str, verify_url: str, actor: Actor | None = None) -> bytes:
+    """The notice as a PNG poster. The public gets published notices; the station's staff drafts too."""
+    notice = await get_notice(reference)
+    if actor is None:
+        notice = await public_notice(reference)
+    else:
+        _own(actor, notice)
+    try:
+        poster_size = PosterSize[size.upper()]
+    except KeyError:
+        raise NotFound(N_("No such poster size.")) from None
+    photo = None
+    if notice["photo"] is not None:
+        row = (
+            await DeedPhoto.select(DeedPhoto.display_key, DeedPhoto.public)
+            .where(DeedPhoto.id == notice["photo"])
+            .first()
+        )
+        if row is not None and row["public"]:
+            photo = await asyncio.to_thread(media_store().read, row["display_key"])
+    code = notice["verification_code"]
+    moment = (notice["published_at"] or datetime.now(UTC)).astimezone(_TZ)
+    text = PosterText(
+        station=notice["station_name_en"] if notice["language"] == "en" else notice["station_name_zh"],
+        title=notice["title"],
+        paragraphs=[line.strip() for line in notice["body"].splitlines() if line.strip()],
+        footer=f"{notice['reference']} · {moment:%Y-%m-%d} · 核验码 {code[:4]}-{code[4:8]}-{code[8:]}",
+        verify_url=verify_url,
+        photo=photo,
+    )
+    try:
+        return await asyncio.to_thread(render_poster, text, poster_size)
+    except GlyphsMissing as exc:
+        raise ServiceError(
+            N_("The poster font cannot draw these characters: %(characters)s. Change them in the text."),
+            characters=" ".join(exc.characters),
+        ) from None
+    except FontMissing as exc:
+        raise ServiceError(
+            N_("No font for Chinese is installed on the server: %(hint)s"), hint=str(exc)
+        ) from None

@@ -76,6 +76,7 @@ ACCESS: dict[str, Rule] = {
     "/commendations": PUBLIC,
     "/commendations/{reference}": PUBLIC,
     "/commendations/feed.atom": PUBLIC,
+    "/commendations/{reference}/poster.png": PUBLIC,
     "/commendations/photos/{photo_id}": PUBLIC,
     "/static/{file_path}": PUBLIC,
     # every signed-in member of staff
@@ -120,6 +121,7 @@ ACCESS: dict[str, Rule] = {
     "/press/notices": DEED_READERS,
     "/press/notices/{reference}": DEED_READERS,
     "/press/notices/{reference}/approve": SUPERVISORS,
+    "/press/notices/{reference}/poster.png": DEED_READERS,
     "/press/notices/{reference}/publish": DEED_READERS,
     "/press/notices/{reference}/withdraw": SUPERVISORS,
     # transfers between stations and to the district bureau

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
 
@@ -83,6 +83,17 @@ class PressNoticesController(Controller):
             return await self._editor(request, reference, values, form_errors(exc), exc.status_code)
         flash(request, i18n.gettext("Changes saved."), category="success")
         return Redirect(path=f"/press/notices/{reference.strip().upper()[:24]}", status_code=303)
+
+    @get("/press/notices/{reference:str}/poster.png")
+    async def poster_preview(
+        self, request: Request, reference: FromPath[str], size: FromQuery[str] = "portrait"
+    ) -> Response[bytes]:
+        member = current_member(request)
+        assert member is not None
+        notice = await deed_notices.get_notice(reference)
+        url = f"{_base(request)}/verify?code={notice['verification_code']}"
+        data = await deed_notices.poster(reference, size, url, member.actor())
+        return Response(data, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     @post("/press/notices/{reference:str}/approve")
     async def approve(self, request: Request, reference: FromPath[str]) -> Redirect:
@@ -201,6 +212,15 @@ class CommendationsController(Controller):
             qr_svg=receipt_qr_svg(verify_url),
             page_title=notice["title"],
         )
+
+    @get("/{reference:str}/poster.png")
+    async def poster(
+        self, request: Request, reference: FromPath[str], size: FromQuery[str] = "portrait"
+    ) -> Response[bytes]:
+        verify = f"{_base(request)}/verify?code="
+        notice = await deed_notices.public_notice(reference)
+        data = await deed_notices.poster(reference, size, verify + notice["verification_code"])
+        return Response(data, media_type="image/png", headers={"Cache-Control": "public, max-age=600"})
 
     @get("/photos/{photo_id:int}")
     async def photo(self, photo_id: FromPath[int]) -> Response[bytes]:
