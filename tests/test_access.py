@@ -54,6 +54,8 @@ STAFF_PAGES = {
     "/transfers": {Role.DUTY_OFFICER, Role.SUPERVISOR},
     "/deeds": {Role.DUTY_OFFICER, Role.SUPERVISOR, Role.PRESS},
     "/deeds/new": {Role.DUTY_OFFICER, Role.SUPERVISOR},
+    "/press/notices": {Role.DUTY_OFFICER, Role.SUPERVISOR, Role.PRESS},
+    "/figures": {Role.PRESS, Role.SUPERVISOR, Role.ADMIN},
     "/notices": {Role.DUTY_OFFICER, Role.SUPERVISOR},
     "/notices/new": {Role.DUTY_OFFICER, Role.SUPERVISOR},
     "/unclaimed": {Role.DUTY_OFFICER, Role.SUPERVISOR},

@@ -134,6 +134,7 @@ def _press_pages(app: Litestar, samples: dict[str, str]) -> list[str]:
         if (
             not rule.allows_role(Role.PRESS)
             or "photos" in route.path_format
+            or route.path_format.endswith(".png")
             or route.path_format.startswith("/api/")
         ):
             continue

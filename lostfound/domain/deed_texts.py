@@ -14,7 +14,7 @@ _ROLE_ZH = {
 }
 _ROLE_EN = {ParticipantRole.OFFICER: "officer ", ParticipantRole.TRAINEE: "trainee officer "}
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")  # fmt: skip
 
 
@@ -61,7 +61,7 @@ def day_zh(moment: datetime) -> str:
 
 
 def day_en(moment: datetime) -> str:
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def story(

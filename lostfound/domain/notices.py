@@ -26,6 +26,7 @@ class NoticeKind(StrEnum):
     COMMENDATION = "commendation"  # 表扬通报
     THANKS = "thanks"  # 感谢信
     CERTIFICATE = "certificate"  # 荣誉证书, numbered
+    MONTHLY = "monthly"  # 月度通报: the month's figures
     FOUND_PROPERTY = "found_property"  # 招领公告
 
 
@@ -33,8 +34,16 @@ NOTICE_KIND_LABELS: dict[NoticeKind, str] = {
     NoticeKind.COMMENDATION: N_("Commendation"),
     NoticeKind.THANKS: N_("Letter of thanks"),
     NoticeKind.CERTIFICATE: N_("Certificate of honour"),
+    NoticeKind.MONTHLY: N_("Monthly report"),
     NoticeKind.FOUND_PROPERTY: N_("Found-property notice"),
 }
 DEED_NOTICE_KINDS = (NoticeKind.COMMENDATION, NoticeKind.THANKS, NoticeKind.CERTIFICATE)
-# Reference prefixes: 表扬 BY, 感谢 GX, 荣誉 RY.
-REFERENCE_PREFIX = {NoticeKind.COMMENDATION: "BY", NoticeKind.THANKS: "GX", NoticeKind.CERTIFICATE: "RY"}
+# Notices the press office edits and publishes (the found-property notice has its own flow).
+PRESS_KINDS = (*DEED_NOTICE_KINDS, NoticeKind.MONTHLY)
+# Reference prefixes: 表扬 BY, 感谢 GX, 荣誉 RY, 月报 YB.
+REFERENCE_PREFIX = {
+    NoticeKind.COMMENDATION: "BY",
+    NoticeKind.THANKS: "GX",
+    NoticeKind.CERTIFICATE: "RY",
+    NoticeKind.MONTHLY: "YB",
+}

@@ -22,13 +22,19 @@ from lostfound.domain import deed_texts
 from lostfound.domain.deeds import DeedKind, DeedStatus, Naming
 from lostfound.domain.found_items import CATEGORY_LABELS, Category, ItemStatus
 from lostfound.domain.i18n_markers import N_
-from lostfound.domain.notices import DEED_NOTICE_KINDS, REFERENCE_PREFIX, NoticeKind, NoticeStatus
+from lostfound.domain.notices import (
+    DEED_NOTICE_KINDS,
+    PRESS_KINDS,
+    REFERENCE_PREFIX,
+    NoticeKind,
+    NoticeStatus,
+)
 from lostfound.domain.redaction import Leak, leaks
 from lostfound.domain.roles import Role
 from lostfound.fonts import FontMissing
 from lostfound.posters import GlyphsMissing, PosterSize, PosterText
 from lostfound.posters import render as render_poster
-from lostfound.services import audit, deeds, found_notices, references
+from lostfound.services import audit, deeds, figures, found_notices, references
 from lostfound.services.context import Actor
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from lostfound.services.found_items import InvalidItem
@@ -149,7 +155,7 @@ async def get_notice(reference: str) -> dict[str, Any]:
         )
         .where(
             (Notice.reference == reference.strip().upper()[:24])
-            & Notice.kind.is_in([k.value for k in DEED_NOTICE_KINDS])
+            & Notice.kind.is_in([k.value for k in PRESS_KINDS])
         )
         .first()
     )
@@ -159,6 +165,13 @@ async def get_notice(reference: str) -> dict[str, Any]:
 
 
 async def redaction_problems(notice: dict[str, Any]) -> list[Leak]:
+    if notice["deed"] is None:  # a monthly report: figures only, but the same rules on numbers and amounts
+        text = f"{notice['title']}\n{notice['body']}"
+        return [
+            leak
+            for leak in leaks(text, (), public_numbers=[notice["station_phone"]])
+            if leak.kind != "amount"
+        ]
     deed = await deeds.get_deed(notice["deed"])
     owners = await found_notices.protected_names([deed["item"]]) if deed["item"] else set()
     # The finder is protected as a holder's or owner's name would be, unless they agreed to their full name.
@@ -212,8 +225,11 @@ async def edit(actor: Actor, reference: str, title: str, body: str, photo_id: in
         problems.add("body", N_("Write the text of the notice."))
     elif len(clean_body) > 6000:
         problems.add("body", N_("At most %(limit)d characters, please."), limit=6000)
-    if photo_id is not None and not await DeedPhoto.exists().where(
-        (DeedPhoto.id == photo_id) & (DeedPhoto.deed == notice["deed"])
+    if (photo_id is not None and notice["deed"] is None) or (
+        photo_id is not None
+        and not await DeedPhoto.exists().where(
+            (DeedPhoto.id == photo_id) & (DeedPhoto.deed == notice["deed"])
+        )
     ):
         problems.add("photo", N_("Choose one of the deed's photos."))
     if problems:
@@ -284,7 +300,7 @@ async def list_notices(
         Notice.id, Notice.reference, Notice.kind, Notice.title, Notice.status, Notice.language, Notice.created_at,
         Notice.published_at, Notice.station.code.as_alias("station_code"),
         Notice.station.name_zh.as_alias("station_name_zh"), Notice.station.name_en.as_alias("station_name_en"),
-    ).where(Notice.kind.is_in([k.value for k in DEED_NOTICE_KINDS]))  # fmt: skip
+    ).where(Notice.kind.is_in([k.value for k in PRESS_KINDS]))  # fmt: skip
     if station_code is not None:
         query = query.where(Notice.station.code == station_code)
     if published_only:
@@ -372,3 +388,50 @@ async def poster(reference: str, size: str, verify_url: str, actor: Actor | None
         raise ServiceError(
             N_("No font for Chinese is installed on the server: %(hint)s"), hint=str(exc)
         ) from None
+
+
+async def create_monthly_draft(actor: Actor, station_code: str, month: figures.Month, language: str) -> str:
+    """A draft of the month's report for the station, written from its figures."""
+    if actor.role is not None and actor.role not in WRITERS:
+        raise Forbidden(N_("Only the press office and officers draft notices."))
+    if language not in LANGUAGES:
+        raise ServiceError(N_("Choose the kind of notice and its language."), field="language")
+    station = await Station.select().where(Station.code == station_code).first()
+    if station is None:
+        raise NotFound(N_("No station has the code %(code)s."), code=station_code[:8])
+    data = await figures.monthly(month)
+    row = next(r for r in data.rows if r.station_code == station_code)
+    now = datetime.now(UTC)
+    year = now.astimezone(_TZ).year
+    facts = {
+        "station": station,
+        "month_zh": f"{month.year}年{month.month}月",
+        "month_en": f"{deed_texts.MONTHS[month.month - 1]} {month.year}",
+        "row": row,
+        "city": data.city,
+        "rate": f"{row.return_rate:.0%}" if row.return_rate is not None else "—",
+        "value": f"{row.value_returned:,.0f}",
+        "issued_zh": deed_texts.day_zh(now.astimezone(_TZ)),
+        "issued_en": deed_texts.day_en(now.astimezone(_TZ)),
+    }
+    text = _TEXTS.get_template(f"monthly.{language}.j2").render(**facts).strip()
+    title, _, body = text.partition("\n")
+    async with write_transaction():
+        seq = await references.next_number(f"YB:{station_code}:{year}")
+        ref = notice_reference(NoticeKind.MONTHLY, station_code, year, seq)
+        await Notice.insert(
+            Notice(
+                reference=ref,
+                kind=NoticeKind.MONTHLY.value,
+                station=station["id"],
+                year=year,
+                seq=seq,
+                title=title.strip()[:200],
+                body=body.strip(),
+                created_by=actor.user_id,
+                verification_code=readable_code(12),
+                language=language,
+            )
+        )
+        await audit.record(actor, "notice.create", "notice", ref, {"kind": "monthly", "month": str(month)})
+    return ref

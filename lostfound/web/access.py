@@ -51,6 +51,7 @@ ITEM_STAFF = roles(Role.DUTY_OFFICER, Role.SUPERVISOR)
 ACCOUNT_MANAGERS = roles(Role.ADMIN, Role.SUPERVISOR)
 # Good deeds: officers log them, the press office reads them and takes proposed ones into the log.
 DEED_READERS = roles(Role.DUTY_OFFICER, Role.SUPERVISOR, Role.PRESS)
+FIGURE_READERS = roles(Role.PRESS, Role.SUPERVISOR, Role.ADMIN)
 # Possible false claims are the supervisor's to review.
 SUPERVISORS = roles(Role.SUPERVISOR, Role.ADMIN)
 # Messages to owners: the officers who deal with owners, and admins who look after delivery.
@@ -124,6 +125,12 @@ ACCESS: dict[str, Rule] = {
     "/press/notices/{reference}/poster.png": DEED_READERS,
     "/press/notices/{reference}/publish": DEED_READERS,
     "/press/notices/{reference}/withdraw": SUPERVISORS,
+    # monthly figures: the press office and supervisors
+    "/figures": FIGURE_READERS,
+    "/figures/export.csv": FIGURE_READERS,
+    "/figures/trend.png": FIGURE_READERS,
+    "/figures/stations.png": FIGURE_READERS,
+    "/figures/monthly-report": FIGURE_READERS,
     # transfers between stations and to the district bureau
     "/transfers": ITEM_STAFF,
     "/items/{reference}/transfer": ITEM_STAFF,

@@ -32,6 +32,7 @@ from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.custody_flow import TransfersController, UnclaimedController
 from lostfound.web.controllers.deeds import DeedsController
+from lostfound.web.controllers.figures import FiguresController
 from lostfound.web.controllers.handover import HandoverController
 from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.matches import MatchesController
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             MatchesController,
             HandoverController,
             DeedsController,
+            FiguresController,
             PressNoticesController,
             CommendationsController,
             TransfersController,

@@ -25,6 +25,7 @@ _ENTRIES: list[tuple[str, str]] = [
     ("/outbox", N_("Messages to owners")),
     ("/deeds", N_("Good deeds")),
     ("/press/notices", N_("Commendations and letters")),
+    ("/figures", N_("Monthly figures")),
     ("/transfers", N_("Transfers")),
     ("/notices", N_("Found-property notices")),
     ("/unclaimed", N_("Unclaimed property")),

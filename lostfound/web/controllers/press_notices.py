@@ -135,7 +135,7 @@ class PressNoticesController(Controller):
         assert member is not None
         notice = await deed_notices.get_notice(reference)
         leaks = await deed_notices.redaction_problems(notice)
-        deed = await deeds.get_deed(notice["deed"])
+        deed = await deeds.get_deed(notice["deed"]) if notice["deed"] is not None else None
         own = member.station_code == notice["station_code"]
         status = notice["status"]
         return render(
