@@ -102,7 +102,9 @@ class FiguresController(Controller):
             labels,
             [
                 charts.Series(i18n.gettext("Items found"), [row.found for row in data.rows], FOUND_COLOUR),
-                charts.Series(i18n.gettext("Items returned"), [row.returned for row in data.rows], RETURNED_COLOUR),
+                charts.Series(
+                    i18n.gettext("Items returned"), [row.returned for row in data.rows], RETURNED_COLOUR
+                ),
             ],
         )
         return _png(image, f"stations-{chosen}.png")
