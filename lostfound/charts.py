@@ -29,10 +29,12 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 def _nice_top(value: float) -> int:
-    """A round upper end for the axis: 5, 10, 20, 50, 100, …"""
-    top = 5
+    """A round upper end for the axis that four grid steps divide into whole numbers: 4, 8, 20, 40, 80, 200, …"""
+    top, factors = 4, (2, 2.5)
+    step = 0
     while top < value:
-        top = top * 2 if str(top)[0] in "15" else top * 5 // 2
+        top = int(top * factors[step % 2])
+        step += 1
     return top
 
 

@@ -99,3 +99,16 @@ async def test_the_press_office_reads_deeds_but_cannot_log_them(client: httpx.As
     deed = (await Deed.select(Deed.id).first())["id"]
     edit = await post_form(client, "/deeds", f"/deeds/{deed}/edit", {**RESCUE, "title": "改"})
     assert edit.status_code == 403
+
+
+async def test_a_deed_about_returned_property_never_names_its_owner(client: httpx.AsyncClient) -> None:
+    from tests.test_handover import ID_CARD, _wallet
+
+    item = await _wallet(client, [ID_CARD])
+    await sign_in(client, "dc.duty")
+    refused = await _log(
+        client, kind="returned_property", item_reference=item, narrative="失主黎晓梅领回了钱包。",
+        **{"p-0-role": "civilian", "p-0-name": "王建国", "p-1-role": "", "p-1-name": "", "p-2-role": "", "p-2-name": ""},
+    )  # fmt: skip
+    assert refused.status_code == 400 and "失主" in text_of(refused)
+    assert await Deed.count() == 0
