@@ -43,6 +43,7 @@ class PosterText:
     footer: str  # reference, date and verification code
     verify_url: str
     photo: bytes | None = None  # a JPEG marked fit to publish
+    draft: bool = False  # not yet published: no QR code, no code to verify, stamped as a draft
 
 
 class GlyphsMissing(ValueError):
@@ -117,10 +118,23 @@ def _photo(data: bytes, box: tuple[int, int]) -> Image.Image | None:
         return None
 
 
+DRAFT_MARK = "草稿 · 未经审批 DRAFT"
+
+
+def _stamp(image: Image.Image, font: ImageFont.FreeTypeFont) -> None:
+    """「草稿 DRAFT」 across the middle of the page, at an angle, in translucent red."""
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).text(
+        (image.width // 2, image.height // 2), "草稿 DRAFT", font=font, fill=(200, 30, 30, 90), anchor="mm"
+    )
+    rotated = layer.rotate(30, resample=Image.Resampling.BICUBIC)
+    image.paste(rotated, (0, 0), rotated)
+
+
 def render(text: PosterText, size: PosterSize) -> bytes:
     """The poster as PNG bytes. Raises ``GlyphsMissing`` (or ``FontMissing``) instead of drawing boxes."""
     regular, bold = cjk_face(), cjk_face(bold=True)
-    everything = "".join([text.station, text.footer, "扫码核验真伪", *text.paragraphs])
+    everything = "".join([text.station, text.footer, "扫码核验真伪", DRAFT_MARK, *text.paragraphs])
     missing = sorted(set(regular.missing(everything)) | set(bold.missing(text.title)))
     if missing:
         raise GlyphsMissing(missing)
@@ -177,13 +191,17 @@ def render(text: PosterText, size: PosterSize) -> bytes:
         y += step if line else step // 2
 
     # Footer: the QR code to check the poster, the reference, the date and the code.
-    qr = _qr(text.verify_url, qr_side)
     top = height - margin - qr_side
     draw.line((margin, top - margin // 4, width - margin, top - margin // 4), fill=(210, 210, 210), width=2)
-    image.paste(qr, (margin, top))
     small = _font(regular, width // 40)
     x = margin + qr_side + margin // 2
-    draw.text((x, top + small.size), "扫码核验真伪", font=_font(bold, width // 34), fill=BLUE)
+    if text.draft:
+        # A preview must never pass for the real thing: no QR code, and a stamp across the page.
+        draw.text((x, top + small.size), DRAFT_MARK, font=_font(bold, width // 34), fill=(170, 30, 30))
+        _stamp(image, _font(bold, width // 9))
+    else:
+        image.paste(_qr(text.verify_url, qr_side), (margin, top))
+        draw.text((x, top + small.size), "扫码核验真伪", font=_font(bold, width // 34), fill=BLUE)
     for i, line in enumerate(wrap(text.footer, small, width - margin - x)):
         draw.text((x, top + small.size * (3 + int(i * 1.5))), line, font=small, fill=GREY)
     out = io.BytesIO()

@@ -189,3 +189,38 @@ async def test_published_notices_are_in_the_atom_feed_with_a_post_ready_for_soci
     post = deed_notices.social_text(notice, f"https://example.gov.cn/commendations/{published}")
     assert post.startswith(f"【{notice['title']}】") and post.endswith(published)
     assert len(post) <= deed_notices.SOCIAL_LIMIT and "\n\n" not in post
+
+
+async def test_withdrawal_takes_the_text_and_poster_offline_and_stale_approvals_fail(
+    client: httpx.AsyncClient,
+) -> None:
+    stories = await _demo()
+    ref = await deed_notices.create_draft(SYSTEM, stories["rescue"], "thanks", "zh_Hans")
+    notice = await deed_notices.get_notice(ref)
+    seen = deed_notices.text_version(notice)
+    await deed_notices.edit(SYSTEM, ref, notice["title"], notice["body"] + "\n补充一句。", None)
+    with pytest.raises(Exception, match="changed"):
+        await deed_notices.approve(SYSTEM, ref, seen)
+    await deed_notices.approve(SYSTEM, ref, deed_notices.text_version(await deed_notices.get_notice(ref)))
+    await deed_notices.publish(SYSTEM, ref)
+    await deed_notices.withdraw(SYSTEM, ref)
+    page = await client.get(f"/commendations/{ref}")
+    assert page.status_code == 200 and "已撤回" in text_of(page) and "补充一句" not in page.text
+    assert (await client.get(f"/commendations/{ref}/poster.png")).status_code == 404
+
+
+async def test_another_stations_draft_is_not_found_and_odd_chart_requests_get_clear_answers(
+    client: httpx.AsyncClient,
+) -> None:
+    from tests.factories import make_user
+
+    stories = await _demo()
+    ref = await deed_notices.create_draft(SYSTEM, stories["rescue"], "thanks", "zh_Hans")
+    await make_user("fy.officer", role=Role.DUTY_OFFICER, station="FY")
+    await sign_in(client, "fy.officer")
+    assert (await client.get(f"/press/notices/{ref}")).status_code == 404
+    client.cookies.clear()
+    await sign_in(client, "dc.press")
+    for station in ("东城", "😀", 'A"B', "NOPE"):
+        answer = await client.get("/figures/trend.png", params={"station": station})
+        assert answer.status_code in (400, 404), station

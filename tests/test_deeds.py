@@ -112,3 +112,15 @@ async def test_a_deed_about_returned_property_never_names_its_owner(client: http
     )  # fmt: skip
     assert refused.status_code == 400 and "失主" in text_of(refused)
     assert await Deed.count() == 0
+
+
+async def test_spacing_does_not_slip_the_owners_name_into_a_deed(client: httpx.AsyncClient) -> None:
+    from tests.test_handover import ID_CARD, _wallet
+
+    item = await _wallet(client, [ID_CARD])
+    await sign_in(client, "dc.duty")
+    refused = await _log(
+        client, kind="returned_property", item_reference=item, place="黎 晓梅家楼下",
+        **{"p-0-role": "civilian", "p-0-name": "王建国", "p-1-role": "", "p-1-name": "", "p-2-role": "", "p-2-name": ""},
+    )  # fmt: skip
+    assert refused.status_code == 400 and await Deed.count() == 0

@@ -6,7 +6,7 @@ import io
 
 import httpx
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from lostfound import posters
 from lostfound.fonts import find_cjk_font
@@ -74,3 +74,14 @@ async def test_the_public_gets_posters_of_published_notices_only(client: httpx.A
         assert response.status_code == 200 and response.headers["content-type"] == "image/png"
         assert Image.open(io.BytesIO(response.content)).size == pixels
     assert (await client.get(f"/commendations/{ref}/poster.png", params={"size": "huge"})).status_code == 404
+
+
+def test_a_draft_poster_carries_no_qr_code_and_says_it_is_a_draft() -> None:
+    def qr_corner(draft: bool) -> float:
+        image = _image(posters.render(PosterText(**{**TEXT.__dict__, "draft": draft}), PosterSize.PORTRAIT))
+        width, height = image.size
+        margin, side = width // 12, width // 4
+        corner = image.crop((margin, height - margin - side, margin + side, height - margin))
+        return ImageStat.Stat(corner).mean[0]
+
+    assert qr_corner(draft=False) < 200 and qr_corner(draft=True) > 245

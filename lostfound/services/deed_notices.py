@@ -10,6 +10,7 @@ nobody marked fit to publish.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,7 +37,7 @@ from lostfound.posters import GlyphsMissing, PosterSize, PosterText
 from lostfound.posters import render as render_poster
 from lostfound.services import audit, deeds, figures, found_notices, references
 from lostfound.services.context import Actor
-from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError, ServiceUnavailable
 from lostfound.services.found_items import InvalidItem
 from lostfound.services.item_contents import Problems, free_text
 from lostfound.services.item_photos import media_store
@@ -241,20 +242,29 @@ async def edit(actor: Actor, reference: str, title: str, body: str, photo_id: in
         await audit.record(actor, "notice.edit", "notice", notice["reference"], {})
 
 
-async def _move(actor: Actor, notice: dict[str, Any], expected: str, changes: dict, action: str) -> None:
+async def _move(
+    actor: Actor, notice: dict[str, Any], expected: str, changes: dict, action: str, also: Any = None
+) -> None:
     async with write_transaction():
-        changed = await (
-            Notice.update(changes)
-            .where((Notice.id == notice["id"]) & (Notice.status == expected))
-            .returning(Notice.id)
+        where = (Notice.id == notice["id"]) & (Notice.status == expected)
+        changed = (
+            await Notice.update(changes).where(where if also is None else where & also).returning(Notice.id)
         )
         if not changed:
             raise Conflict(N_("The notice changed meanwhile. Reload the page."))
         await audit.record(actor, action, "notice", notice["reference"], {})
 
 
-async def approve(actor: Actor, reference: str) -> None:
+def text_version(notice: dict[str, Any]) -> str:
+    """A fingerprint of what a supervisor reads: approval applies to exactly this text and photo."""
+    seen = f"{notice['title']}\x1f{notice['body']}\x1f{notice['photo'] or ''}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
+async def approve(actor: Actor, reference: str, seen: str | None = None) -> None:
     notice = await get_notice(reference)
+    if seen is not None and seen != text_version(notice):
+        raise Conflict(N_("The text changed since you read it. Read it again before approving."))
     _own(actor, notice)
     if actor.role not in (Role.SUPERVISOR, None):
         raise Forbidden(N_("Only a supervisor may approve or withdraw a notice."))
@@ -268,7 +278,10 @@ async def approve(actor: Actor, reference: str) -> None:
         Notice.approved_by: actor.user_id,
         Notice.approved_at: now,
     }
-    await _move(actor, notice, NoticeStatus.DRAFT, changes, "notice.approve")
+    # Only the text that was checked: a save landing meanwhile makes this update match nothing.
+    checked = (Notice.title == notice["title"]) & (Notice.body == notice["body"])
+    checked &= Notice.photo.is_null() if notice["photo"] is None else Notice.photo == notice["photo"]
+    await _move(actor, notice, NoticeStatus.DRAFT, changes, "notice.approve", checked)
 
 
 async def publish(actor: Actor, reference: str) -> None:
@@ -352,8 +365,11 @@ async def poster(reference: str, size: str, verify_url: str, actor: Actor | None
     notice = await get_notice(reference)
     if actor is None:
         notice = await public_notice(reference)
+        if notice["status"] != NoticeStatus.PUBLISHED:
+            raise NotFound(N_("No notice has the number %(reference)s."), reference=reference[:24])
     else:
         _own(actor, notice)
+    draft = notice["status"] != NoticeStatus.PUBLISHED
     try:
         poster_size = PosterSize[size.upper()]
     except KeyError:
@@ -373,9 +389,14 @@ async def poster(reference: str, size: str, verify_url: str, actor: Actor | None
         station=notice["station_name_en"] if notice["language"] == "en" else notice["station_name_zh"],
         title=notice["title"],
         paragraphs=[line.strip() for line in notice["body"].splitlines() if line.strip()],
-        footer=f"{notice['reference']} · {moment:%Y-%m-%d} · 核验码 {code[:4]}-{code[4:8]}-{code[8:]}",
-        verify_url=verify_url,
+        footer=(
+            f"{notice['reference']} · 预览，不得张贴 · preview, not for posting"
+            if draft
+            else f"{notice['reference']} · {moment:%Y-%m-%d} · 核验码 {code[:4]}-{code[4:8]}-{code[8:]}"
+        ),
+        verify_url="" if draft else verify_url,
         photo=photo,
+        draft=draft,
     )
     try:
         return await asyncio.to_thread(render_poster, text, poster_size)
@@ -385,7 +406,7 @@ async def poster(reference: str, size: str, verify_url: str, actor: Actor | None
             characters=" ".join(exc.characters),
         ) from None
     except FontMissing as exc:
-        raise ServiceError(
+        raise ServiceUnavailable(
             N_("No font for Chinese is installed on the server: %(hint)s"), hint=str(exc)
         ) from None
 

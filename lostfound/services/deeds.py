@@ -23,6 +23,7 @@ from lostfound.domain.deeds import (
 )
 from lostfound.domain.found_items import CATEGORY_LABELS, Category
 from lostfound.domain.i18n_markers import N_
+from lostfound.domain.redaction import leaks
 from lostfound.domain.roles import Role
 from lostfound.services import audit, found_notices
 from lostfound.services.context import Actor
@@ -130,9 +131,10 @@ async def _validated(
             values["item"] = item["id"]
             # The press office reads deeds: the owner of the property is never named in them.
             owners = await found_notices.protected_names([item["id"]])
-            finders = {entry.name.strip() for entry in data.participants}
-            text = f"{values['title']}{values['narrative']}"
-            if any(name in text for name in owners - finders if len(name) >= 2):
+            # The finder may be named in full when they agreed to it; the owner and card holders never.
+            named = {e.name.strip() for e in data.participants if e.consent and e.naming == Naming.FULL.value}
+            text = f"{values['title']} {values['place']} {values['narrative']}"
+            if any(leak.kind == "name" for leak in leaks(text, owners - named)):
                 problems.add(
                     "narrative", N_("Do not name the owner of the property or the holder of its cards.")
                 )

@@ -27,3 +27,9 @@ class Forbidden(ServiceError):
 
 class Conflict(ServiceError):
     status_code = 409
+
+
+class ServiceUnavailable(ServiceError):
+    """Something the server needs is missing (a font, a service); the message says what to install."""
+
+    status_code = 503

@@ -8,14 +8,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response
 
 from lostfound import charts, i18n
+from lostfound.domain.i18n_markers import N_
+from lostfound.fonts import FontMissing
+from lostfound.posters import GlyphsMissing
 from lostfound.services import deed_notices, figures
-from lostfound.services.errors import ServiceError
+from lostfound.services.errors import ServiceError, ServiceUnavailable
 from lostfound.services.figures import Month
+from lostfound.tables import Station
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, form_data
 from lostfound.web.templating import render
@@ -26,6 +31,21 @@ RETURNED_COLOUR = (46, 140, 87)
 
 def _month(text: str) -> Month:
     return Month.parse(text, datetime.now(UTC))
+
+
+async def _draw(title: str, labels: list[str], series: list[charts.Series]) -> bytes:
+    """A chart, or a clear refusal: a character the font lacks, or no Chinese font installed."""
+    try:
+        return await asyncio.to_thread(charts.bar_chart, title, labels, series)
+    except GlyphsMissing as exc:
+        raise ServiceError(
+            N_("The chart font cannot draw these characters: %(characters)s."),
+            characters=" ".join(exc.characters),
+        ) from None
+    except FontMissing as exc:
+        raise ServiceUnavailable(
+            N_("No font for Chinese is installed on the server: %(hint)s"), hint=str(exc)
+        ) from None
 
 
 def _png(data: bytes, name: str) -> Response[bytes]:
@@ -75,13 +95,14 @@ class FiguresController(Controller):
     ) -> Response[bytes]:
         chosen = _month(month)
         code = station.strip().upper()[:8]
+        if code and not await Station.exists().where(Station.code == code):
+            raise NotFoundException()
         series = await figures.trend(code or None, chosen)
         labels = [f"{m.month}月" for m, _, _ in series]
         title = i18n.gettext("Found and returned, the 12 months to %(month)s", month=str(chosen)) + (
             f" · {code}" if code else ""
         )
-        data = await asyncio.to_thread(
-            charts.bar_chart,
+        data = await _draw(
             title,
             labels,
             [
@@ -96,8 +117,7 @@ class FiguresController(Controller):
         chosen = _month(month)
         data = await figures.monthly(chosen)
         labels = [row.station_code for row in data.rows]
-        image = await asyncio.to_thread(
-            charts.bar_chart,
+        image = await _draw(
             i18n.gettext("Items found and returned by station, %(month)s", month=str(chosen)),
             labels,
             [

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Response, Template
@@ -97,8 +98,13 @@ class PressNoticesController(Controller):
 
     @post("/press/notices/{reference:str}/approve")
     async def approve(self, request: Request, reference: FromPath[str]) -> Redirect:
+        seen = (await form_data(request)).get("seen") or ""
+
+        async def approve_what_was_read(actor: Any, ref: str) -> None:
+            await deed_notices.approve(actor, ref, seen or None)
+
         return await self._act(
-            request, reference, deed_notices.approve, N_("Approved. It can be published now.")
+            request, reference, approve_what_was_read, N_("Approved. It can be published now.")
         )
 
     @post("/press/notices/{reference:str}/publish")
@@ -134,6 +140,8 @@ class PressNoticesController(Controller):
         member = current_member(request)
         assert member is not None
         notice = await deed_notices.get_notice(reference)
+        if member.station_code != notice["station_code"] and notice["status"] != "published":
+            raise NotFoundException()  # another station's drafts are its own business
         leaks = await deed_notices.redaction_problems(notice)
         deed = await deeds.get_deed(notice["deed"]) if notice["deed"] is not None else None
         own = member.station_code == notice["station_code"]
@@ -155,6 +163,7 @@ class PressNoticesController(Controller):
                 for leak in leaks
             ],
             social=deed_notices.social_text(notice, f"{_base(request)}/commendations/{notice['reference']}"),
+            seen=deed_notices.text_version(notice),
             can_edit=own and status == "draft" and member.role is not Role.ADMIN,
             can_approve=own and member.role is Role.SUPERVISOR and status == "draft" and not leaks,
             can_publish=own and status == "approved",
@@ -210,7 +219,7 @@ class CommendationsController(Controller):
             notice=notice,
             verify_url=verify_url,
             qr_svg=receipt_qr_svg(verify_url),
-            page_title=notice["title"],
+            page_title=notice["title"] if notice["status"] == "published" else i18n.gettext("Withdrawn"),
         )
 
     @get("/{reference:str}/poster.png")
