@@ -14,16 +14,11 @@ from lostfound.domain.disposal import METHOD_LABELS
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.roles import Role
 from lostfound.services import disposals, found_items, legal_clock, stations, transfers
-from lostfound.services.errors import ServiceError
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, form_data
-from lostfound.web.item_forms import choices, form_errors
+from lostfound.web.item_forms import choices
+from lostfound.web.outcomes import attempt
 from lostfound.web.templating import render
-
-
-def _error(request: Request, exc: ServiceError) -> None:
-    message = next(iter(form_errors(exc).values()), None) or i18n.gettext(exc.message, **exc.params)
-    flash(request, message, category="error")
 
 
 class TransfersController(Controller):
@@ -46,21 +41,16 @@ class TransfersController(Controller):
         member = current_member(request)
         assert member is not None
         values = await form_data(request)
-        try:
-            await transfers.send(
+        await attempt(
+            request,
+            transfers.send(
                 member.actor(client_ip(request)),
                 reference,
                 values.get("to_station", ""),
                 values.get("note", ""),
-            )
-        except ServiceError as exc:
-            _error(request, exc)
-        else:
-            flash(
-                request,
-                i18n.gettext("Sent. The receiving station confirms when it arrives."),
-                category="success",
-            )
+            ),
+            N_("Sent. The receiving station confirms when it arrives."),
+        )
         return Redirect(path=f"/items/{reference.strip().upper()[:24]}", status_code=303)
 
     @post("/transfers/{transfer_id:int}/receive")
@@ -68,13 +58,13 @@ class TransfersController(Controller):
         member = current_member(request)
         assert member is not None
         values = await form_data(request)
-        try:
-            ref = await transfers.receive(
+        done, ref = await attempt(
+            request,
+            transfers.receive(
                 member.actor(client_ip(request)), transfer_id, values.get("storage_location", "")
-            )
-        except ServiceError as exc:
-            _error(request, exc)
-        else:
+            ),
+        )
+        if done:
             flash(
                 request,
                 i18n.gettext("%(reference)s is now in your custody.", reference=ref),
@@ -86,14 +76,11 @@ class TransfersController(Controller):
     async def cancel(self, request: Request, transfer_id: FromPath[int]) -> Redirect:
         member = current_member(request)
         assert member is not None
-        try:
-            await transfers.cancel(member.actor(client_ip(request)), transfer_id)
-        except ServiceError as exc:
-            _error(request, exc)
-        else:
-            flash(
-                request, i18n.gettext("Called back: the item is in your custody again."), category="success"
-            )
+        await attempt(
+            request,
+            transfers.cancel(member.actor(client_ip(request)), transfer_id),
+            N_("Called back: the item is in your custody again."),
+        )
         return Redirect(path="/transfers", status_code=303)
 
 
@@ -131,14 +118,13 @@ class UnclaimedController(Controller):
         member = current_member(request)
         assert member is not None
         values = await form_data(request)
-        try:
-            await disposals.propose(
+        await attempt(
+            request,
+            disposals.propose(
                 member.actor(client_ip(request)), reference, values.get("method", ""), values.get("note", "")
-            )
-        except ServiceError as exc:
-            _error(request, exc)
-        else:
-            flash(request, i18n.gettext("Proposed. A supervisor approves the disposal."), category="success")
+            ),
+            N_("Proposed. A supervisor approves the disposal."),
+        )
         return Redirect(path="/unclaimed", status_code=303)
 
     @post("/disposals/{disposal_id:int}/approve")
@@ -154,13 +140,11 @@ class UnclaimedController(Controller):
         member = current_member(request)
         assert member is not None
         values = await form_data(request)
-        try:
-            ref = await disposals.decide(
-                member.actor(client_ip(request)), disposal_id, approve, values.get("note", "")
-            )
-        except ServiceError as exc:
-            _error(request, exc)
-        else:
+        done, ref = await attempt(
+            request,
+            disposals.decide(member.actor(client_ip(request)), disposal_id, approve, values.get("note", "")),
+        )
+        if done:
             message = (
                 N_("%(reference)s is disposed of.")
                 if approve

@@ -23,6 +23,7 @@ from lostfound.domain.deeds import (
     Naming,
     ParticipantRole,
 )
+from lostfound.domain.i18n_markers import N_
 from lostfound.services import deeds
 from lostfound.services.deeds import LOGGERS, DeedInput, ParticipantInput
 from lostfound.services.errors import ServiceError
@@ -31,6 +32,7 @@ from lostfound.web.access import current_member
 from lostfound.web.controllers.press_notices import kind_options
 from lostfound.web.forms import client_ip, form_data
 from lostfound.web.item_forms import form_errors, local_datetime, read_form
+from lostfound.web.outcomes import attempt
 from lostfound.web.templating import render
 
 _TZ = ZoneInfo(TIMEZONE)
@@ -189,12 +191,12 @@ class DeedsController(Controller):
         member = current_member(request)
         assert member is not None
         values = await form_data(request)
-        try:
-            await deeds.set_photo_public(
+        await attempt(
+            request,
+            deeds.set_photo_public(
                 member.actor(client_ip(request)), deed_id, photo_id, values.get("public") == "1"
-            )
-        except ServiceError as exc:
-            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
+            ),
+        )
         return Redirect(path=f"/deeds/{deed_id}", status_code=303)
 
     @post("/{deed_id:int}/keep")
@@ -222,16 +224,8 @@ class DeedsController(Controller):
     async def _decide(request: Request, deed_id: int, keep: bool) -> Redirect:
         member = current_member(request)
         assert member is not None
-        try:
-            await deeds.decide_proposed(member.actor(client_ip(request)), deed_id, keep)
-        except ServiceError as exc:
-            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
-        else:
-            flash(
-                request,
-                i18n.gettext("Taken into the log.") if keep else i18n.gettext("Dismissed."),
-                category="success",
-            )
+        done = N_("Taken into the log.") if keep else N_("Dismissed.")
+        await attempt(request, deeds.decide_proposed(member.actor(client_ip(request)), deed_id, keep), done)
         return Redirect(path=f"/deeds/{deed_id}", status_code=303)
 
     @staticmethod

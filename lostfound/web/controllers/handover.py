@@ -24,6 +24,7 @@ from lostfound.settings import get_settings
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, form_data
 from lostfound.web.item_forms import choices, form_errors
+from lostfound.web.outcomes import attempt
 from lostfound.web.receipts import receipt_qr_svg
 from lostfound.web.templating import render
 
@@ -198,12 +199,9 @@ class HandoverController(Controller):
         member = current_member(request)
         assert member is not None
         values = await form_data(request)
-        try:
-            await handover.review_failed_check(
-                member.actor(client_ip(request)), check_id, values.get("note", "")
-            )
-        except ServiceError as exc:
-            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
-        else:
-            flash(request, i18n.gettext("Marked as reviewed."), category="success")
+        await attempt(
+            request,
+            handover.review_failed_check(member.actor(client_ip(request)), check_id, values.get("note", "")),
+            N_("Marked as reviewed."),
+        )
         return Redirect(path="/handovers/checks", status_code=303)

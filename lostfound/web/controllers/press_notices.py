@@ -22,6 +22,7 @@ from lostfound.settings import get_settings
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, form_data
 from lostfound.web.item_forms import form_errors
+from lostfound.web.outcomes import attempt
 from lostfound.web.receipts import receipt_qr_svg
 from lostfound.web.templating import render
 
@@ -121,12 +122,7 @@ class PressNoticesController(Controller):
     async def _act(request: Request, reference: str, action: Any, done: str) -> Redirect:
         member = current_member(request)
         assert member is not None
-        try:
-            await action(member.actor(client_ip(request)), reference)
-        except ServiceError as exc:
-            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
-        else:
-            flash(request, i18n.gettext(done), category="success")
+        await attempt(request, action(member.actor(client_ip(request)), reference), done)
         return Redirect(path=f"/press/notices/{reference.strip().upper()[:24]}", status_code=303)
 
     @staticmethod
