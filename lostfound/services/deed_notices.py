@@ -32,15 +32,16 @@ from lostfound.domain.notices import (
 )
 from lostfound.domain.redaction import Leak, leaks
 from lostfound.domain.roles import Role
-from lostfound.fonts import FontMissing
-from lostfound.posters import GlyphsMissing, PosterSize, PosterText
+from lostfound.posters import PosterSize, PosterText
 from lostfound.posters import render as render_poster
 from lostfound.services import audit, deeds, figures, found_notices, references
 from lostfound.services.context import Actor
-from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError, ServiceUnavailable
+from lostfound.services.drawing import draw
+from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from lostfound.services.found_items import InvalidItem
 from lostfound.services.item_contents import Problems, free_text
 from lostfound.services.item_photos import media_store
+from lostfound.services.notice_rows import move_status, notice_row
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import PROJECT_ROOT, TIMEZONE
 from lostfound.tables import DeedPhoto, FoundItem, Notice, Station
@@ -144,25 +145,7 @@ async def create_draft(actor: Actor, deed_id: int, kind: str, language: str) -> 
 
 
 async def get_notice(reference: str) -> dict[str, Any]:
-    notice = await (
-        Notice.select(
-            Notice.all_columns(),
-            Notice.station.code.as_alias("station_code"),
-            Notice.station.name_zh.as_alias("station_name_zh"),
-            Notice.station.name_en.as_alias("station_name_en"),
-            Notice.station.phone.as_alias("station_phone"),
-            Notice.created_by.display_name.as_alias("created_by_name"),
-            Notice.approved_by.display_name.as_alias("approved_by_name"),
-        )
-        .where(
-            (Notice.reference == reference.strip().upper()[:24])
-            & Notice.kind.is_in([k.value for k in PRESS_KINDS])
-        )
-        .first()
-    )
-    if notice is None:
-        raise NotFound(N_("No notice has the number %(reference)s."), reference=reference[:24])
-    return notice
+    return await notice_row(reference, PRESS_KINDS)
 
 
 async def redaction_problems(notice: dict[str, Any]) -> list[Leak]:
@@ -242,19 +225,6 @@ async def edit(actor: Actor, reference: str, title: str, body: str, photo_id: in
         await audit.record(actor, "notice.edit", "notice", notice["reference"], {})
 
 
-async def _move(
-    actor: Actor, notice: dict[str, Any], expected: str, changes: dict, action: str, also: Any = None
-) -> None:
-    async with write_transaction():
-        where = (Notice.id == notice["id"]) & (Notice.status == expected)
-        changed = (
-            await Notice.update(changes).where(where if also is None else where & also).returning(Notice.id)
-        )
-        if not changed:
-            raise Conflict(N_("The notice changed meanwhile. Reload the page."))
-        await audit.record(actor, action, "notice", notice["reference"], {})
-
-
 def text_version(notice: dict[str, Any]) -> str:
     """A fingerprint of what a supervisor reads: approval applies to exactly this text and photo."""
     seen = f"{notice['title']}\x1f{notice['body']}\x1f{notice['photo'] or ''}"
@@ -281,7 +251,7 @@ async def approve(actor: Actor, reference: str, seen: str | None = None) -> None
     # Only the text that was checked: a save landing meanwhile makes this update match nothing.
     checked = (Notice.title == notice["title"]) & (Notice.body == notice["body"])
     checked &= Notice.photo.is_null() if notice["photo"] is None else Notice.photo == notice["photo"]
-    await _move(actor, notice, NoticeStatus.DRAFT, changes, "notice.approve", checked)
+    await move_status(actor, notice, NoticeStatus.DRAFT, changes, "notice.approve", checked)
 
 
 async def publish(actor: Actor, reference: str) -> None:
@@ -290,7 +260,7 @@ async def publish(actor: Actor, reference: str) -> None:
     if notice["status"] != NoticeStatus.APPROVED:
         raise Conflict(N_("Only an approved notice can be published."))
     changes = {Notice.status: NoticeStatus.PUBLISHED.value, Notice.published_at: datetime.now(UTC)}
-    await _move(actor, notice, NoticeStatus.APPROVED, changes, "notice.publish")
+    await move_status(actor, notice, NoticeStatus.APPROVED, changes, "notice.publish")
 
 
 async def withdraw(actor: Actor, reference: str) -> None:
@@ -301,7 +271,7 @@ async def withdraw(actor: Actor, reference: str) -> None:
     if notice["status"] == NoticeStatus.WITHDRAWN:
         raise Conflict(N_("This notice is already withdrawn."))
     changes = {Notice.status: NoticeStatus.WITHDRAWN.value, Notice.withdrawn_at: datetime.now(UTC)}
-    await _move(actor, notice, notice["status"], changes, "notice.withdraw")
+    await move_status(actor, notice, notice["status"], changes, "notice.withdraw")
 
 
 async def list_notices(
@@ -398,17 +368,8 @@ async def poster(reference: str, size: str, verify_url: str, actor: Actor | None
         photo=photo,
         draft=draft,
     )
-    try:
-        return await asyncio.to_thread(render_poster, text, poster_size)
-    except GlyphsMissing as exc:
-        raise ServiceError(
-            N_("The poster font cannot draw these characters: %(characters)s. Change them in the text."),
-            characters=" ".join(exc.characters),
-        ) from None
-    except FontMissing as exc:
-        raise ServiceUnavailable(
-            N_("No font for Chinese is installed on the server: %(hint)s"), hint=str(exc)
-        ) from None
+    missing = N_("The poster font cannot draw these characters: %(characters)s. Change them in the text.")
+    return await draw(render_poster, text, poster_size, missing=missing)
 
 
 async def create_monthly_draft(actor: Actor, station_code: str, month: figures.Month, language: str) -> str:

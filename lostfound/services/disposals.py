@@ -18,11 +18,22 @@ from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from lostfound.services.transactions import write_transaction
-from lostfound.tables import Disposal, FoundItem
+from lostfound.tables import Disposal, FoundItem, ItemContent
 
 
 def methods_for(item: dict[str, Any]) -> list[DisposalMethod]:
     return allowed_methods(item["category"], [row["kind"] for row in item["contents"]])
+
+
+async def methods_by_item(items: list[dict[str, Any]]) -> dict[int, list[DisposalMethod]]:
+    """The lawful methods for each of ``items`` (id, category), their contents read in one query."""
+    kinds: dict[int, list[str]] = {row["id"]: [] for row in items}
+    if items:
+        for row in await ItemContent.select(ItemContent.item, ItemContent.kind).where(
+            ItemContent.item.is_in(list(kinds))
+        ):
+            kinds[row["item"]].append(row["kind"])
+    return {row["id"]: allowed_methods(row["category"], kinds[row["id"]]) for row in items}
 
 
 async def propose(actor: Actor, reference: str, method: str, note: str = "") -> int:

@@ -28,6 +28,7 @@ from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from lostfound.services.item_photos import media_store
+from lostfound.services.notice_rows import move_status, notice_row
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
 from lostfound.tables import FoundItem, ItemContent, ItemPhoto, LostReport, Match, Notice, NoticeItem, Station
@@ -147,21 +148,7 @@ async def create(actor: Actor, station_code: str, item_refs: list[str]) -> str:
 
 
 async def get_notice(reference: str) -> dict[str, Any]:
-    notice = await (
-        Notice.select(
-            Notice.all_columns(),
-            Notice.station.code.as_alias("station_code"),
-            Notice.station.name_zh.as_alias("station_name_zh"),
-            Notice.station.name_en.as_alias("station_name_en"),
-            Notice.station.phone.as_alias("station_phone"),
-            Notice.created_by.display_name.as_alias("created_by_name"),
-            Notice.approved_by.display_name.as_alias("approved_by_name"),
-        )
-        .where((Notice.reference == reference.strip().upper()[:24]) & (Notice.kind == KIND))
-        .first()
-    )
-    if notice is None:
-        raise NotFound(N_("No notice has the number %(reference)s."), reference=reference[:24])
+    notice = await notice_row(reference, [KIND])
     notice["items"] = await (
         NoticeItem.select(
             NoticeItem.all_columns(),
@@ -214,20 +201,6 @@ def _station_member(actor: Actor, notice: dict[str, Any], supervisor: bool) -> N
         raise Forbidden(N_("Only a supervisor may approve or withdraw a notice."))
 
 
-async def _set_status(
-    actor: Actor, notice: dict[str, Any], expected: str, changes: dict, action: str
-) -> None:
-    async with write_transaction():
-        changed = (
-            await Notice.update(changes)
-            .where((Notice.id == notice["id"]) & (Notice.status == expected))
-            .returning(Notice.id)
-        )
-        if not changed:
-            raise Conflict(N_("The notice changed meanwhile. Reload the page."))
-        await audit.record(actor, action, "notice", notice["reference"], {})
-
-
 async def approve(actor: Actor, reference: str) -> None:
     notice = await get_notice(reference)
     _station_member(actor, notice, supervisor=True)
@@ -240,7 +213,7 @@ async def approve(actor: Actor, reference: str) -> None:
         Notice.approved_by: actor.user_id,
         Notice.approved_at: datetime.now(UTC),
     }
-    await _set_status(actor, notice, NoticeStatus.DRAFT, changes, "notice.approve")
+    await move_status(actor, notice, NoticeStatus.DRAFT, changes, "notice.approve")
 
 
 async def publish(actor: Actor, reference: str, now: datetime | None = None) -> None:
@@ -278,7 +251,7 @@ async def withdraw(actor: Actor, reference: str) -> None:
     if notice["status"] not in (NoticeStatus.PUBLISHED, NoticeStatus.APPROVED, NoticeStatus.DRAFT):
         raise Conflict(N_("This notice is already withdrawn."))
     changes = {Notice.status: NoticeStatus.WITHDRAWN, Notice.withdrawn_at: datetime.now(UTC)}
-    await _set_status(actor, notice, notice["status"], changes, "notice.withdraw")
+    await move_status(actor, notice, notice["status"], changes, "notice.withdraw")
 
 
 async def list_notices(station_code: str | None) -> list[dict[str, Any]]:

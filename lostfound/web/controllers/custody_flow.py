@@ -13,7 +13,7 @@ from lostfound import i18n
 from lostfound.domain.disposal import METHOD_LABELS
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.roles import Role
-from lostfound.services import disposals, found_items, legal_clock, stations, transfers
+from lostfound.services import disposals, legal_clock, stations, transfers
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, form_data
 from lostfound.web.item_forms import choices
@@ -95,12 +95,11 @@ class UnclaimedController(Controller):
         items = await legal_clock.unclaimed_items(station)
         waiting = await disposals.pending(station)
         proposed = {row["item"] for row in waiting}
-        methods = {}
-        for row in items:
-            item = await found_items.get_item(row["reference"])
-            methods[row["reference"]] = [
-                (m.value, i18n.gettext(METHOD_LABELS[m])) for m in disposals.methods_for(item)
-            ]
+        allowed = await disposals.methods_by_item(items)
+        methods = {
+            row["reference"]: [(m.value, i18n.gettext(METHOD_LABELS[m])) for m in allowed[row["id"]]]
+            for row in items
+        }
         return render(
             request,
             "unclaimed/queue.html",

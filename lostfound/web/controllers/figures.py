@@ -3,7 +3,6 @@ monthly report drafted as a notice."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,10 +14,9 @@ from litestar.response import Redirect, Response
 
 from lostfound import charts, i18n
 from lostfound.domain.i18n_markers import N_
-from lostfound.fonts import FontMissing
-from lostfound.posters import GlyphsMissing
 from lostfound.services import deed_notices, figures
-from lostfound.services.errors import ServiceError, ServiceUnavailable
+from lostfound.services.drawing import draw
+from lostfound.services.errors import ServiceError
 from lostfound.services.figures import Month
 from lostfound.tables import Station
 from lostfound.web.access import current_member
@@ -35,17 +33,8 @@ def _month(text: str) -> Month:
 
 async def _draw(title: str, labels: list[str], series: list[charts.Series]) -> bytes:
     """A chart, or a clear refusal: a character the font lacks, or no Chinese font installed."""
-    try:
-        return await asyncio.to_thread(charts.bar_chart, title, labels, series)
-    except GlyphsMissing as exc:
-        raise ServiceError(
-            N_("The chart font cannot draw these characters: %(characters)s."),
-            characters=" ".join(exc.characters),
-        ) from None
-    except FontMissing as exc:
-        raise ServiceUnavailable(
-            N_("No font for Chinese is installed on the server: %(hint)s"), hint=str(exc)
-        ) from None
+    missing = N_("The chart font cannot draw these characters: %(characters)s.")
+    return await draw(charts.bar_chart, title, labels, series, missing=missing)
 
 
 def _png(data: bytes, name: str) -> Response[bytes]:
