@@ -275,24 +275,42 @@ def retention_run() -> None:
     click.echo(f"reminded {run.reminded}, closed {run.expired}, erased {run.erased}")
 
 
-def _entries(path: str, parse: Any) -> tuple[int, Any]:
-    """Count the lines (for the progress bar), then yield (line number, input or reason) lazily."""
-    import msgspec
-
+def _entries(path: str) -> tuple[int, Any]:
+    """Count the lines (for the progress bar), then yield (line number, raw line) lazily."""
     with open(path, encoding="utf-8") as handle:
         total = sum(1 for line in handle if line.strip())
 
     def generate() -> Any:
         with open(path, encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield number, parse(line)
-                except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
-                    yield number, f"not a valid record: {exc}"
+                if line.strip():
+                    yield number, line
 
     return total, generate()
+
+
+def parse_found_item(line: str) -> Any:
+    """One JSON line to a found-item input (runs in the import's worker processes)."""
+    import msgspec
+
+    from lostfound.web.controllers.api_found_items import FoundItemIn, to_input
+
+    try:
+        return to_input(msgspec.json.decode(line, type=FoundItemIn))
+    except msgspec.MsgspecError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def parse_lost_report(line: str) -> Any:
+    """One JSON line to a lost-report input (runs in the import's worker processes)."""
+    import msgspec
+
+    from lostfound.web.controllers.api_lost_reports import LostReportIn, to_input
+
+    try:
+        return to_input(msgspec.json.decode(line, type=LostReportIn))
+    except msgspec.MsgspecError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _report_import(result: Any, map_out: str | None) -> None:
@@ -348,11 +366,11 @@ _WORKERS_HELP = (
 
 
 def _workers(requested: int | None, total: int) -> int:
-    from lostfound.services.bulk_import import BATCH, default_workers
+    from lostfound.services.bulk_import import JOB, default_workers
 
     if requested is not None:
         return max(0, requested)
-    return default_workers() if total > BATCH else 0  # starting processes costs more than a small file
+    return default_workers() if total > 5 * JOB else 0  # starting processes costs more than a small file
 
 
 @import_.command("found-items")
@@ -361,15 +379,12 @@ def _workers(requested: int | None, total: int) -> int:
 @click.option("--workers", type=int, default=None, help=_WORKERS_HELP)
 def import_found_items(path: str, map_out: str | None, workers: int | None) -> None:
     """Import found items; each line is a POST /api/v1/found-items body with its station."""
-    import msgspec
-
     from lostfound.services.bulk_import import import_found_items as run
-    from lostfound.web.controllers.api_found_items import FoundItemIn, to_input
 
-    decoder = msgspec.json.Decoder(FoundItemIn)
-    total, entries = _entries(path, lambda line: to_input(decoder.decode(line)))
+    total, entries = _entries(path)
     with click.progressbar(length=total, label="found items", file=sys.stderr) as bar:
-        result = _service_call(run(entries, bar.update, workers=_workers(workers, total)))
+        job = run(entries, bar.update, workers=_workers(workers, total), parse=parse_found_item)
+        result = _service_call(job)
     _report_import(result, map_out)
 
 
@@ -382,15 +397,12 @@ def import_found_items(path: str, map_out: str | None, workers: int | None) -> N
 @click.option("--workers", type=int, default=None, help=_WORKERS_HELP)
 def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: int | None) -> None:
     """Import lost reports; each line is a POST /api/v1/lost-reports body."""
-    import msgspec
-
     from lostfound.services.bulk_import import import_lost_reports as run
-    from lostfound.web.controllers.api_lost_reports import LostReportIn, to_input
 
-    decoder = msgspec.json.Decoder(LostReportIn)
-    total, entries = _entries(path, lambda line: to_input(decoder.decode(line)))
+    total, entries = _entries(path)
     with click.progressbar(length=total, label="lost reports", file=sys.stderr) as bar:
-        result = _service_call(run(entries, bar.update, notify=notify, workers=_workers(workers, total)))
+        job = run(entries, bar.update, notify=notify, workers=_workers(workers, total), parse=parse_lost_report)
+        result = _service_call(job)
     _report_import(result, map_out)
 
 

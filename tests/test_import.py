@@ -87,35 +87,31 @@ async def test_bad_lines_are_reported_with_their_number_and_the_rest_is_imported
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in answer["matches"][0]["reasons"]}
 
 
-async def test_worker_processes_validate_batches_and_the_outcome_is_the_same(
+async def test_worker_processes_parse_and_validate_jobs_and_the_outcome_is_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A large import validates in other processes: lines keep their numbers, matches are found."""
-    import msgspec
-
+    """A large import parses and validates raw lines in other processes: lines keep their numbers."""
+    from lostfound.cli import parse_found_item, parse_lost_report
     from lostfound.services import bulk_import
-    from lostfound.web.controllers.api_found_items import FoundItemIn
-    from lostfound.web.controllers.api_found_items import to_input as item_input
-    from lostfound.web.controllers.api_lost_reports import LostReportIn
-    from lostfound.web.controllers.api_lost_reports import to_input as report_input
 
     await make_station("DC")
-    monkeypatch.setattr(bulk_import, "BATCH", 2)  # several batches in flight at once
+    monkeypatch.setattr(bulk_import, "JOB", 2)  # several jobs in flight, batches written as they come
+    monkeypatch.setattr(bulk_import, "BATCH", 3)
     others = [
         {**REPORT, "owner": {"name": f"路人{n}", "phone": f"1390000{n:04d}"}, "external_ref": f"X-{n}"}
         for n in range(4)
     ]
-    lines = [REPORT, *others[:2], {**REPORT, "category": "spaceship"}, *others[2:]]
-    entries = [(n, report_input(msgspec.convert(r, LostReportIn))) for n, r in enumerate(lines, 1)]
-    entries.insert(3, (99, "not a valid record: {not json"))
-    filed = await bulk_import.import_lost_reports(entries, workers=1)
+    records = [REPORT, *others[:2], {**REPORT, "category": "spaceship"}, *others[2:]]
+    entries = [(n, json.dumps(r, ensure_ascii=False)) for n, r in enumerate(records, 1)]
+    entries.insert(3, (99, "{not json"))
+    filed = await bulk_import.import_lost_reports(entries, workers=1, parse=parse_lost_report)
     assert filed.imported == 5
     assert [line for line, _ in filed.bad] == [4, 99]
-    assert filed.bad[0][1].startswith("category")
+    assert filed.bad[0][1].startswith("category") and filed.bad[1][1].startswith("not a valid record")
     assert [ext for ext, _ in filed.mapping] == ["OLD-R-1", "X-0", "X-1", "X-2", "X-3"]
 
-    item = (1, item_input(msgspec.convert(ITEM, FoundItemIn)))
-    logged = await bulk_import.import_found_items([item], workers=1)
-    assert logged.imported == 1 and not logged.bad
+    lines = [(1, json.dumps(ITEM, ensure_ascii=False)), (2, json.dumps({**ITEM, "station": "ZZ"}))]
+    logged = await bulk_import.import_found_items(lines, workers=1, parse=parse_found_item)
+    assert logged.imported == 1 and logged.bad == [(2, "No station has the code ZZ.")]
     match = await Match.select(Match.report.external_ref, Match.decision).first()
     assert match == {"report.external_ref": "OLD-R-1", "decision": "auto"}

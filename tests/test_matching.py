@@ -253,7 +253,7 @@ async def test_bulk_import_works_out_the_same_facts_that_matching_reads_back() -
         ],
     }
     data = to_input(msgspec.convert(body, LostReportIn))
-    values, rows = lost_reports.validated(data, datetime.now(UTC), as_printed=True)
+    values, rows = lost_reports.validated(data, datetime.now(UTC), imported=True)
     computed = matching.facts_of_values("report", values, rows)
     assert computed.ids and not computed.ids[0].valid and computed.passports == ["E12345678"]
     assert computed.phones == ["13805796612", "13900001111"] and computed.card_last4 == ["6612"]

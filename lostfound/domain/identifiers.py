@@ -8,6 +8,7 @@ are filled after translation.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,8 +74,7 @@ def id_check_digit(first17: str) -> str:
     """The check character ISO 7064 MOD 11-2 gives for the first 17 digits."""
     if len(first17) != ID_LENGTH - 1 or not _all_digits(first17):
         raise ValueError("the check character needs exactly 17 digits")
-    total = sum(int(char) * weight for char, weight in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK_CHARS[total % 11]
+    return ID_CHECK_CHARS[sum(map(operator.mul, map(int, first17), ID_WEIGHTS)) % 11]
 
 
 def _id_shape_ok(number: str) -> bool:

@@ -9,11 +9,12 @@ reserved per batch, then matched in bulk.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
+import gc
 import json
 import multiprocessing
 import os
+from array import array
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -23,9 +24,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lostfound.crypto import readable_code
+from lostfound.domain.accounts import normalise_station_code, station_code_problem
 from lostfound.domain.found_items import CustodyKind, ItemStatus, reference
+from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
-from lostfound.domain.matching import KeyKind, MatchFacts
+from lostfound.domain.matching import KeyKind
 from lostfound.domain.notifications import MessageKind
 from lostfound.pii import vault
 from lostfound.services import (
@@ -39,11 +42,11 @@ from lostfound.services import (
 )
 from lostfound.services.bulk_sql import insert_rows
 from lostfound.services.context import Actor
-from lostfound.services.errors import ServiceError
+from lostfound.services.errors import NotFound, ServiceError
 from lostfound.services.found_items import FoundItemInput, InvalidItem
 from lostfound.services.lost_reports import CLAIM_HASH_KIND, LostReportInput
 from lostfound.services.matching import Side
-from lostfound.services.stations import get_station
+from lostfound.services.stations import list_stations
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.tables import CustodyEvent, FoundItem, ItemContent, LostReport, ReportContent
@@ -68,21 +71,29 @@ class Prepared:
     line: int
     values: dict[str, Any]
     rows: list[dict[str, Any]]
-    facts: MatchFacts
-    keys: list[tuple[int, KeyKind]]
+    keys: array  # keyed hashes and their kinds, interleaved: key, kind, key, kind, ...
     station: dict[str, Any] | None = None  # found items
     locale: str = ""  # lost reports
 
     def __reduce__(self) -> tuple:
         # Batches come back from worker processes: a tuple pickles several times faster than a
-        # dataclass, and key kinds travel as plain numbers (IntEnum compares equal to them).
-        keys = [(key, int(kind)) for key, kind in self.keys]
-        fields = (self.line, self.values, self.rows, self.facts, keys, self.station, self.locale)
-        return (Prepared, fields)
+        # dataclass, and the keys travel as one array of 64-bit numbers.
+        return (Prepared, (self.line, self.values, self.rows, self.keys, self.station, self.locale))
+
+    def key_pairs(self) -> list[tuple[int, KeyKind]]:
+        keys = self.keys
+        return [(keys[i], keys[i + 1]) for i in range(0, len(keys), 2)]  # type: ignore[misc]
 
 
-Entry = tuple[int, Any]  # (line number, parsed input or the reason it could not be parsed)
+Entry = tuple[int, Any]  # (line number, parsed input, the reason it could not be parsed, or a raw line)
+Parse = Callable[[str], Any]  # a raw line to a service input; raises ValueError for a bad line
 Writer = Callable[[list[Prepared], ImportResult], Awaitable[list[int]]]
+Batch = tuple[list[Prepared], list[tuple[int, str]]]
+
+# Records per job for a worker process: small enough that the workers keep preparing while the
+# main process writes a batch of BATCH records.
+JOB = 1000
+AHEAD = 2 * BATCH // JOB  # jobs queued for the workers
 
 
 def problem_text(exc: ServiceError) -> str:
@@ -101,10 +112,13 @@ def default_workers() -> int:
 
 
 async def import_found_items(
-    entries: Iterable[Entry], progress: Callable[[int], None] = lambda n: None, workers: int = 0
+    entries: Iterable[Entry],
+    progress: Callable[[int], None] = lambda n: None,
+    workers: int = 0,
+    parse: Parse | None = None,
 ) -> ImportResult:
-    """``entries``: (line number, parsed input or the reason it could not be parsed)."""
-    return await _run("item", entries, progress, _write_items, workers)
+    """``entries``: (line number, input); with ``parse``, the inputs are raw lines parsed in the workers."""
+    return await _run("item", entries, progress, _write_items, workers, parse)
 
 
 async def import_lost_reports(
@@ -112,42 +126,70 @@ async def import_lost_reports(
     progress: Callable[[int], None] = lambda n: None,
     notify: bool = False,
     workers: int = 0,
+    parse: Parse | None = None,
 ) -> ImportResult:
     async def write(batch: list[Prepared], result: ImportResult) -> list[int]:
         return await _write_reports(batch, result, notify)
 
-    return await _run("report", entries, progress, write, workers)
+    return await _run("report", entries, progress, write, workers, parse)
 
 
 async def _run(
-    side: Side, entries: Iterable[Entry], progress: Callable[[int], None], write: Writer, workers: int
+    side: Side,
+    entries: Iterable[Entry],
+    progress: Callable[[int], None],
+    write: Writer,
+    workers: int,
+    parse: Parse | None,
 ) -> ImportResult:
-    """Validate, write and match batch by batch.
+    """Parse, validate, write and match, BATCH records to a transaction.
 
-    With ``workers``, validation, encryption and matching keys (pure CPU) run in that many
-    processes while this one writes and matches the batches before: a batch waits in the pool
-    for each worker, so the database never waits for the next.
+    With ``workers``, parsing, validation, encryption and matching keys (pure CPU) run in that
+    many processes, JOB records at a time, while this process writes and matches the batches
+    before: the database never waits for the next batch, and the workers never wait for a write.
     """
     result = ImportResult()
     now = datetime.now(UTC)
     vault()  # keys exist (or are made) before any worker process looks for them
+    stations = await _stations() if side == "item" else {}
     loop = asyncio.get_running_loop()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) if workers else None
-    pending: deque[asyncio.Future[tuple[list[Prepared], list[tuple[int, str]]]]] = deque()
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_gc)
+        if workers
+        else None
+    )
+    pending: deque[asyncio.Future[Batch]] = deque()
+    ready: Batch = ([], [])
+    chunks = _batches(entries, JOB)
+    collector_was_on = gc.isenabled()
+    # Every prepared record lives until its batch is written, and none holds a cycle: the cyclic
+    # collector would only walk them again and again (a third of the time of an import).
+    gc.disable()
     try:
-        for chunk in _batches(entries, BATCH):
-            stations = await _stations(chunk) if side == "item" else {}
-            job = functools.partial(prepare_batch, side, chunk, now, stations)
-            if pool is None:
-                pending.append(loop.create_future())
-                pending[-1].set_result(job())
-            else:
-                pending.append(loop.run_in_executor(pool, job))
-            while len(pending) > workers:
-                await _flush(await pending.popleft(), result, write, side, progress)
-        while pending:
-            await _flush(await pending.popleft(), result, write, side, progress)
+        while True:
+            while len(pending) < AHEAD and (chunk := next(chunks, None)) is not None:
+                job = functools.partial(prepare_batch, side, chunk, now, stations, parse)
+                if pool is None:
+                    pending.append(loop.create_future())
+                    pending[-1].set_result(job())
+                else:
+                    pending.append(loop.run_in_executor(pool, job))
+            if not pending:
+                break
+            if pending[0].done() or not (ready[0] or ready[1]):
+                job_done = await pending.popleft()
+                ready[0].extend(job_done[0])
+                ready[1].extend(job_done[1])
+                if len(ready[0]) < BATCH:
+                    continue
+            # A full batch, or the workers are still busy: write what is ready rather than wait,
+            # so batches grow to what the workers prepare while one is written.
+            await _flush(ready, result, write, side, progress)
+            ready = ([], [])
+        await _flush(ready, result, write, side, progress)
     finally:
+        if collector_was_on:
+            gc.enable()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     result.bad.sort()
@@ -156,6 +198,10 @@ async def _run(
         # freshly loaded key table and scanned all of it, taking seconds a lookup at a million reports.
         await FoundItem._meta.db.run_ddl("ANALYZE")
     return result
+
+
+def _quiet_gc() -> None:
+    gc.disable()  # in a worker too: a job's records are freed by reference counting when it is sent
 
 
 def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
@@ -169,28 +215,36 @@ def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
         yield batch
 
 
-async def _stations(chunk: list[Entry]) -> dict[str, dict[str, Any] | str]:
-    """The stations a batch of found items names: the station, or why the code is refused."""
-    found: dict[str, dict[str, Any] | str] = {}
-    for _, entry in chunk:
-        if isinstance(entry, str):
-            continue
-        code = entry.station.strip().upper()
-        if code not in found:
-            try:
-                found[code] = await get_station(code)
-            except ServiceError as exc:
-                found[code] = problem_text(exc)
-    return found
+async def _stations() -> dict[str, dict[str, Any]]:
+    """Every station by code: found items name theirs."""
+    return {row["code"]: row for row in await list_stations()}
+
+
+def _station(code: str, stations: dict[str, dict[str, Any]]) -> dict[str, Any] | str:
+    """The station a found item names, or why the code is refused (as ``get_station`` says it)."""
+    normalised = normalise_station_code(code)
+    if normalised in stations and not station_code_problem(normalised):
+        return stations[normalised]
+    return problem_text(NotFound(N_("No station has the code %(code)s."), code=normalised[:8]))
 
 
 def prepare_batch(
-    side: Side, chunk: list[Entry], now: datetime, stations: dict[str, dict[str, Any] | str]
-) -> tuple[list[Prepared], list[tuple[int, str]]]:
-    """The CPU work of a batch, with no database: runs in a worker process for large imports."""
+    side: Side,
+    chunk: list[Entry],
+    now: datetime,
+    stations: dict[str, dict[str, Any]],
+    parse: Parse | None = None,
+) -> Batch:
+    """The CPU work of a job, with no database: runs in a worker process for large imports."""
     good: list[Prepared] = []
     bad: list[tuple[int, str]] = []
     for line, entry in chunk:
+        if parse is not None:
+            try:
+                entry = parse(entry)
+            except ValueError as exc:
+                bad.append((line, f"not a valid record: {exc}"))
+                continue
         if isinstance(entry, str):
             bad.append((line, entry))
             continue
@@ -221,7 +275,7 @@ async def _flush(
     result.bad += bad
     if good:
         record_ids = await write(good, result)
-        known = {record: (p.facts, p.keys) for record, p in zip(record_ids, good, strict=True)}
+        known = {record: p.key_pairs() for record, p in zip(record_ids, good, strict=True)}
         await matching.refresh_many(side, record_ids, known)
         result.imported += len(record_ids)
     progress(len(good) + len(bad))
@@ -229,22 +283,20 @@ async def _flush(
 
 def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dict[str, Any]]) -> Prepared:
     facts = matching.facts_of_values(side, values, rows)
-    return Prepared(line, values, rows, facts, matching.hashed_keys(facts, side))
+    keys = array("q", [part for key, kind in matching.hashed_keys(facts, side) for part in (key, kind)])
+    return Prepared(line, values, rows, keys)
 
 
 # --- found items ----------------------------------------------------------------------------
 
 
 def _prepare_item(
-    line: int, data: FoundItemInput, now: datetime, stations: dict[str, dict[str, Any] | str]
+    line: int, data: FoundItemInput, now: datetime, stations: dict[str, dict[str, Any]]
 ) -> Prepared | str:
-    station = stations[data.station.strip().upper()]
+    station = _station(data.station, stations)
     if isinstance(station, str):
         return station
-    data = dataclasses.replace(
-        data, contents=[dataclasses.replace(c, as_printed=True) for c in data.contents]
-    )
-    values, rows = found_items.validated(data, now)
+    values, rows = found_items.validated(data, now, imported=True)
     prepared = _matching_part("item", line, values, rows)
     prepared.station = station
     return prepared
@@ -334,8 +386,7 @@ async def _ids_by_seq(table: Any, year: int, first: int, last: int, *where: Any)
 
 
 def _prepare_report(line: int, data: LostReportInput, now: datetime) -> Prepared:
-    # Owners of migrated records gave their consent to the system they reported to.
-    values, rows = lost_reports.validated(dataclasses.replace(data, consent=True), now, as_printed=True)
+    values, rows = lost_reports.validated(data, now, imported=True)
     prepared = _matching_part("report", line, values, rows)
     prepared.locale = data.locale
     return prepared

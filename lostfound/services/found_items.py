@@ -147,11 +147,17 @@ def _item_values(data: FoundItemInput, problems: Problems, now: datetime) -> dic
     return values
 
 
-def validated(data: FoundItemInput, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Column values and content rows of an intake, or InvalidItem with every problem."""
+def validated(
+    data: FoundItemInput, now: datetime, imported: bool = False
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Column values and content rows of an intake, or InvalidItem with every problem.
+
+    ``imported``: a record migrated from another system keeps every number as it was written
+    down when only its check character fails (matching repairs it).
+    """
     problems = Problems()
     values = _item_values(data, problems, now)
-    rows = _content_rows(data, problems, now.astimezone(_TZ).date())
+    rows = _content_rows(data, problems, now.astimezone(_TZ).date(), imported)
     if problems:
         raise InvalidItem(problems)
     return values, rows
@@ -161,13 +167,15 @@ def search_text_for(values: dict[str, Any], reference_text: str, rows: list[dict
     return _search_text(values, reference_text, rows)
 
 
-def _content_rows(data: FoundItemInput, problems: Problems, today: Any) -> list[dict[str, Any]]:
+def _content_rows(
+    data: FoundItemInput, problems: Problems, today: Any, imported: bool = False
+) -> list[dict[str, Any]]:
     if len(data.contents) > MAX_CONTENTS:
         problems.add("contents", N_("At most %(limit)d content rows, please."), limit=MAX_CONTENTS)
         return []
     rows = []
     for index, entry in enumerate(data.contents):
-        row = content_row(entry, f"contents.{index}", vault(), problems, today)
+        row = content_row(entry, f"contents.{index}", vault(), problems, today, imported)
         if row is not None:
             rows.append({**row, "position": index})
     return rows

@@ -87,19 +87,28 @@ def free_text(
 
 
 def content_row(
-    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, today: date
+    entry: ContentInput,
+    prefix: str,
+    vault: PersonalDataVault,
+    problems: Problems,
+    today: date,
+    as_printed: bool = False,
 ) -> dict[str, Any] | None:
-    """Column values for one content row, or None (with problems added) when it cannot be stored."""
+    """Column values for one content row, or None (with problems added) when it cannot be stored.
+
+    ``as_printed`` (or the entry's own flag) keeps a number that fails only its check character.
+    """
+    as_printed = as_printed or bool(entry.as_printed)
     try:
         kind = ContentKind(entry.kind)
     except ValueError:
         problems.add(f"{prefix}.kind", N_("Choose what this is from the list."))
         return None
-    row: dict[str, Any] = {"kind": kind.value, "as_printed": bool(entry.as_printed)}
+    row: dict[str, Any] = {"kind": kind.value, "as_printed": as_printed}
     if kind in HOLDER_KINDS:
         row["holder_name"] = free_text(entry.holder_name, 60, f"{prefix}.holder_name", problems)
     if kind in ID_NUMBER_KINDS:
-        _id_number(entry, prefix, vault, problems, today, row)
+        _id_number(entry, prefix, vault, problems, today, row, as_printed)
     elif kind is ContentKind.PASSPORT:
         number = "".join(entry.id_number.split()).upper()
         if number and not (5 <= len(number) <= 20 and number.isalnum() and number.isascii()):
@@ -111,7 +120,7 @@ def content_row(
                 number_hash=vault.keyed_hash(HASH_PASSPORT, number),
             )
     elif kind is ContentKind.BANK_CARD:
-        _bank_card(entry, prefix, vault, problems, row)
+        _bank_card(entry, prefix, vault, problems, row, as_printed)
     elif kind is ContentKind.PHONE_NUMBER:
         phone = ids.normalise_phone(entry.phone)
         if phone is None:
@@ -142,7 +151,13 @@ def phone_fields(phone: str, vault: PersonalDataVault, column: str) -> dict[str,
 
 
 def _id_number(
-    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, today: date, row: dict
+    entry: ContentInput,
+    prefix: str,
+    vault: PersonalDataVault,
+    problems: Problems,
+    today: date,
+    row: dict,
+    as_printed: bool,
 ) -> None:
     number = ids.normalise_id_number(entry.id_number)
     if not number:
@@ -150,7 +165,7 @@ def _id_number(
             problems.add(f"{prefix}.id_number", N_("Enter the holder's name or the ID number, or both."))
         return
     problem = ids.check_id_number(number, today)
-    if problem is not None and not (entry.as_printed and problem.confirmable):
+    if problem is not None and not (as_printed and problem.confirmable):
         problems.add(f"{prefix}.id_number", problem.message, **problem.params)
         return
     row.update(
@@ -162,7 +177,7 @@ def _id_number(
 
 
 def _bank_card(
-    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, row: dict
+    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, row: dict, as_printed: bool
 ) -> None:
     row["bank"] = free_text(entry.bank, 60, f"{prefix}.bank", problems)
     number = ids.normalise_card_number(entry.card_number)
@@ -170,7 +185,7 @@ def _bank_card(
     if number:
         problem = ids.check_card_number(number)
         # "As printed" may keep a number that fails its Luhn check, never one of the wrong shape.
-        if problem and (not entry.as_printed or not ids.card_format_ok(number)):
+        if problem and (not as_printed or not ids.card_format_ok(number)):
             problems.add(f"{prefix}.card_number", problem)
             return
         row.update(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -105,7 +104,9 @@ def _owner_values(
     return values
 
 
-def _report_values(data: LostReportInput, problems: Problems, now: datetime) -> dict[str, Any]:
+def _report_values(
+    data: LostReportInput, problems: Problems, now: datetime, imported: bool = False
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     try:
         values["category"] = Category(data.category).value
@@ -133,7 +134,7 @@ def _report_values(data: LostReportInput, problems: Problems, now: datetime) -> 
         values[name] = moment
     if values["lost_from"] and values["lost_to"] and values["lost_from"] > values["lost_to"]:
         problems.add("lost_to", N_("The end of the time window is before its start."))
-    if not data.consent:
+    if not (data.consent or imported):
         problems.add(
             "consent", N_("Agree to the processing of your data, or report at a police station instead.")
         )
@@ -141,24 +142,23 @@ def _report_values(data: LostReportInput, problems: Problems, now: datetime) -> 
 
 
 def validated(
-    data: LostReportInput, now: datetime, as_printed: bool = False
+    data: LostReportInput, now: datetime, imported: bool = False
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Column values and content rows of a report, or InvalidItem with every problem.
 
-    ``as_printed`` keeps a number that fails only its check character (records migrated from
-    another system are taken as they were written down; matching repairs them).
+    ``imported``: a record migrated from another system. A number that fails only its check
+    character is kept as it was written down (matching repairs it), and the owner gave their
+    consent to the system they reported to.
     """
     today = now.astimezone(_TZ).date()
     problems = Problems()
-    values = _report_values(data, problems, now)
-    values.update(_owner_values(data.owner, problems, today, as_printed))
+    values = _report_values(data, problems, now, imported)
+    values.update(_owner_values(data.owner, problems, today, imported))
     if len(data.contents) > MAX_CONTENTS:
         problems.add("contents", N_("At most %(limit)d content rows, please."), limit=MAX_CONTENTS)
     rows = []
     for index, entry in enumerate(data.contents[:MAX_CONTENTS]):
-        if as_printed:
-            entry = dataclasses.replace(entry, as_printed=True)
-        row = content_row(entry, f"contents.{index}", vault(), problems, today)
+        row = content_row(entry, f"contents.{index}", vault(), problems, today, imported)
         if row is not None:
             rows.append({**row, "position": index})
     if problems:

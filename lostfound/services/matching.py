@@ -333,30 +333,47 @@ def _pair(side: Side, facts: m.MatchFacts, other: m.MatchFacts, agreed: set) -> 
 
 
 async def candidates_many(
-    side: Side, facts: dict[int, m.MatchFacts], keys: dict[int, list[tuple[int, m.KeyKind]]]
+    side: Side,
+    keys: dict[int, list[tuple[int, m.KeyKind]]],
+    facts: dict[int, m.MatchFacts] | None = None,
 ) -> dict[int, list[m.Decided]]:
-    """Scored candidates of several records of one side, best first, from each record's point of view."""
+    """Scored candidates of several records of one side, best first, from each record's point of view.
+
+    Without ``facts``, the facts of the records that met a candidate are read from the database
+    (a large import keeps them out of memory: most of its records meet nothing).
+    """
     postings, crowded = await _postings(
         side, sorted({key for record_keys in keys.values() for key, _ in record_keys})
     )
     await _crowded_rows(side, keys, crowded, postings)
-    agreed = {record: m.strongest(_agreed(keys[record], postings, crowded)) for record in facts}
+    # Most records of a large import meet nothing: they are skipped before any grouping.
+    met = postings.keys() | crowded
+    agreed = {
+        record: m.strongest(_agreed(record_keys, postings, crowded))
+        if any(key in met for key, _ in record_keys)
+        else {}
+        for record, record_keys in keys.items()
+    }
+    if facts is None:
+        facts = await load_facts(side, sorted(record for record, found in agreed.items() if found))
     other_side = SIDES[side].other
     wanted = sorted({other for found in agreed.values() for other in found})
     other_facts = await load_facts(other_side, wanted, open_only=True, phones=False)
     return {
         record: m.decide(
             (other, _pair(side, facts[record], other_facts[other], pairs))
-            for other, pairs in agreed[record].items()
+            for other, pairs in found.items()
             if other in other_facts
         )
-        for record in facts
+        if found
+        else []
+        for record, found in agreed.items()
     }
 
 
 async def candidates(side: Side, facts: m.MatchFacts, keys: list[tuple[int, m.KeyKind]]) -> list[m.Decided]:
     """Scored candidates for one record (not stored): what ``lostfound match`` and the bench time."""
-    return (await candidates_many(side, {0: facts}, {0: keys}))[0]
+    return (await candidates_many(side, {0: keys}, {0: facts}))[0]
 
 
 # --- refreshing records ------------------------------------------------------------------------
@@ -365,35 +382,39 @@ async def candidates(side: Side, facts: m.MatchFacts, keys: list[tuple[int, m.Ke
 async def refresh_many(
     side: Side,
     record_ids: Sequence[int],
-    known: dict[int, tuple[m.MatchFacts, list[tuple[int, m.KeyKind]]]] | None = None,
+    known: dict[int, list[tuple[int, m.KeyKind]]] | None = None,
 ) -> dict[int, list[m.Decided]]:
     """Re-index records of one side and replace their suggestions; returns them best first.
 
-    ``known`` gives the facts and keys of records just written (bulk import, which works them out
-    beside the database work): they are open, have no keys or suggestions yet, and are not read back.
+    ``known`` gives the keys of records just written (bulk import, which works them out beside
+    the database work): they are open, have no keys or suggestions yet, and are not read back.
     """
+    facts: dict[int, m.MatchFacts] | None = None
     if known is not None:
-        facts = {record: known[record][0] for record in record_ids}
-        keys = {record: known[record][1] for record in record_ids}
-        live = set(facts)
+        keys = {record: known[record] for record in record_ids}
+        live = set(keys)
     else:
         facts = await load_facts(side, record_ids)
         keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
         live = await _open_records(side, list(facts))
     decided = (
-        await candidates_many(side, {r: facts[r] for r in live}, {r: keys[r] for r in live}) if live else {}
+        await candidates_many(
+            side, {r: keys[r] for r in live}, None if facts is None else {r: facts[r] for r in live}
+        )
+        if live
+        else {}
     )
     tables = SIDES[side]
     async with write_transaction():
         if known is None:
-            for chunk in _chunks(list(facts)):
+            for chunk in _chunks(list(keys)):
                 await tables.keys.delete().where(getattr(tables.keys, tables.key_fk).is_in(list(chunk)))
         await insert_tuples(
             tables.keys,
             ("key", "kind", tables.key_fk),
             [(key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys],
         )
-        await _store(side, decided, list(facts), fresh=known is not None)
+        await _store(side, decided, list(keys), fresh=known is not None)
     return decided
 
 
