@@ -65,17 +65,12 @@ async def _admin(dsn: str, sql: str) -> None:
 
 
 async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> dict[str, Any]:
-    import msgspec
-
     from bench.synthetic import generate
+    from lostfound.cli import parse_found_item, parse_lost_report
     from lostfound.database import close_pool, migrate, open_pool
     from lostfound.services import bulk_import, stations
     from lostfound.services.context import Actor
     from lostfound.settings import get_settings
-    from lostfound.web.controllers.api_found_items import FoundItemIn
-    from lostfound.web.controllers.api_found_items import to_input as item_input
-    from lostfound.web.controllers.api_lost_reports import LostReportIn
-    from lostfound.web.controllers.api_lost_reports import to_input as report_input
 
     started = time.perf_counter()
     data = generate(seed, n_items, n_reports)
@@ -88,13 +83,15 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> di
                 Actor.system("bench"),
                 stations.StationInput(code=code, name_zh=f"{code}派出所", name_en=f"{code} Police Station"),
             )
-        reports = [(i, report_input(msgspec.convert(r, LostReportIn))) for i, r in enumerate(data.reports, 1)]
-        items = [(i, item_input(msgspec.convert(r, FoundItemIn))) for i, r in enumerate(data.items, 1)]
+        # JSON lines, as `lostfound import` reads them from a file.
+        reports = [(i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(data.reports, 1)]
+        items = [(i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(data.items, 1)]
+        workers = bulk_import.default_workers()
         started = time.perf_counter()
-        filed = await bulk_import.import_lost_reports(reports, workers=bulk_import.default_workers())
+        filed = await bulk_import.import_lost_reports(reports, workers=workers, parse=parse_lost_report)
         report_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        logged = await bulk_import.import_found_items(items, workers=bulk_import.default_workers())
+        logged = await bulk_import.import_found_items(items, workers=workers, parse=parse_found_item)
         item_seconds = time.perf_counter() - started
         if filed.bad or logged.bad:
             print(f"  import refused {len(filed.bad)} reports and {len(logged.bad)} items: {filed.bad[:3]}")

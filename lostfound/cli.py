@@ -401,7 +401,9 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: i
 
     total, entries = _entries(path)
     with click.progressbar(length=total, label="lost reports", file=sys.stderr) as bar:
-        job = run(entries, bar.update, notify=notify, workers=_workers(workers, total), parse=parse_lost_report)
+        job = run(
+            entries, bar.update, notify=notify, workers=_workers(workers, total), parse=parse_lost_report
+        )
         result = _service_call(job)
     _report_import(result, map_out)
 

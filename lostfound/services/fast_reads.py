@@ -46,8 +46,8 @@ async def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         async with pool.acquire() as connection:
             return [tuple(row) for row in await connection.fetch(_numbered(sql), *params)]
     connection = await _sqlite_connection(engine.connection_kwargs["database"])
-    async with connection.execute(sql, tuple(params)) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
+    # One trip to the connection's thread (execute, fetch and close there), not three.
+    return [tuple(row) for row in await connection.execute_fetchall(sql, tuple(params))]
 
 
 async def _sqlite_connection(path: str) -> aiosqlite.Connection:

@@ -177,7 +177,12 @@ def _id_number(
 
 
 def _bank_card(
-    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, row: dict, as_printed: bool
+    entry: ContentInput,
+    prefix: str,
+    vault: PersonalDataVault,
+    problems: Problems,
+    row: dict,
+    as_printed: bool,
 ) -> None:
     row["bank"] = free_text(entry.bank, 60, f"{prefix}.bank", problems)
     number = ids.normalise_card_number(entry.card_number)

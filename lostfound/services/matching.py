@@ -506,24 +506,30 @@ async def rebalance(side: Side, record_ids: Sequence[int]) -> None:
     everything = await Match.select(Match.id, Match.item, Match.report, Match.score, Match.reasons).where(
         (Match.item.is_in(sorted(items)) | Match.report.is_in(sorted(reports))) & (Match.state == "suggested")
     )
-    auto_ids = [row["id"] for row in rows if _stands_out(row, everything)]
-    review_ids = [row["id"] for row in rows if row["id"] not in set(auto_ids)]
+    # Scores of the suggestions at each end, so that each row meets only its own rivals.
+    by_item: dict[int, list[tuple[int, float]]] = {}
+    by_report: dict[int, list[tuple[int, float]]] = {}
+    for other in everything:
+        by_item.setdefault(other["item"], []).append((other["id"], other["score"]))
+        by_report.setdefault(other["report"], []).append((other["id"], other["score"]))
+    auto_ids = {
+        row["id"]
+        for row in rows
+        if _stands_out(row, by_item.get(row["item"], []) + by_report.get(row["report"], []))
+    }
+    review_ids = [row["id"] for row in rows if row["id"] not in auto_ids]
     if auto_ids:
-        await Match.update({Match.decision: "auto"}).where(Match.id.is_in(auto_ids))
+        await Match.update({Match.decision: "auto"}).where(Match.id.is_in(sorted(auto_ids)))
     if review_ids:
         await Match.update({Match.decision: "review"}).where(Match.id.is_in(review_ids))
 
 
-def _stands_out(row: dict[str, Any], everything: list[dict[str, Any]]) -> bool:
+def _stands_out(row: dict[str, Any], rivals: list[tuple[int, float]]) -> bool:
+    """Whether a suggestion may be ``auto`` and beats every other one of its item and its report."""
     reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"] or "[]")
     if not m.may_be_auto(row["score"], reasons):
         return False
-    rivals = [
-        other["score"]
-        for other in everything
-        if other["id"] != row["id"] and (other["item"] == row["item"] or other["report"] == row["report"])
-    ]
-    return all(row["score"] - score >= m.AUTO_MARGIN for score in rivals)
+    return all(row["score"] - score >= m.AUTO_MARGIN for match_id, score in rivals if match_id != row["id"])
 
 
 # --- reading suggestions -----------------------------------------------------------------------
