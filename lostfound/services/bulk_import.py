@@ -52,9 +52,10 @@ from lostfound.settings import TIMEZONE, get_settings
 from lostfound.tables import CustodyEvent, FoundItem, ItemContent, LostReport, ReportContent
 
 _TZ = ZoneInfo(TIMEZONE)
-# Records per transaction. Each batch rewrites the key-index pages it touches, and at a million
-# reports nearly every page is touched: bigger batches write each page for more keys.
-BATCH = 10_000
+# Records per transaction at most. Each batch rewrites the key-index pages it touches, and at a
+# million reports nearly every page is touched: bigger batches write each page for more keys.
+# Batches are written as soon as the one before is done, so a small import still flows.
+BATCH = 50_000
 
 
 @dataclass
@@ -93,7 +94,7 @@ Batch = tuple[list[Prepared], list[tuple[int, str]]]
 # Records per job for a worker process: small enough that the workers keep preparing while the
 # main process writes a batch of BATCH records.
 JOB = 1000
-AHEAD = 2 * BATCH // JOB  # jobs queued for the workers
+AHEAD = BATCH // JOB  # jobs queued for the workers: at most one batch waits in memory
 
 
 def problem_text(exc: ServiceError) -> str:
