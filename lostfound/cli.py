@@ -408,6 +408,81 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: i
     _report_import(result, map_out)
 
 
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write it (default: LOSTFOUND_DATA_DIR/backups/lostfound-YYYYMMDD-HHMMSS.tar).",
+)
+@click.option(
+    "--with-keys",
+    is_flag=True,
+    help="Also store the key files of LOSTFOUND_DATA_DIR/secrets: keep such a backup as safe as the keys.",
+)
+def backup(out: str | None, with_keys: bool) -> None:
+    """Back up the database and the media files together, consistently, while the service runs."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from lostfound.services.backup import make_backup
+    from lostfound.settings import get_settings
+
+    settings = get_settings()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = Path(out) if out else settings.data_dir / "backups" / f"lostfound-{stamp}.tar"
+    done = _service_call(make_backup(target, with_keys=with_keys))
+    rows = sum(done.rows.values())
+    click.echo(
+        f"backup written: {done.path} ({done.bytes / 1e6:.1f} MB): "
+        f"{rows} rows in {len(done.rows)} tables, {done.files} media files"
+    )
+    if done.missing:
+        click.echo(f"warning: {len(done.missing)} file(s) named by a record were not on disk", err=True)
+    if not done.with_keys:
+        click.echo(
+            "The keys are not in the backup. A restore needs the same LOSTFOUND_PII_KEY and "
+            "LOSTFOUND_HASH_KEY (or the files of LOSTFOUND_DATA_DIR/secrets): keep them safe, apart from it."
+        )
+
+
+@main.command()
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore(archive: str) -> None:
+    """Restore a backup into an empty install (stop the service first), then check every record and file."""
+    from pathlib import Path
+
+    from lostfound.database import migrate as apply
+    from lostfound.pii import vault
+    from lostfound.services import backup as backups
+    from lostfound.services.errors import Conflict
+    from lostfound.settings import get_settings
+
+    path = Path(archive)
+
+    async def restore_here() -> backups.RestoreSummary:
+        settings = get_settings()
+        if not await backups.database_is_empty(settings):
+            raise Conflict(backups.NOT_EMPTY)
+        if backups.install_keys(path, settings):  # the keys this empty install made protect nothing yet
+            get_settings.cache_clear()
+            vault.cache_clear()
+        done = await backups.restore_backup(path)
+        await apply()  # a backup of an older version gets this version's schema
+        return done
+
+    done = _service_call(restore_here())
+    click.echo(
+        f"restored {sum(done.rows.values())} rows in {len(done.rows)} tables and {done.files} media files"
+    )
+    for table, (expected, found) in sorted(done.missing_rows.items()):
+        click.echo(f"warning: {table}: {found} rows, the backup held {expected}", err=True)
+    if done.missing_files:
+        click.echo(f"warning: {len(done.missing_files)} file(s) named by a record are missing", err=True)
+    if done.missing_rows or done.missing_files:
+        sys.exit(1)
+
+
 @main.command("match")
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True, help="Print the API answer as JSON.")

@@ -143,7 +143,7 @@ async def _run(
     workers: int,
     parse: Parse | None,
 ) -> ImportResult:
-    """Parse, validate, write and match, BATCH records to a transaction.
+    """Parse, validate, write and match, up to BATCH records to a transaction.
 
     With ``workers``, parsing, validation, encryption and matching keys (pure CPU) run in that
     many processes, JOB records at a time, while this process writes and matches the batches
