@@ -61,6 +61,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
     from lostfound.fonts import warn_if_no_cjk_font
     from lostfound.settings import get_settings
+    from lostfound.web.observability import configure_logging
 
     settings = get_settings()
     if workers > 1 and not (settings.uses_postgres and settings.redis_url):
@@ -68,16 +69,30 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
             "Several workers need DATABASE_URL (PostgreSQL) and REDIS_URL so they share state.", err=True
         )
         sys.exit(2)
+    configure_logging(settings)
     warn_if_no_cjk_font()
+    if workers > 1:
+        _prometheus_folder(settings.data_dir)
     uvicorn.run(
-        "lostfound.web.app:create_app",
+        "lostfound.web.app:create_served_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
         proxy_headers=False,
-        log_level="info",
+        log_config=None,  # ours (configure_logging), in every worker
+        access_log=False,  # the request-context middleware writes one line per request, with its id
     )
+
+
+def _prometheus_folder(data_dir: Any) -> None:
+    """Workers write their metrics here and any of them answers a scrape for all (emptied at start)."""
+    import shutil
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(data_dir / "prometheus")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
 
 
 @main.command()

@@ -105,6 +105,11 @@ class Settings:
     two_officer_value: int
     # Working days an item may stay at a station before it is due for transfer to the district bureau.
     transfer_after_working_days: int
+    # Logs: "text" or "json" lines on standard error, and the least level written.
+    log_format: str = "text"
+    log_level: str = "INFO"
+    # Prometheus scrapes /metrics with this bearer token; unset, only from the same host.
+    metrics_token: str = ""
 
     @property
     def media_dir(self) -> Path:
@@ -170,6 +175,9 @@ class Settings:
             closed_report_retention_days=_int("LOSTFOUND_CLOSED_REPORT_RETENTION_DAYS", 365),
             two_officer_value=_int("LOSTFOUND_TWO_OFFICER_VALUE", 1000),
             transfer_after_working_days=_int("LOSTFOUND_TRANSFER_AFTER_WORKING_DAYS", 10),
+            log_format=_choice("LOSTFOUND_LOG_FORMAT", "text", {"text", "json"}),
+            log_level=_choice("LOSTFOUND_LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
+            metrics_token=os.environ.get("LOSTFOUND_METRICS_TOKEN", ""),
         )
 
 

@@ -214,13 +214,13 @@ async def test_weak_or_mismatched_new_passwords_are_explained(client: httpx.Asyn
 
 
 async def test_anonymous_visits_and_probes_store_no_session(client: httpx.AsyncClient, app) -> None:
-    for path in ("/login", "/healthz", "/api/v1/me", "/no/such/page"):
+    for path in ("/login", "/healthz", "/readyz", "/metrics", "/api/v1/me", "/no/such/page"):
         response = await client.get(path)
         assert "lf_session" not in response.headers.get("set-cookie", ""), path
     store = app.stores.get("sessions")
     assert not store._store  # the in-process store holds nothing
 
 
-async def test_health_check_reports_the_database(client: httpx.AsyncClient) -> None:
+async def test_health_check_answers_while_the_process_lives(client: httpx.AsyncClient) -> None:
     response = await client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}

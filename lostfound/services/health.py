@@ -1,4 +1,4 @@
-"""Is the service able to do its work: the database answers."""
+"""Is the service able to do its work: the database answers, and Redis when it is used."""
 
 from __future__ import annotations
 
@@ -16,3 +16,16 @@ async def database_ok() -> bool:
         log.warning("database check failed", exc_info=True)
         return False
     return True
+
+
+async def redis_ok(url: str) -> bool:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(await client.ping())
+    except Exception:  # unreachable, refused, timed out: not ready
+        log.warning("redis check failed", exc_info=True)
+        return False
+    finally:
+        await client.aclose()

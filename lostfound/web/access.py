@@ -62,6 +62,9 @@ ACCESS: dict[str, Rule] = {
     "/login": PUBLIC,
     "/language": PUBLIC,
     "/healthz": PUBLIC,
+    "/readyz": PUBLIC,
+    # Prometheus: a bearer token, or from the same host (checked in the controller)
+    "/metrics": PUBLIC,
     "/verify": PUBLIC,
     "/report": PUBLIC,
     "/claim": PUBLIC,

@@ -36,6 +36,7 @@ from lostfound.web.controllers.figures import FiguresController
 from lostfound.web.controllers.handover import HandoverController
 from lostfound.web.controllers.items import ItemsController, MediaController
 from lostfound.web.controllers.matches import MatchesController
+from lostfound.web.controllers.metrics import MetricsController, prometheus
 from lostfound.web.controllers.notices import BoardController, NoticesController
 from lostfound.web.controllers.outbox import OutboxController
 from lostfound.web.controllers.pages import PagesController
@@ -45,6 +46,7 @@ from lostfound.web.controllers.verify import VerifyController
 from lostfound.web.errors import EXCEPTION_HANDLERS
 from lostfound.web.input_guard import RejectNulMiddleware
 from lostfound.web.locale import LocaleMiddleware
+from lostfound.web.observability import RequestContextMiddleware, configure_logging
 from lostfound.web.security_headers import SecurityHeadersMiddleware
 from lostfound.web.sessions import SessionConfig
 from lostfound.web.templating import template_config
@@ -62,6 +64,12 @@ def build_stores(settings: Settings) -> StoreRegistry:
     return StoreRegistry(default_factory=lambda _name: MemoryStore())
 
 
+def create_served_app() -> RequestContextMiddleware:
+    """What ``lostfound serve`` runs: the app inside the request-context layer, so that every answer
+    (a 404 for a path no route knows included) carries a request id and gets its access line."""
+    return RequestContextMiddleware(create_app())
+
+
 def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Litestar:
     """Build the app. ``manage_pool=False`` leaves the database pool to the caller (tests)."""
     settings = settings or get_settings()
@@ -74,7 +82,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
         samesite="lax",
         store="sessions",
         # Probes, assets and the token-authenticated API have no use for a session.
-        exclude=["^/static/", "^/api/", "^/healthz$"],
+        exclude=["^/static/", "^/api/", "^/healthz$", "^/readyz$", "^/metrics$"],
     )
 
     @asynccontextmanager
@@ -82,6 +90,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
         if not manage_pool:
             yield
             return
+        configure_logging(settings)  # in every worker process: the server starts them fresh
         await open_pool(settings)
         try:
             async with background.running(settings):
@@ -115,10 +124,12 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             ApiV1Controller,
             FoundItemsApi,
             LostReportsApi,
+            MetricsController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         guards=[access_guard, ids_in_range],
         middleware=[
+            prometheus.middleware,
             SecurityHeadersMiddleware,
             LocaleMiddleware,
             RejectNulMiddleware,
@@ -137,6 +148,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
         stores=build_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,
+        logging_config=None,  # ours (observability.configure_logging): one handler, request ids, JSON on request
         openapi_config=OpenAPIConfig(
             title="lostfound API",
             version=__version__,

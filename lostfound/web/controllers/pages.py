@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get
 
 from lostfound import i18n
 from lostfound.services import accounts, audit, found_items, health, stations
+from lostfound.settings import get_settings
 from lostfound.web.access import current_member, rule_for
 from lostfound.web.templating import render
 
@@ -42,8 +43,18 @@ class PagesController(Controller):
         )
 
     @get("/healthz")
-    async def health(self) -> Response[dict[str, str]]:
-        """Liveness and database reachability, for load balancers and monitoring."""
-        if await health.database_ok():
-            return Response({"status": "ok"})
-        return Response({"status": "database unavailable"}, status_code=503)
+    async def health(self) -> dict[str, str]:
+        """Liveness: the process answers (a load balancer restarts a worker that does not)."""
+        return {"status": "ok"}
+
+    @get("/readyz")
+    async def ready(self) -> Response[dict[str, str]]:
+        """Readiness: the database answers, and Redis when the workers share it (503 otherwise)."""
+        settings = get_settings()
+        checks = {"database": "ok" if await health.database_ok() else "unavailable"}
+        if settings.redis_url:
+            checks["redis"] = "ok" if await health.redis_ok(settings.redis_url) else "unavailable"
+        ready = all(value == "ok" for value in checks.values())
+        return Response(
+            {"status": "ready" if ready else "unavailable", **checks}, status_code=200 if ready else 503
+        )
