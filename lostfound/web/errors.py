@@ -161,6 +161,14 @@ def on_http_exception(request: Request, exc: HTTPException) -> Response:
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        # Not a fault of this request: the database is restarting, unreachable or full. The pool
+        # replaces its broken connections, so the next requests succeed once it is back.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        _localise(request)
+        response = error_page(request, 503)
+        response.headers["Retry-After"] = "5"
+        return response
     if _is_database_error(exc):
         # Database messages can quote the failing row (ciphertext, names); log where, not what.
         frames = "".join(traceback.format_tb(exc.__traceback__))
@@ -177,6 +185,30 @@ def on_unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
     _localise(request)
     return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+# PostgreSQL error classes that mean "cannot serve now" rather than "this request is wrong":
+# connection exceptions, insufficient resources, operator intervention (shutdown, restart), and
+# 55000, which a database that does not accept connections answers.
+_UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "55000")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether the database could not be reached or would not serve, as opposed to a failed query."""
+    if isinstance(exc, ConnectionError | TimeoutError):  # refused, reset, or no pool connection in time
+        return True
+    module = type(exc).__module__
+    if module.startswith("asyncpg"):
+        state = getattr(exc, "sqlstate", "") or ""
+        # A connection the server dropped; other interface errors are bugs and stay 500s.
+        dropped = type(exc).__name__ == "ConnectionDoesNotExistError" or (
+            type(exc).__name__ == "InterfaceError" and "closed" in str(exc)
+        )
+        return dropped or state.startswith(_UNAVAILABLE_SQLSTATES)
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        return "locked" in text or "unable to open" in text
+    return False
 
 
 def _is_database_error(exc: BaseException) -> bool:
