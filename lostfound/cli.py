@@ -498,6 +498,28 @@ def restore(archive: str) -> None:
         sys.exit(1)
 
 
+@main.group()
+def media() -> None:
+    """The photo and signature files under LOSTFOUND_DATA_DIR/media."""
+
+
+@media.command("sweep")
+@click.option(
+    "--older-than",
+    type=float,
+    default=3600,
+    show_default=True,
+    help="Seconds a file must be old to go (a photo is written just before its record commits).",
+)
+def media_sweep(older_than: float) -> None:
+    """Remove files no record names, left by interrupted intakes (the server does this hourly)."""
+    from lostfound.services.media_files import sweep_orphans
+    from lostfound.settings import get_settings
+
+    removed = _service_call(sweep_orphans(get_settings(), older_than))
+    click.echo(f"removed {len(removed)} file(s) no record names")
+
+
 @main.command("match")
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True, help="Print the API answer as JSON.")

@@ -43,6 +43,8 @@ class MediaStore:
         target = self.path(key)
         with contextlib.suppress(OSError):
             if target.stat().st_size == len(data):
+                # Stored already, perhaps as an orphan: touched, so a sweep sees it as new and spares it.
+                os.utime(target)
                 return key
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=suffix, dir=target.parent)

@@ -41,6 +41,7 @@ from typing import Any
 from lostfound.domain.i18n_markers import N_
 from lostfound.pii import vault
 from lostfound.services.errors import Conflict, ServiceError
+from lostfound.services.media_files import MEDIA_COLUMNS
 from lostfound.settings import Settings, get_settings
 from lostfound.storage import MediaStore
 
@@ -55,19 +56,6 @@ NOT_EMPTY = N_(
 )
 NOT_A_BACKUP = N_("This file is not a lostfound backup (or one of a format this version cannot read).")
 SECRET_FILES = ("pii_encryption_key", "pii_hash_key", "session_secret")
-
-# Columns that hold media keys: (table, column).
-MEDIA_COLUMNS = (
-    ("item_photo", "master_key"),
-    ("item_photo", "display_key"),
-    ("item_photo", "thumb_key"),
-    ("item_photo", "public_key"),
-    ("deed_photo", "master_key"),
-    ("deed_photo", "display_key"),
-    ("deed_photo", "thumb_key"),
-    ("handover", "signature_key"),
-    ("notice_item", "public_key"),
-)
 
 
 @dataclass

@@ -37,6 +37,8 @@ class Rule:
 
 
 PUBLIC = Rule(public=True, before_password_change=True)
+# Machines, not people: no session needed, the controller checks the caller itself.
+MACHINES = Rule(public=True, before_password_change=True)
 STAFF = Rule()
 ACCOUNT = Rule(before_password_change=True)
 
@@ -64,7 +66,7 @@ ACCESS: dict[str, Rule] = {
     "/healthz": PUBLIC,
     "/readyz": PUBLIC,
     # Prometheus: a bearer token, or from the same host (checked in the controller)
-    "/metrics": PUBLIC,
+    "/metrics": MACHINES,
     "/verify": PUBLIC,
     "/report": PUBLIC,
     "/claim": PUBLIC,
