@@ -1,0 +1,107 @@
+"""Hostile requests: forged forms are refused on every route, and no upload crashes the photo pipeline."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from litestar import Litestar
+from PIL import Image
+
+from lostfound.photos import PhotoRejected, process_photo
+from lostfound.services import item_photos
+from lostfound.services.demo import load_demo_if_empty
+from lostfound.services.item_photos import PhotoRefused
+from lostfound.tables import AuditEvent, FoundItem, ItemPhoto
+from tests.factories import SYSTEM, csrf_from, make_user, sign_in
+from tests.test_items_pages import media_files
+
+SAMPLES = {"reference": "DC-2026-000001", "username": "dc.duty", "code": "DC"}
+
+
+def _form_routes(app: Litestar) -> list[str]:
+    """Every route that takes a form post (the token-authenticated API is not a form)."""
+    paths = []
+    for route in app.routes:
+        if "POST" not in getattr(route, "methods", ()) or route.path_format.startswith("/api/"):
+            continue
+        filled = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: SAMPLES.get(m.group(1), "1"), route.path_format)
+        paths.append(filled)
+    return sorted(set(paths))
+
+
+async def test_every_form_refuses_a_post_without_its_csrf_token(
+    client: httpx.AsyncClient, app: Litestar
+) -> None:
+    await make_user("dc.duty")
+    await sign_in(client, "dc.duty")
+    token = csrf_from(await client.get("/"))
+    before = await AuditEvent.count()
+    routes = _form_routes(app)
+    assert "/login" in routes and "/items/new" in routes and len(routes) > 40
+    for path in routes:
+        for data in ({}, {"_csrf_token": "forged"}, {"_csrf_token": token[:-4] + "AAAA"}):
+            answer = await client.post(path, data=data, follow_redirects=False)
+            assert answer.status_code == 403, (path, data, answer.status_code)
+            assert "This form has expired" in answer.text or "表单已过期" in answer.text, path
+    assert await AuditEvent.count() == before  # nothing a forged post could have done was done
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (90, 30, 160)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (40, 30), (10, 200, 30, 128)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+SEEDS = [_jpeg(), _png()]
+
+
+@st.composite
+def damaged_photos(draw: st.DrawFn) -> bytes:
+    """A real photo with bytes changed, cut short or spliced in, or bytes of no photo at all."""
+    choice = draw(st.integers(0, 3))
+    if choice == 0:
+        return draw(st.binary(max_size=4096))
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    if choice == 1:
+        for _ in range(draw(st.integers(1, 12))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+        return bytes(data)
+    if choice == 2:
+        return bytes(data[: draw(st.integers(0, len(data)))])
+    at = draw(st.integers(0, len(data)))
+    return bytes(data[:at]) + draw(st.binary(min_size=1, max_size=256)) + bytes(data[at:])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_photos())
+def test_the_photo_pipeline_never_crashes_on_damaged_uploads(data: bytes) -> None:
+    try:
+        photo = process_photo(data)
+    except PhotoRejected as refused:
+        assert refused.status_code in (400, 413, 415)
+    else:  # what it accepts it re-encodes: a real image comes out
+        Image.open(io.BytesIO(photo.master)).verify()
+
+
+async def test_a_refused_upload_stores_nothing() -> None:
+    await load_demo_if_empty()
+    wallet = await FoundItem.select(FoundItem.reference).where(FoundItem.category == "wallet").first()
+    photos_before, files_before = await ItemPhoto.count(), media_files()
+    for seed in range(12):
+        data = bytearray(_jpeg())
+        data[seed * 37 % len(data)] ^= 0xFF  # a flipped byte in the header or the image data
+        damaged = bytes(data[: len(data) // 2 + seed])
+        with pytest.raises(PhotoRefused):
+            await item_photos.add_photo(SYSTEM, wallet["reference"], damaged)
+    assert await ItemPhoto.count() == photos_before and media_files() == files_before
