@@ -105,3 +105,97 @@ async def test_a_refused_upload_stores_nothing() -> None:
         with pytest.raises(PhotoRefused):
             await item_photos.add_photo(SYSTEM, wallet["reference"], damaged)
     assert await ItemPhoto.count() == photos_before and media_files() == files_before
+
+
+PAYLOAD = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>"
+RAW = ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>")
+# Every free-text column a person types into, as (table, column).
+FREE_TEXT = {
+    "audit_event": ["note"],
+    "contact_attempt": ["note", "outcome"],
+    "custody_event": ["location"],
+    "deed": ["place", "title", "narrative"],
+    "deed_participant": ["role", "name", "public_name"],
+    "deed_photo": ["caption"],
+    "disposal": ["note", "decision_note"],
+    "failed_check": ["claimant_name", "review_note"],
+    "found_item": [
+        "description",
+        "colour",
+        "brand",
+        "found_place",
+        "district",
+        "finder_name",
+        "storage_location",
+    ],
+    "handover": ["owner_name", "proxy_name", "note"],
+    "item_content": ["holder_name", "bank", "note"],
+    "lost_report": ["owner_name", "description", "colour", "brand", "lost_place", "district"],
+    "match": ["note"],
+    "notice": ["title", "body"],
+    "notice_item": ["summary", "area"],
+    "report_content": ["holder_name", "bank", "note"],
+    "staff_user": ["display_name"],
+    "station": ["name_zh", "name_en", "address_zh", "address_en", "opening_hours_zh", "opening_hours_en"],
+    "transfer": ["note", "storage_location"],
+}
+STAFF = ("dc.duty", "dc.supervisor", "dc.press", "dc.admin")
+SKIP = re.compile(r"^/(static/|logout|language)|\.(png|jpg|csv|atom)(\?|$)|/photos/|/poster")
+
+
+async def _crawl(client: httpx.AsyncClient, starts: list[str], limit: int = 120) -> dict[str, str]:
+    """Pages reachable by links from ``starts`` (same site, GET), path -> HTML."""
+    from bs4 import BeautifulSoup
+
+    seen: dict[str, str] = {}
+    queue = list(starts)
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        page = path.split("?")[0]  # one visit per page, whatever its filters
+        if page in seen or SKIP.search(path):
+            continue
+        answer = await client.get(path)
+        seen[page] = answer.text if "html" in answer.headers.get("content-type", "") else ""
+        for link in BeautifulSoup(seen[page], "html.parser").select("a[href]"):
+            href = link["href"].split("#")[0]
+            if href.startswith("/") and not href.startswith("//") and href.split("?")[0] not in seen:
+                queue.append(href)
+    return seen
+
+
+async def test_script_in_every_free_text_field_is_shown_as_text_on_every_page() -> None:
+    from lostfound.piccolo_app import APP_CONFIG
+    from lostfound.services import accounts
+    from lostfound.tables import Station
+    from lostfound.web.app import create_app
+    from tests.factories import PASSWORD, http_client
+
+    await load_demo_if_empty()
+    for username in STAFF:
+        await accounts.set_password(SYSTEM, username, PASSWORD, must_change=False)
+    # Straight into the database: whatever a form lets through, the pages must show as text.
+    tables = {table._meta.tablename: table for table in APP_CONFIG.table_classes}
+    for table, columns in FREE_TEXT.items():
+        values = {}
+        for name in columns:
+            length = getattr(tables[table]._meta.get_column_by_name(name), "length", None) or 10_000
+            if length >= len(RAW[0]):  # a short code column cannot hold a script at all
+                values[name] = PAYLOAD if len(PAYLOAD) <= length else RAW[0]
+        assignments = ", ".join(f'"{column}" = {{}}' for column in values)
+        await Station.raw(f'UPDATE "{table}" SET {assignments}', *values.values())
+    app = create_app(manage_pool=False)
+    shown = 0
+    async with http_client(app) as anonymous:
+        pages = await _crawl(anonymous, ["/board", "/commendations", "/report", "/verify"])
+    for username in STAFF:
+        async with http_client(app) as client:
+            assert (await sign_in(client, username)).status_code == 303
+            pages.update(await _crawl(client, ["/"]))
+    for path, html in pages.items():
+        assert not any(raw in html for raw in RAW), path
+        shown += "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # The pages that show what people typed were reached, and showed the payload as text.
+    assert {"/items", "/items/DC-2026-000001", "/board", "/admin/users"} <= set(pages)
+    assert any(re.fullmatch(r"/matches/\d+", p) for p in pages)
+    assert any(re.fullmatch(r"/deeds/\d+", p) for p in pages)
+    assert len(pages) > 50 and shown > 40
