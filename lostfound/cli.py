@@ -79,7 +79,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        proxy_headers=False,
+        # Behind a reverse proxy every request comes from the proxy: only the proxies named here
+        # may say who the client is (per-client rate limits and the audit log need the real one).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         log_config=None,  # ours (configure_logging), in every worker
         access_log=False,  # the request-context middleware writes one line per request, with its id
     )

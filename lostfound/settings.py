@@ -110,6 +110,8 @@ class Settings:
     log_level: str = "INFO"
     # Prometheus scrapes /metrics with this bearer token; unset, only from the same host.
     metrics_token: str = ""
+    # Addresses of reverse proxies whose X-Forwarded-For names the client (rate limits, audit).
+    trusted_proxies: str = ""
 
     @property
     def media_dir(self) -> Path:
@@ -178,6 +180,7 @@ class Settings:
             log_format=_choice("LOSTFOUND_LOG_FORMAT", "text", {"text", "json"}),
             log_level=_choice("LOSTFOUND_LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
             metrics_token=os.environ.get("LOSTFOUND_METRICS_TOKEN", ""),
+            trusted_proxies=os.environ.get("LOSTFOUND_TRUSTED_PROXIES", "").strip(),
         )
 
 

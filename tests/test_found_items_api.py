@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import httpx
 
@@ -71,13 +72,16 @@ async def test_a_wallet_is_logged_with_its_contents_and_answered_masked(client: 
 async def test_no_plaintext_number_is_in_the_database(client: httpx.AsyncClient) -> None:
     headers = await _token()
     await client.post("/api/v1/found-items", json=WALLET, headers=headers)
+    rows = [
+        *await FoundItem.select(),
+        *await ItemContent.select(),
+        *await CustodyEvent.select(),
+        *await AuditEvent.select(),
+    ]
+    # Ciphertexts and keyed hashes are random-looking text where four digits can occur by chance.
+    opaque = re.compile(r"v1:.*|[0-9a-f]{64}")
     dump = json.dumps(
-        [
-            await FoundItem.select(),
-            await ItemContent.select(),
-            await CustodyEvent.select(),
-            await AuditEvent.select(),
-        ],
+        [{k: v for k, v in row.items() if not (isinstance(v, str) and opaque.fullmatch(v))} for row in rows],
         default=str,
         ensure_ascii=False,
     )

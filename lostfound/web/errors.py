@@ -193,8 +193,20 @@ def on_unexpected(request: Request, exc: Exception) -> Response:
 _UNAVAILABLE_SQLSTATES = ("08", "53", "57P", "55000")
 
 
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether the database could not be reached or would not serve, as opposed to a failed query."""
+def database_unavailable(exc: BaseException | None, depth: int = 0) -> bool:
+    """Whether the database could not be reached or would not serve, as opposed to a failed query.
+
+    The exceptions it was raised from count too: a pool connection that failed to reconnect
+    surfaces as asyncpg's InternalClientError, caused by the refusal.
+    """
+    if exc is None or depth > 5:
+        return False
+    if _unavailable(exc):
+        return True
+    return database_unavailable(exc.__cause__ or exc.__context__, depth + 1)
+
+
+def _unavailable(exc: BaseException) -> bool:
     if isinstance(exc, ConnectionError | TimeoutError):  # refused, reset, or no pool connection in time
         return True
     module = type(exc).__module__
