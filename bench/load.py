@@ -37,6 +37,8 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
+from lostfound.domain.identifiers import id_check_digit
+
 ROOT = Path(__file__).resolve().parent.parent
 LOSTFOUND = str(Path(sys.executable).with_name("lostfound"))
 PASSWORD = "load-bench-Password-1"
@@ -128,6 +130,23 @@ async def _sign_in(base: str) -> tuple[str, str]:
         return cookies, _csrf(form.text)
 
 
+async def _check_each(scenarios: dict, claim: dict, folder: Path) -> None:
+    """One request of each scenario first: a load of refusals would measure nothing."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        for label, (url, script, header_lines) in scenarios.items():
+            headers = dict(line.split(": ", 1) for line in header_lines)
+            if "POST" not in script:
+                answer = await client.get(url, headers=headers)
+            elif label == "claim":
+                answer = await client.post(url, json=claim, headers=headers)
+            else:
+                answer = await client.post(
+                    url, content=(folder / "intake.body").read_bytes(), headers=headers
+                )
+            if answer.status_code >= 400:
+                raise SystemExit(f"{label}: {url} answers {answer.status_code}: {answer.text[:300]}")
+
+
 def _csrf(html: str) -> str:
     marker = 'name="_csrf_token" value="'
     start = html.index(marker) + len(marker)
@@ -147,7 +166,7 @@ def _multipart(token: str, photo: bytes) -> tuple[str, bytes]:
         "finder_reward": "waived",
         "c-0-kind": "id_card",
         "c-0-holder_name": "李晓梅",
-        "c-0-id_number": "330784199003121239",
+        "c-0-id_number": "33078419900312123" + id_check_digit("33078419900312123"),
     }
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
@@ -231,6 +250,7 @@ async def run(args: argparse.Namespace) -> None:
             f"{args.connections} connections, {args.duration} s each, on {os.cpu_count()} cores"
         )
         print(f"{'':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        await _check_each(scenarios, claim, folder)
         rates = {}
         for label, (url, script, headers) in scenarios.items():
             started = time.perf_counter()
