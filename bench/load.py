@@ -55,9 +55,9 @@ end
 """
 # A client address per request, as a proxy would pass it on.
 SPREAD = """
-local base_headers = {}
 request = function()
-  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
+  local a, b, c = math.random(0, 255), math.random(0, 255), math.random(1, 254)
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", a, b, c)
   return wrk.format(nil)
 end
 """
