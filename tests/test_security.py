@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from PIL import Image
 
+from lostfound.domain.roles import Role
 from lostfound.photos import PhotoRejected, process_photo
 from lostfound.services import item_photos
 from lostfound.services.demo import load_demo_if_empty
@@ -199,3 +200,43 @@ async def test_script_in_every_free_text_field_is_shown_as_text_on_every_page() 
     assert any(re.fullmatch(r"/matches/\d+", p) for p in pages)
     assert any(re.fullmatch(r"/deeds/\d+", p) for p in pages)
     assert len(pages) > 50 and shown > 40
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+async def test_every_route_and_method_refuses_whom_the_access_table_refuses(
+    app: Litestar, role: Role | None
+) -> None:
+    """The whole route × role matrix: a refused role never reaches a handler, whatever it sends."""
+    from lostfound.services import accounts
+    from lostfound.web.access import ACCESS
+    from tests.factories import http_client
+
+    bearer = {}
+    if role is not None:
+        await make_user("someone", role=role)
+        bearer = {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'someone', 'matrix')}"}
+    refused = 0
+    async with http_client(app) as client:
+        if role is not None:
+            await sign_in(client, "someone")
+        token = csrf_from(await client.get("/" if role else "/login"))
+        for route in app.routes:
+            rule = ACCESS.get(route.path_format)
+            if rule is None or (rule.allows_role(role) if role else rule.public):
+                continue
+            path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: SAMPLES.get(m.group(1), "1"), route.path_format)
+            for method in sorted(getattr(route, "methods", set()) - {"HEAD", "OPTIONS"}):
+                api = path.startswith("/api/")
+                answer = await client.request(
+                    method,
+                    path,
+                    data=None if api else {"_csrf_token": token},
+                    headers=bearer if api else None,
+                    follow_redirects=False,
+                )
+                if role is None:  # anonymous: sent to sign in (pages) or told to authenticate (API)
+                    assert answer.status_code in (303, 401), (method, path, answer.status_code)
+                else:
+                    assert answer.status_code == 403, (role.value, method, path, answer.status_code)
+                refused += 1
+    assert refused > (30 if role in (None, Role.PRESS) else 5)
