@@ -37,6 +37,7 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
+from bench.postgres import admin
 from lostfound.domain.identifiers import id_check_digit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,16 +120,6 @@ async def main():
 
 asyncio.run(main())
 """
-
-
-async def _admin(dsn: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 def _wrk(url: str, script: str, folder: Path, args: argparse.Namespace, headers: list[str]) -> dict:
@@ -214,7 +205,7 @@ async def run(args: argparse.Namespace) -> None:
     folder = Path(tempfile.mkdtemp(prefix="lf-load-"))
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    await _admin(args.postgres, f'CREATE DATABASE "{name}"')
+    await admin(args.postgres, f'CREATE DATABASE "{name}"')
     env = {
         **os.environ,
         "DATABASE_URL": args.postgres.rsplit("/", 1)[0] + f"/{name}",
@@ -294,7 +285,7 @@ async def run(args: argparse.Namespace) -> None:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        await _admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.postgres import admin
+
 AUTO_SCORES = [float(s) for s in range(8, 41)]
 AUTO_MARGINS = [float(s) for s in range(0, 21)]
 
@@ -52,16 +54,6 @@ def _prepare_environment(data_dir: Path, database_url: str | None) -> None:
         os.environ["DATABASE_URL"] = database_url
     else:
         os.environ.pop("DATABASE_URL", None)
-
-
-async def _admin(dsn: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
 
 
 async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> dict[str, Any]:
@@ -275,7 +267,7 @@ def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:
     database_url = None
     if args.postgres:
         name = f"lostfound_bench_{uuid.uuid4().hex[:8]}"
-        asyncio.run(_admin(args.postgres, f"CREATE DATABASE {name}"))
+        asyncio.run(admin(args.postgres, f"CREATE DATABASE {name}"))
         database_url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
     _prepare_environment(data_dir, database_url)
     try:
@@ -283,7 +275,7 @@ def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:
         queue.put(result)
     finally:
         if args.postgres:
-            asyncio.run(_admin(args.postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            asyncio.run(admin(args.postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         import shutil
 
         shutil.rmtree(data_dir, ignore_errors=True)

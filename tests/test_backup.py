@@ -43,7 +43,7 @@ async def _facts(database_url: str | None, data_dir: Path) -> tuple[dict[str, in
         finally:
             await connection.close()
     path = data_dir / "lostfound.sqlite3"
-    return backup._sqlite_facts(path) if path.exists() else ({}, set())
+    return await backup._sqlite_facts(path) if path.exists() else ({}, set())
 
 
 async def _admin(sql: str) -> None:

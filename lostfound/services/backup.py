@@ -32,7 +32,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,46 +103,38 @@ def keys_fit(check: dict[str, str]) -> bool:
 # --- reading a copy of the database ------------------------------------------------------------
 
 
-def _sqlite_facts(path: Path) -> tuple[dict[str, int], set[str]]:
-    """Rows per table and media keys named, read from a SQLite file."""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        rows = {
-            name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-            for name in table_names()
-            if name in present
-        }
-        keys: set[str] = set()
-        for table, column in MEDIA_COLUMNS:
-            if table in present:
-                keys.update(
-                    row[0] for row in connection.execute(f'SELECT "{column}" FROM "{table}"') if row[0]
-                )
-        return rows, keys
-    finally:
-        connection.close()
+Fetch = Callable[[str], Awaitable[Sequence[Any]]]
+SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+PG_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
 
 
-async def _pg_facts(connection: Any) -> tuple[dict[str, int], set[str]]:
-    present = {
-        row[0]
-        for row in await connection.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-        )
-    }
+async def _facts(fetch: Fetch, tables_sql: str) -> tuple[dict[str, int], set[str]]:
+    """Rows per table of ours and the media keys the rows name, through one engine's ``fetch``."""
+    present = {row[0] for row in await fetch(tables_sql)}
     rows = {
-        name: await connection.fetchval(f'SELECT COUNT(*) FROM "{name}"')
+        name: (await fetch(f'SELECT COUNT(*) FROM "{name}"'))[0][0]
         for name in table_names()
         if name in present
     }
     keys: set[str] = set()
     for table, column in MEDIA_COLUMNS:
         if table in present:
-            keys.update(
-                row[0] for row in await connection.fetch(f'SELECT "{column}" FROM "{table}"') if row[0]
-            )
+            keys.update(row[0] for row in await fetch(f'SELECT "{column}" FROM "{table}"') if row[0])
     return rows, keys
+
+
+async def _sqlite_facts(path: Path) -> tuple[dict[str, int], set[str]]:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        return await _facts(
+            lambda sql: asyncio.to_thread(lambda: connection.execute(sql).fetchall()), SQLITE_TABLES
+        )
+    finally:
+        connection.close()
+
+
+async def _pg_facts(connection: Any) -> tuple[dict[str, int], set[str]]:
+    return await _facts(connection.fetch, PG_TABLES)
 
 
 # --- making a backup ----------------------------------------------------------------------------
@@ -160,7 +152,7 @@ async def make_backup(out: Path, with_keys: bool = False, settings: Settings | N
             database_file = PG_FILE
         else:
             await asyncio.to_thread(_copy_sqlite, settings.sqlite_path, folder / SQLITE_FILE)
-            rows, keys = await asyncio.to_thread(_sqlite_facts, folder / SQLITE_FILE)
+            rows, keys = await _sqlite_facts(folder / SQLITE_FILE)
             database_file = SQLITE_FILE
         store = MediaStore(settings.media_dir)
         files = sorted(key for key in keys if store.path(key).is_file())
@@ -309,20 +301,24 @@ def install_keys(path: Path, settings: Settings) -> bool:
     return True
 
 
-async def database_is_empty(settings: Settings) -> bool:
-    """No table of ours holds a row (a database that was only migrated counts as empty)."""
+async def installed_facts(settings: Settings) -> tuple[dict[str, int], set[str]]:
+    """Rows per table and media keys named, of this install's database (none when it does not exist)."""
     if settings.uses_postgres:
         import asyncpg
 
         connection = await asyncpg.connect(settings.database_url)
         try:
-            rows, _ = await _pg_facts(connection)
+            return await _pg_facts(connection)
         finally:
             await connection.close()
-    else:
-        if not settings.sqlite_path.exists():
-            return True
-        rows, _ = await asyncio.to_thread(_sqlite_facts, settings.sqlite_path)
+    if not settings.sqlite_path.exists():
+        return {}, set()
+    return await _sqlite_facts(settings.sqlite_path)
+
+
+async def database_is_empty(settings: Settings) -> bool:
+    """No table of ours holds a row (a database that was only migrated counts as empty)."""
+    rows, _ = await installed_facts(settings)
     return not any(rows.values())
 
 
@@ -426,16 +422,7 @@ async def _pg_restore(settings: Settings, dump: Path) -> None:
 async def verify(manifest: dict[str, Any], settings: Settings | None = None) -> RestoreSummary:
     """Count every table and look for every file the restored rows name."""
     settings = settings or get_settings()
-    if settings.uses_postgres:
-        import asyncpg
-
-        connection = await asyncpg.connect(settings.database_url)
-        try:
-            rows, keys = await _pg_facts(connection)
-        finally:
-            await connection.close()
-    else:
-        rows, keys = await asyncio.to_thread(_sqlite_facts, settings.sqlite_path)
+    rows, keys = await installed_facts(settings)
     store = MediaStore(settings.media_dir)
     expected: dict[str, int] = manifest["rows"]
     short = {
