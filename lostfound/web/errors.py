@@ -212,9 +212,11 @@ def _unavailable(exc: BaseException) -> bool:
     module = type(exc).__module__
     if module.startswith("asyncpg"):
         state = getattr(exc, "sqlstate", "") or ""
-        # A connection the server dropped; other interface errors are bugs and stay 500s.
-        dropped = type(exc).__name__ == "ConnectionDoesNotExistError" or (
-            type(exc).__name__ == "InterfaceError" and "closed" in str(exc)
+        # A connection the server dropped: noticed as such, or as a protocol left in a broken state
+        # (InternalClientError) when the drop arrived mid-query. Other interface errors are bugs.
+        name = type(exc).__name__
+        dropped = name in {"ConnectionDoesNotExistError", "InternalClientError"} or (
+            name == "InterfaceError" and "closed" in str(exc)
         )
         return dropped or state.startswith(_UNAVAILABLE_SQLSTATES)
     if isinstance(exc, sqlite3.OperationalError):
