@@ -23,7 +23,7 @@ from lostfound.domain.legal_clock import claim_deadline
 from lostfound.domain.notices import NoticeStatus
 from lostfound.domain.redaction import Leak, leaks
 from lostfound.domain.roles import Role
-from lostfound.services import audit, references
+from lostfound.services import audit, fast_reads, references
 from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -299,40 +299,57 @@ class BoardFilter:
 BOARD_PAGE = 40
 
 
+BOARD_COLUMNS = (
+    "summary",
+    "area",
+    "found_on",
+    "photo",
+    "item_id",
+    "item_reference",
+    "category",
+    "claim_deadline",
+    "notice_reference",
+    "published_at",
+    "station_name_zh",
+    "station_name_en",
+)
+# The busiest public page reads in one written query: building it with the ORM's joins cost more
+# than running it.
+BOARD_SQL = """
+SELECT ni.summary, ni.area, ni.found_on, ni.photo, fi.id, fi.reference, fi.category, fi.claim_deadline,
+       n.reference, n.published_at, s.name_zh, s.name_en
+FROM notice_item AS ni
+JOIN notice AS n ON n.id = ni.notice
+JOIN found_item AS fi ON fi.id = ni.item
+JOIN station AS s ON s.id = n.station
+WHERE n.status = ? AND fi.status IN (?, ?, ?) {filters}
+ORDER BY ni.found_on DESC, ni.id DESC
+LIMIT ? OFFSET ?
+"""
+
+
 async def board(filters: BoardFilter, page: int = 1) -> tuple[list[dict[str, Any]], bool]:
     """Items on published notices that their owners may still claim, newest notice first."""
-    query = NoticeItem.select(
-        NoticeItem.summary, NoticeItem.area, NoticeItem.found_on, NoticeItem.photo,
-        NoticeItem.item.id.as_alias("item_id"),
-        NoticeItem.item.reference.as_alias("item_reference"),
-        NoticeItem.item.category.as_alias("category"),
-        NoticeItem.item.claim_deadline.as_alias("claim_deadline"),
-        NoticeItem.notice.reference.as_alias("notice_reference"),
-        NoticeItem.notice.published_at.as_alias("published_at"),
-        NoticeItem.notice.station.name_zh.as_alias("station_name_zh"),
-        NoticeItem.notice.station.name_en.as_alias("station_name_en"),
-    ).where(
-        (NoticeItem.notice.status == NoticeStatus.PUBLISHED) & NoticeItem.item.status.is_in(list(ON_BOARD))
-    )  # fmt: skip
+    conditions: list[str] = []
+    params: list[Any] = [NoticeStatus.PUBLISHED.value, *ON_BOARD]
     if filters.category:
-        query = query.where(NoticeItem.item.category == filters.category)
+        conditions.append("AND fi.category = ?")
+        params.append(filters.category)
     if filters.found_from:
-        query = query.where(NoticeItem.found_on >= filters.found_from)
+        conditions.append("AND ni.found_on >= ?")
+        params.append(filters.found_from)
     if filters.found_to:
-        query = query.where(NoticeItem.found_on < filters.found_to)
+        conditions.append("AND ni.found_on < ?")
+        params.append(filters.found_to)
     # Summaries and areas are Chinese text: LIKE needs no case folding; wildcards typed are dropped.
     words = filters.text.strip()[:60].replace("%", "").replace("_", "")
     if words:
-        query = query.where(
-            NoticeItem.summary.like(f"%{words}%") | NoticeItem.area.like(f"%{words}%")
-            | (NoticeItem.item.reference == words.upper())
-        )  # fmt: skip
+        conditions.append("AND (ni.summary LIKE ? OR ni.area LIKE ? OR fi.reference = ?)")
+        params += [f"%{words}%", f"%{words}%", words.upper()]
     page = max(page, 1)
-    rows = await (
-        query.order_by(NoticeItem.found_on, ascending=False)
-        .limit(BOARD_PAGE + 1)
-        .offset((page - 1) * BOARD_PAGE)
-    )
+    sql = BOARD_SQL.format(filters=" ".join(conditions))
+    found = await fast_reads.fetch(sql, [*params, BOARD_PAGE + 1, (page - 1) * BOARD_PAGE])
+    rows = [dict(zip(BOARD_COLUMNS, row, strict=True)) for row in found]
     return rows[:BOARD_PAGE], len(rows) > BOARD_PAGE
 
 

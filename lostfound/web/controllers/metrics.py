@@ -26,7 +26,7 @@ prometheus = PrometheusConfig(
 )
 
 
-def scraper_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def scraper_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """The scraper's bearer token when one is set; otherwise only a client on this host."""
     token = get_settings().metrics_token
     if token:
