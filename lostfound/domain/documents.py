@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -85,7 +86,8 @@ MAX_REPAIRS = 1  # two 1/7 swaps often make another valid number: a check charac
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s\-—_.,:：;·'\"`]+", "", text.upper()).translate({0xFF38: "X", 0xFF58: "X"})
+    """Upper-case ASCII without separators (NFKC folds the full-width digits some engines return)."""
+    return re.sub(r"[\s\-—_.,:;·'\"`]+", "", unicodedata.normalize("NFKC", text).upper())
 
 
 def _options(raw: str, last_may_be_x: bool) -> list[str] | None:
@@ -151,11 +153,13 @@ def settle_id_number(
 
 
 def _settled(candidates: dict[str, int], text: str, likeliest: str, confidence: float) -> FieldReading:
-    """The one candidate with the fewest changed characters, or uncertain when that is not one."""
-    fewest = min(candidates.values(), default=None)
-    best = sorted(n for n, changed in candidates.items() if changed == fewest)
-    if len(best) == 1 and fewest is not None and fewest <= MAX_REPAIRS:
-        return FieldReading(best[0], confidence, repaired=best[0] != text)
+    """The reading as it stands when it checks; else the one repair of a single character, provided
+    no reading with one more change checks too (two misreads can look like one other misread)."""
+    if candidates.get(likeliest) == 0:
+        return FieldReading(likeliest, confidence, repaired=likeliest != text)
+    near = [n for n, changed in candidates.items() if changed <= MAX_REPAIRS + 1]
+    if len(near) == 1 and candidates[near[0]] <= MAX_REPAIRS:
+        return FieldReading(near[0], confidence, repaired=True)
     ranked = tuple(sorted(candidates, key=lambda n: (candidates[n], n)))[:5]
     return FieldReading("", confidence, uncertain=True, alternatives=ranked or (likeliest,))
 
@@ -213,8 +217,8 @@ def capital_amount(text: str) -> Decimal | None:
             section = number = 0
         else:
             return None
-    cents = 0
-    number = 0
+    yuan = total + section + number
+    cents = number = 0
     for char in fraction.rstrip("整正"):
         if char in _CAPITAL_DIGITS:
             number = _CAPITAL_DIGITS[char]
@@ -226,7 +230,7 @@ def capital_amount(text: str) -> Decimal | None:
             number = 0
         else:
             return None
-    return Decimal(total + section + number) + Decimal(cents) / 100
+    return Decimal(yuan) + Decimal(cents) / 100
 
 
 _FIGURES = re.compile(r"(?:[¥￥]|RMB|CNY|小写)[^0-9]{0,3}([0-9][0-9,，]*(?:[.．][0-9]{1,2})?)", re.IGNORECASE)
