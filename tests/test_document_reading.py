@@ -137,3 +137,17 @@ async def test_a_document_photo_is_blurred_wherever_there_is_text_in_its_public_
     blurred = texts(public.content)
     assert NUMBER[:6] not in blurred and NUMBER[-4:] not in blurred and NAME not in blurred
     assert "公民身份号码" not in blurred  # every line of text, labels too
+
+
+def test_recognition_needs_no_network(monkeypatch) -> None:
+    """The models ship inside the package: a fresh engine loads and reads with every connection refused."""
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no network here")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(ocr, "_engine", None)
+    lines = ocr.recognise(Image.open(io.BytesIO(card_jpeg())))
+    assert any(NUMBER in line.text.replace(" ", "") for line in lines)
