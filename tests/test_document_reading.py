@@ -151,3 +151,27 @@ def test_recognition_needs_no_network(monkeypatch) -> None:
     monkeypatch.setattr(ocr, "_engine", None)
     lines = ocr.recognise(Image.open(io.BytesIO(card_jpeg())))
     assert any(NUMBER in line.text.replace(" ", "") for line in lines)
+
+
+async def test_a_document_photo_added_later_through_the_api_gets_its_blurred_copy(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = await _token()
+    item = {"category": "wallet", "description": "黑色钱包", "found_at": "2026-11-28T21:40:00+08:00",
+            "found_place": "青石路夜市"}  # fmt: skip
+    reference = (await client.post("/api/v1/found-items", json=item, headers=headers)).json()["reference"]
+    plain = await client.post(
+        f"/api/v1/found-items/{reference}/photos",
+        files={"photo": ("w.jpg", card_jpeg(), "image/jpeg")},
+        headers=headers,
+    )
+    document = await client.post(
+        f"/api/v1/found-items/{reference}/photos",
+        files={"photo": ("card.jpg", card_jpeg(), "image/jpeg")},
+        data={"document": "1"},
+        headers=headers,
+    )
+    assert plain.status_code == document.status_code == 201, document.text
+    assert (plain.json()["public"], document.json()["public"]) == (False, True)
+    rows = {row["id"]: row["public_key"] for row in await ItemPhoto.select()}
+    assert rows[plain.json()["id"]] == "" and rows[document.json()["id"]]

@@ -172,17 +172,23 @@ async def _item_for_change(actor: Actor, ref: str) -> dict[str, Any]:
     return item
 
 
-async def add_photo(actor: Actor, ref: str, data: bytes) -> dict[str, Any]:
+async def add_photo(actor: Actor, ref: str, data: bytes, document: bool = False) -> dict[str, Any]:
+    """Add one photo; ``document``: a photo of an ID card, card or slip, its public copy blurred at once."""
     item = await _item_for_change(actor, ref)
     already = await ItemPhoto.count().where(ItemPhoto.item == item["id"])
-    (prepared,) = await prepare([data], already)
+    (prepared,) = await prepare([data], already, documents=document)
     try:
         async with write_transaction():
             photo_id = await attach_photo(item["id"], item["reference"], prepared, actor)
     except BaseException:
         await discard_unreferenced([prepared])
         raise
-    return {"id": photo_id, "width": prepared.width, "height": prepared.height}
+    return {
+        "id": photo_id,
+        "width": prepared.width,
+        "height": prepared.height,
+        "public": bool(prepared.public_key),
+    }
 
 
 _VARIANTS = {

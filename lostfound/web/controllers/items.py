@@ -178,10 +178,12 @@ class ItemsController(Controller):
     async def add_photo(self, request: Request, reference: FromPath[str]) -> Any:
         member = current_member(request)
         assert member is not None
-        _, uploads = await read_form(request)
+        values, uploads = await read_form(request)
         try:
             for data in uploads or [b""]:
-                await item_photos.add_photo(member.actor(client_ip(request)), reference, data)
+                await item_photos.add_photo(
+                    member.actor(client_ip(request)), reference, data, document=bool(values.get("document"))
+                )
         except ServiceError as exc:
             flash(request, i18n.gettext(exc.message, **exc.params), category="error")
         else:
