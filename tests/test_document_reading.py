@@ -168,7 +168,7 @@ async def test_a_document_photo_added_later_through_the_api_gets_its_blurred_cop
     document = await client.post(
         f"/api/v1/found-items/{reference}/photos",
         files={"photo": ("card.jpg", card_jpeg(), "image/jpeg")},
-        data={"document": "1"},
+        params={"document": "true"},
         headers=headers,
     )
     assert plain.status_code == document.status_code == 201, document.text

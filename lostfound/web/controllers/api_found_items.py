@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -85,12 +84,6 @@ def to_input(body: FoundItemIn) -> FoundItemInput:
     )
 
 
-@dataclass
-class PhotoUpload:
-    photo: UploadFile | None = None
-    document: str = ""  # "1": a photo of a document, its public copy blurred over all its text
-
-
 class FoundItemsApi(Controller):
     path = "/api/v1/found-items"
     tags = ["found items"]
@@ -145,19 +138,20 @@ class FoundItemsApi(Controller):
 
     @post(
         "/{reference:str}/photos",
-        summary="Add a photo (multipart field `photo`; `document=1` for a photo of an ID card, bank card or "
-        "slip, whose public copy is then blurred over all its text)",
+        summary="Add a photo (multipart field `photo`; `?document=true` for a photo of an ID card, bank card "
+        "or slip, whose public copy is then blurred over all its text)",
         status_code=201,
     )
     async def add_photo(
         self,
         request: Request,
         reference: FromPath[str],
-        data: MultipartBody[PhotoUpload],
+        data: MultipartBody[dict[str, UploadFile]],
+        document: FromQuery[bool] = False,
     ) -> Response[dict[str, Any]]:
         member = current_member(request)
         assert member is not None
-        payload = await data.photo.read() if isinstance(data.photo, UploadFile) else b""
-        document = data.document in ("1", "true")
+        upload = data.get("photo")
+        payload = await upload.read() if isinstance(upload, UploadFile) else b""
         photo = await item_photos.add_photo(member.actor(client_ip(request)), reference, payload, document)
         return Response(photo, status_code=201)
