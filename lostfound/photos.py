@@ -314,13 +314,15 @@ def redact(
     jpeg_bytes: bytes,
     boxes: list[tuple[float, float, float, float]],
     limits: PhotoLimits = DEFAULT_LIMITS,
+    max_boxes: int = MAX_REDACTION_BOXES,
 ) -> bytes:
     """Blur the given relative boxes (x0, y0, x1, y1 in 0..1) of a JPEG; return a clean re-encoded JPEG.
 
     An empty list is allowed: the result is then just the re-encoded picture (a photo with nothing to hide).
+    ``max_boxes`` bounds what an officer may draw; boxes from text recognition are not bounded.
     """
-    if len(boxes) > MAX_REDACTION_BOXES:
-        raise PhotoRejected(MSG_TOO_MANY_BOXES, 400, limit=MAX_REDACTION_BOXES)
+    if len(boxes) > max_boxes:
+        raise PhotoRejected(MSG_TOO_MANY_BOXES, 400, limit=max_boxes)
     image, _kind = _open(jpeg_bytes, limits, frozenset({"JPEG"}))
     _decode(image)
     picture = _flatten(_to_rgb_or_rgba(image))

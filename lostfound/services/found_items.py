@@ -199,11 +199,14 @@ def _search_text(values: dict[str, Any], reference_text: str, rows: list[dict[st
     )
 
 
-async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[bytes] = ()) -> str:
+async def create_item(
+    actor: Actor, data: FoundItemInput, photos: Sequence[bytes] = (), documents: Sequence[bytes] = ()
+) -> str:
     """Log an intake with its photo uploads and return its reference. All or nothing.
 
     The item is validated first, then every photo is checked; only when all is well are the
-    photo files written and the rows inserted in one transaction.
+    photo files written and the rows inserted in one transaction. ``documents`` are photos of the
+    documents found inside: their public variant is blurred wherever text is recognised.
     """
     now = datetime.now(UTC)
     problems = Problems()
@@ -214,6 +217,8 @@ async def create_item(actor: Actor, data: FoundItemInput, photos: Sequence[bytes
         raise InvalidItem(problems)
     prepared = await prepare_photos(photos) if photos else []
     try:
+        if documents:
+            prepared += await prepare_photos(documents, already=len(prepared), documents=True)
         ref, item_id = await _insert_item(actor, station, values, rows, prepared, now)
     except BaseException:
         await discard_unreferenced(prepared)

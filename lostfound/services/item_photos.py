@@ -7,10 +7,15 @@ unreferenced file that ``MediaStore.sweep_orphans`` removes, never a row without
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from PIL import Image
+
+from lostfound import ocr
+from lostfound.domain.documents import Line
 from lostfound.domain.found_items import CustodyKind
 from lostfound.domain.i18n_markers import N_
 from lostfound.photos import PhotoRejected, ProcessedPhoto, process_photo, redact
@@ -41,6 +46,7 @@ class PreparedPhoto:
     thumb_key: str
     width: int
     height: int
+    public_key: str = ""  # document photos: blurred wherever text was recognised
 
 
 def media_store() -> MediaStore:
@@ -59,7 +65,29 @@ def _process_all(uploads: Sequence[bytes]) -> list[ProcessedPhoto]:
     return processed
 
 
-def _store_all(processed: list[ProcessedPhoto]) -> list[PreparedPhoto]:
+# Text boxes are widened before blurring: recognition draws them tight on the glyphs.
+_TEXT_MARGIN = 0.25
+
+
+def text_boxes(lines: Sequence[Line], size: tuple[int, int]) -> list[tuple[float, float, float, float]]:
+    """Recognised lines as relative boxes (0..1) for ``photos.redact``."""
+    width, height = size
+    boxes = []
+    for line in lines:
+        x0, y0, x1, y1 = line.box
+        pad = (y1 - y0) * _TEXT_MARGIN
+        boxes.append(((x0 - pad) / width, (y0 - pad) / height, (x1 + pad) / width, (y1 + pad) / height))
+    return boxes
+
+
+def blur_text(master: bytes) -> bytes:
+    """A document photo's public variant: blurred over every line of text found on it (blocking)."""
+    picture = Image.open(io.BytesIO(master))
+    boxes = text_boxes(ocr.recognise(picture), picture.size)
+    return redact(master, boxes, max_boxes=len(boxes))
+
+
+def _store_all(processed: list[ProcessedPhoto], documents: bool = False) -> list[PreparedPhoto]:
     store = media_store()
     prepared = []
     for photo in processed:
@@ -71,26 +99,30 @@ def _store_all(processed: list[ProcessedPhoto]) -> list[PreparedPhoto]:
                 thumb_key=store.put(photo.thumb),
                 width=width,
                 height=height,
+                public_key=store.put(blur_text(photo.master)) if documents else "",
             )
         )
     return prepared
 
 
-async def prepare(uploads: Sequence[bytes], already: int = 0) -> list[PreparedPhoto]:
-    """Check and clean every upload first, then store them: one bad file and none is written."""
+async def prepare(uploads: Sequence[bytes], already: int = 0, documents: bool = False) -> list[PreparedPhoto]:
+    """Check and clean every upload first, then store them: one bad file and none is written.
+
+    ``documents``: photos of ID cards, bank cards or slips, whose public variant is made at once.
+    """
     if already + len(uploads) > MAX_PHOTOS_PER_ITEM:
         raise ServiceError(
             N_("An item can have at most %(limit)d photos."), field="photo", limit=MAX_PHOTOS_PER_ITEM
         )
     processed = await asyncio.to_thread(_process_all, uploads)
-    return await asyncio.to_thread(_store_all, processed)
+    return await asyncio.to_thread(_store_all, processed, documents)
 
 
 async def discard_unreferenced(photos: Sequence[PreparedPhoto]) -> None:
     """After a failed save, remove the files no photo row refers to (files are shared by content)."""
     store = media_store()
     for photo in photos:
-        for key in (photo.master_key, photo.display_key, photo.thumb_key):
+        for key in filter(None, (photo.master_key, photo.display_key, photo.thumb_key, photo.public_key)):
             in_use = await ItemPhoto.exists().where(
                 (ItemPhoto.master_key == key) | (ItemPhoto.display_key == key) | (ItemPhoto.thumb_key == key)
                 | (ItemPhoto.public_key == key)
@@ -116,10 +148,13 @@ async def attach_photo(item_id: int, reference: str, photo: PreparedPhoto, actor
         thumb_key=photo.thumb_key,
         width=photo.width,
         height=photo.height,
+        public_key=photo.public_key,
         uploaded_by=actor.user_id,
     )
     await row.save()
     await record_custody(item_id, actor, CustodyKind.PHOTO_ADDED, photo=row.id)
+    if photo.public_key:
+        await record_custody(item_id, actor, CustodyKind.PHOTO_REDACTED, photo=row.id, automatic=True)
     await audit.record(actor, "found_item.photo_add", "found_item", reference, {"photo": row.id})
     return row.id
 

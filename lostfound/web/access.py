@@ -92,6 +92,7 @@ ACCESS: dict[str, Rule] = {
     # found items
     "/items": ITEM_STAFF,
     "/items/new": ITEM_STAFF,
+    "/items/read-document": ITEM_STAFF,
     "/items/{reference}": ITEM_STAFF,
     "/items/{reference}/edit": ITEM_STAFF,
     "/items/{reference}/reveal": ITEM_STAFF,
@@ -177,6 +178,7 @@ ACCESS: dict[str, Rule] = {
     "/api/v1/found-items/{reference}": ITEM_STAFF,
     "/api/v1/found-items/{reference}/photos": ITEM_STAFF,
     "/api/v1/found-items/{reference}/matches": ITEM_STAFF,
+    "/api/v1/documents/read": ITEM_STAFF,
     # OpenAPI schema and its viewers describe the API to anyone who integrates with it
     "/api/docs": PUBLIC,
     "/api/docs/{path}": PUBLIC,

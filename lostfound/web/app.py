@@ -27,11 +27,13 @@ from lostfound.web.controllers.admin_audit import AdminAuditController
 from lostfound.web.controllers.admin_stations import AdminStationsController
 from lostfound.web.controllers.admin_users import AdminUsersController
 from lostfound.web.controllers.api import ApiV1Controller
+from lostfound.web.controllers.api_documents import DocumentsApi
 from lostfound.web.controllers.api_found_items import FoundItemsApi
 from lostfound.web.controllers.api_lost_reports import LostReportsApi
 from lostfound.web.controllers.auth import AuthController
 from lostfound.web.controllers.custody_flow import TransfersController, UnclaimedController
 from lostfound.web.controllers.deeds import DeedsController
+from lostfound.web.controllers.document_reader import DocumentReaderController
 from lostfound.web.controllers.figures import FiguresController
 from lostfound.web.controllers.handover import HandoverController
 from lostfound.web.controllers.items import ItemsController, MediaController
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             PagesController,
             AdminStationsController,
             ItemsController,
+            DocumentReaderController,
             MediaController,
             VerifyController,
             OutboxController,
@@ -124,6 +127,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
             ApiV1Controller,
             FoundItemsApi,
             LostReportsApi,
+            DocumentsApi,
             MetricsController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],

@@ -82,6 +82,16 @@ async def read_form(request: Request) -> tuple[dict[str, str], list[bytes]]:
     return values, photos
 
 
+async def uploads_of(request: Request, name: str) -> list[bytes]:
+    """The non-empty files of one file field of the (already parsed) form."""
+    form = await request.form()
+    files = []
+    for value in form.getall(name) if name in form else []:
+        if isinstance(value, UploadFile) and (data := await value.read()):
+            files.append(data)
+    return files
+
+
 def content_rows(values: dict[str, str]) -> list[dict[str, str]]:
     """The content rows of the form in order; a row counts once its kind is chosen or anything is typed."""
     indexes = sorted({int(m.group(1)) for key in values if (m := _ROW_FIELD.fullmatch(key))})

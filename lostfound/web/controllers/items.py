@@ -47,6 +47,7 @@ from lostfound.web.item_forms import (
     form_errors,
     local_datetime,
     read_form,
+    uploads_of,
 )
 from lostfound.web.item_views import list_filter
 from lostfound.web.receipts import receipt_qr_svg
@@ -54,6 +55,7 @@ from lostfound.web.templating import render
 
 _TZ = ZoneInfo(TIMEZONE)
 MAX_FORM_ROWS = 40
+READING_UNCHECKED = N_("Check what was read from the document photo against the document, then tick the box.")
 
 
 def _item_input(values: dict[str, str], station_code: str) -> FoundItemInput:
@@ -144,8 +146,14 @@ class ItemsController(Controller):
         values, uploads = await read_form(request)
         rows = content_rows(values)
         try:
+            if values.get("reading") and not values.get("reading_confirmed"):
+                # Read from a photo: the officer must have checked it against the document.
+                raise ServiceError(READING_UNCHECKED, field="reading_confirmed")
             ref = await found_items.create_item(
-                member.actor(client_ip(request)), _item_input(values, member.station_code), uploads
+                member.actor(client_ip(request)),
+                _item_input(values, member.station_code),
+                uploads,
+                await uploads_of(request, "document_photos"),
             )
         except ServiceError as exc:
             return self._form(request, values, rows, form_errors(exc), status_code=exc.status_code)
