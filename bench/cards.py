@@ -14,7 +14,8 @@ Three documents, drawn with Pillow and the system's CJK font:
 
 Each drawing function returns ``(image, truth)``; the truth uses the field names of the reader:
 id card ``holder_name id_number birth_date sex``, bank card ``card_number card_last4 bank``, deposit
-slip ``holder_name bank amount``. ``damage(image, kind, rng)`` then makes a desk officer's phone photo of
+slip ``holder_name bank amount``; a bank card that shows its holder's name in pinyin also has
+``holder_name``. ``damage(image, kind, rng)`` then makes a desk officer's phone photo of
 it (rotation, perspective, blur, glare, JPEG, low light, or a mix). People, numbers and banks come from
 the same pools as ``bench/synthetic.py``. Everything draws from the ``random.Random`` it is given, so a
 seed always gives the same pictures.
@@ -360,6 +361,8 @@ def bank_card(card: BankCard, rng: random.Random) -> tuple[Image.Image, Truth]:
     draw.text((680, 418), "银联", font=_font(30, bold=True), fill=(0, 80, 150))
     draw.text((680, 458), "UnionPay", font=_font(20, bold=True), fill=(200, 30, 40))
     truth = {"card_number": card.number, "card_last4": card.number[-4:], "bank": printed}
+    if card.holder_latin:  # only when the card carries a name: a card without one has no holder to read
+        truth["holder_name"] = card.holder_latin
     return _rounded(image, 34), truth
 
 
