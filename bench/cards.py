@@ -45,7 +45,7 @@ from bench.synthetic import (
     _luhn_check_digit,
     _pinyin_name,
 )
-from lostfound.fonts import FontMissing, cjk_face
+from lostfound.fonts import cjk_face
 
 Truth = dict[str, str]
 
@@ -83,6 +83,7 @@ REGION_PLACES: dict[str, str] = {
 ELSEWHERE_TOWNS = ("城关镇", "新华乡", "龙泉镇", "永安乡", "石门镇", "和平乡", "太平镇", "安乐乡")
 VILLAGES = ("大塘村", "上坑村", "高塘村", "新屋村", "竹林村", "桥头村", "下湾村", "石塘村", "后山村")
 ETHNICITIES = ("汉",) * 46 + ("畲", "回", "苗", "土家")
+REGION_DECK = tuple(code for code, weight in REGIONS for _ in range(weight))
 SURNAMES = tuple(ZhPersonProvider.last_names)
 SURNAME_WEIGHTS = tuple(ZhPersonProvider.last_names.values())
 COMPOUND_SURNAMES = frozenset(s for s in SURNAMES if len(s) > 1)
@@ -142,7 +143,7 @@ def make_person(rng: random.Random) -> CardPerson:
     pool = GIVEN[sex]
     given = rng.choice(pool) if rng.random() < 0.6 else rng.choice(pool)[0] + rng.choice(pool)[-1]
     name = surname + given
-    region = rng.choice([code for code, weight in REGIONS for _ in range(weight)])
+    region = rng.choice(REGION_DECK)
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange((date(2008, 12, 31) - date(1950, 1, 1)).days))
     seq = rng.randrange(50) * 20 + rng.randrange(5) * 2 + (1 if sex == "M" else 0)
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
@@ -198,10 +199,7 @@ def make_slip(rng: random.Random, person: CardPerson) -> DepositSlip:
 
 @lru_cache(maxsize=32)
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    try:
-        face = cjk_face(bold)
-    except FontMissing:
-        raise
+    face = cjk_face(bold)  # FontMissing says which package to install
     return ImageFont.truetype(str(face.path), size, index=face.index)
 
 
@@ -226,7 +224,7 @@ def _guilloche(size: tuple[int, int], rng: random.Random, base: tuple[int, int, 
     width, height = size
     image = Image.new("RGB", size, base)
     tint = tuple(min(255, c + rng.randrange(-12, 6)) for c in base)
-    gradient = Image.linear_gradient("L").resize(size).rotate(rng.choice((0, 90, 180, 270)), expand=False)
+    gradient = Image.linear_gradient("L").rotate(rng.choice((0, 90, 180, 270))).resize(size)
     image = Image.composite(Image.new("RGB", size, tint), image, gradient.point(lambda v: v // 2))
     draw = ImageDraw.Draw(image)
     colour = tuple(max(0, c - 28) for c in base)
@@ -276,7 +274,10 @@ INK = (20, 20, 22)
 
 
 def id_card(person: CardPerson, rng: random.Random) -> tuple[Image.Image, Truth]:
-    """The front (photo side) of a second-generation resident ID card, with its truth."""
+    """The front (photo side) of a second-generation resident ID card, with its truth.
+
+    The image is RGBA: transparent outside the rounded corners, so ``damage`` can lay it on a desk.
+    """
     image = _guilloche(
         ID_SIZE, rng, (rng.randrange(232, 246), rng.randrange(238, 248), rng.randrange(236, 250))
     )

@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 import unicodedata
 from collections import Counter, defaultdict
@@ -158,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             reading = read_picture(image)
             elapsed = time.perf_counter() - t0
             seconds[kind].append(elapsed)
+            if (index + 1) % 20 == 0:
+                print(f"  {kind}: {index + 1}/{args.count} read", file=sys.stderr, flush=True)
             read_kind = str(getattr(reading.kind, "value", reading.kind))
             kind_right[kind] += read_kind == kind
             counted[damage] += 1
@@ -242,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  {label:<13} p50 {percentile(values, 0.5):5.2f} s   p95 {p95:5.2f} s   "
             f"mean {statistics.fmean(values):5.2f} s   (n={len(values)}; p95 {mark} the aim)"
         )
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"  load average at the end: {load} on {os.cpu_count()} cores (other work slows the pinned core)")
     if args.save:
         (args.save / "readings.json").write_text(json.dumps(records, ensure_ascii=False, indent=1))
         print(f"\npictures and readings.json written to {args.save}")
