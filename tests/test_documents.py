@@ -226,3 +226,30 @@ def test_a_deposit_slip_amount_is_settled_when_figures_and_capitals_agree() -> N
 def test_a_page_that_is_no_known_document_fills_nothing() -> None:
     reading = read_document([line("超市购物小票", 40), line("合计 36.50", 90)], TODAY)
     assert reading.kind is DocumentKind.UNKNOWN and reading.fields == {}
+
+
+def test_a_card_number_read_group_by_group_is_joined_and_card_words_are_no_holder() -> None:
+    card = luhn_card(random.Random(9), 19)
+    groups = [card[:4], card[4:8], card[8:12], card[12:]]
+    lines = [line("中国建设银行", 40), line("VALID THRU", 380), line("09/29", 380, x=300)]
+    lines += [line(group, 300 + i % 2, x=60 + 150 * i) for i, group in enumerate(groups)]
+    reading = read_document(lines, TODAY)
+    assert reading.kind is DocumentKind.BANK_CARD
+    assert reading.fields["card_number"].value == card and reading.fields["card_last4"].value == card[-4:]
+    assert "holder_name" not in reading.fields
+
+
+def test_a_label_beside_the_name_is_not_taken_for_it() -> None:
+    lines = [line("姓名", 60, x=60), line("民族汉", 62, x=150), line("公民身份号码" + NUMBER, 420)]
+    assert "holder_name" not in read_document(lines, TODAY).fields
+
+
+def test_a_digit_read_twice_where_two_boxes_overlap_is_counted_once() -> None:
+    card = "6228236805093088"
+    assert ids.luhn_valid(card)
+    lines = [
+        line("中国农业银行", 40), line("借记卡", 80),
+        Line("62282", 0.99, (72, 322, 256, 372)), Line("23680509", 0.99, (231, 324, 536, 370)),
+        Line("3088", 0.99, (566, 321, 702, 371)),
+    ]  # fmt: skip
+    assert read_document(lines, TODAY).fields["card_number"].value == card

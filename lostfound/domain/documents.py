@@ -260,11 +260,20 @@ def settle_amount(figures: tuple[Decimal, float] | None, words: tuple[Decimal, f
 # --- finding fields on the page ---------------------------------------------------------------
 
 
+def _middle(line: Line) -> float:
+    return (line.box[1] + line.box[3]) / 2
+
+
 def _right_of(label: Line, lines: Sequence[Line]) -> Line | None:
-    """The nearest line on the same row to the right of a label read on its own."""
-    middle = (label.box[1] + label.box[3]) / 2
-    row = [ln for ln in lines if ln.box[1] <= middle <= ln.box[3] and ln.box[0] >= label.box[2] - 2]
-    return min(row, key=lambda ln: ln.box[0]) if row else None
+    """The line beside a label read on its own: on its row (boxes of a tilted card overlap a
+    little), starting past most of the label, the one whose middle is nearest the label's."""
+    middle = _middle(label)
+    start = label.box[0] + (label.box[2] - label.box[0]) * 0.6
+    row = [
+        ln for ln in lines
+        if ln is not label and ln.box[1] <= middle <= ln.box[3] and ln.box[0] >= start
+    ]  # fmt: skip
+    return min(row, key=lambda ln: (abs(_middle(ln) - middle), ln.box[0])) if row else None
 
 
 def _after_label(lines: Sequence[Line], labels: Sequence[str]) -> tuple[str, float] | None:
@@ -291,10 +300,19 @@ _LONG_RUN = re.compile(r"[0-9A-Z|×*]{15,}")
 _BANK = re.compile(r"([\u3400-\u9fff]{2,12}银行)")
 
 
+# Words printed on the documents themselves: a "name" holding one was read off the wrong line.
+_FORM_WORDS = ("民族", "性别", "出生", "住址", "公民", "号码", "存款", "取款", "现金", "金额", "账号",
+               "户名", "银行", "日期", "交易", "凭条", "回单", "大写", "小写", "签名")  # fmt: skip
+_CARD_WORDS = frozenset({"VALID", "THRU", "FROM", "GOOD", "DEBIT", "CREDIT", "UNIONPAY", "BANK", "CARD",
+                         "MONTH", "YEAR", "EXPIRES", "VISA", "MASTERCARD", "PLATINUM", "GOLD"})  # fmt: skip
+
+
 def _name(found: tuple[str, float] | None) -> FieldReading | None:
     if found is None:
         return None
     text, confidence = found
+    if any(word in text for word in _FORM_WORDS):
+        return None
     match = _CJK_NAME.match(text)
     if not match or match.end() != len(text) or not _common_characters(text):
         return FieldReading("", confidence, uncertain=True, alternatives=(text,))
@@ -369,9 +387,6 @@ def read_id_card(lines: Sequence[Line], today: date) -> dict[str, FieldReading]:
     return fields
 
 
-_GROUPED_DIGITS = re.compile(r"^[0-9A-Z|]{4}(?: ?[0-9A-Z|]{3,6}){2,4}$")
-
-
 def _bank(lines: Sequence[Line]) -> FieldReading | None:
     for line in lines:
         match = _BANK.search(re.sub(r"\s+", "", line.text))
@@ -380,18 +395,82 @@ def _bank(lines: Sequence[Line]) -> FieldReading | None:
     return None
 
 
+_DIGIT_GROUP = re.compile(r"^[0-9A-Z|]{3,19}$")
+_LATIN_WORD = re.compile(r"^[A-Z]{2,}$")
+
+
+def _row_groups(lines: Sequence[Line]) -> list[list[Line]]:
+    """Lines grouped by row, each row left to right."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=_middle):
+        height = line.box[3] - line.box[1]
+        if rows and abs(_middle(rows[-1][-1]) - _middle(line)) <= height / 2:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda ln: ln.box[0]) for row in rows]
+
+
+def _joined(row: Sequence[Line], texts: Sequence[str] | None = None) -> Line:
+    box = (row[0].box[0], min(ln.box[1] for ln in row), row[-1].box[2], max(ln.box[3] for ln in row))
+    text = " ".join(texts if texts is not None else [ln.text.strip() for ln in row])
+    return Line(text, min(ln.confidence for ln in row), box)
+
+
+def _rows(lines: Sequence[Line]) -> list[Line]:
+    """Lines on one row joined left to right: recognition often returns each group of an embossed
+    number, or each word of a name, as a line of its own."""
+    return [_joined(row) for row in _row_groups(lines)]
+
+
+def _deduplicated(row: Sequence[Line]) -> Line:
+    """Boxes that overlap may both hold the digit where they meet: of the readings with or without
+    it, the one that passes Luhn (when only one does)."""
+    texts = [ln.text.strip() for ln in row]
+    overlaps = [i for i in range(1, len(row)) if row[i].box[0] < row[i - 1].box[2] and len(texts[i]) > 1]
+    if not overlaps or ids.luhn_valid(_compact(" ".join(texts))):
+        return _joined(row)
+    passing = []
+    for drops in itertools.product((False, True), repeat=min(len(overlaps), 3)):
+        variant = [
+            text[1:] if i in overlaps[:3] and drops[overlaps.index(i)] else text
+            for i, text in enumerate(texts)
+        ]
+        digits = _compact(" ".join(variant))
+        if any(drops) and 16 <= len(digits) <= 19 and digits.isdigit() and ids.luhn_valid(digits):
+            passing.append(variant)
+    return _joined(row, passing[0]) if len(passing) == 1 else _joined(row)
+
+
+def _card_numbers(lines: Sequence[Line], grouped: bool) -> list[Line]:
+    """Rows of 16 to 19 digits; ``grouped``: printed in groups, as card numbers are (one run of 18
+    digits on an ID card is no card number)."""
+    digits = [
+        ln for ln in lines
+        if all(_DIGIT_GROUP.match(part) for part in ln.text.upper().split())
+        and sum(c.isdigit() for c in ln.text) >= 0.75 * len(_compact(ln.text))
+    ]  # fmt: skip
+    rows = [_deduplicated(row) for row in _row_groups(digits)]
+    return [
+        row for row in rows
+        if 16 <= len(_compact(row.text)) <= 19 and (len(row.text.split()) >= 2 or not grouped)
+    ]  # fmt: skip
+
+
 def read_bank_card(lines: Sequence[Line]) -> dict[str, FieldReading]:
     fields: dict[str, FieldReading] = {}
-    numbers = [
-        ln for ln in lines if _GROUPED_DIGITS.match(ln.text.strip().upper()) and len(_compact(ln.text)) >= 16
-    ]
+    numbers = _card_numbers(lines, grouped=False)
     if numbers:
         best = max(numbers, key=lambda ln: (ln.box[3] - ln.box[1]) * (ln.box[2] - ln.box[0]))
         fields["card_number"], fields["card_last4"] = settle_card_number(best.text, best.confidence)
     bank = _bank(lines)
     if bank:
         fields["bank"] = bank
-    holders = [ln for ln in lines if _LATIN_NAME.match(ln.text.strip())]
+    words = [
+        ln for ln in lines
+        if all(_LATIN_WORD.match(w) and w not in _CARD_WORDS for w in ln.text.upper().split()) and ln.text.strip()
+    ]  # fmt: skip
+    holders = [row for row in _rows(words) if _LATIN_NAME.match(row.text.strip())]
     if holders:
         fields["holder_name"] = as_read(holders[0].text.strip(), holders[0].confidence)
     return fields
@@ -437,7 +516,7 @@ _SIGNS: dict[DocumentKind, tuple[str, ...]] = {
 def classify(lines: Sequence[Line]) -> DocumentKind:
     text = "".join(re.sub(r"\s+", "", ln.text).upper() for ln in lines)
     scores = {kind: sum(sign in text for sign in signs) for kind, signs in _SIGNS.items()}
-    if any(_GROUPED_DIGITS.match(ln.text.strip().upper()) and len(_compact(ln.text)) >= 16 for ln in lines):
+    if _card_numbers(lines, grouped=True):
         scores[DocumentKind.BANK_CARD] += 2
     best = max(scores, key=lambda kind: scores[kind])
     ranked = sorted(scores.values(), reverse=True)
