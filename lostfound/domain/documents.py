@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -264,19 +264,23 @@ def _middle(line: Line) -> float:
     return (line.box[1] + line.box[3]) / 2
 
 
-def _right_of(label: Line, lines: Sequence[Line]) -> Line | None:
+def _right_of(label: Line, lines: Sequence[Line], fits: Callable[[str], bool] | None = None) -> Line | None:
     """The line beside a label read on its own: on its row (boxes of a tilted card overlap a
-    little), starting past most of the label, the one whose middle is nearest the label's."""
+    little), starting past most of the label, the one whose middle is nearest the label's;
+    on a tilted page, the nearest that ``fits`` what the label announces, if one does."""
     middle = _middle(label)
     start = label.box[0] + (label.box[2] - label.box[0]) * 0.6
     row = [
         ln for ln in lines
         if ln is not label and ln.box[1] <= middle <= ln.box[3] and ln.box[0] >= start
     ]  # fmt: skip
-    return min(row, key=lambda ln: (abs(_middle(ln) - middle), ln.box[0])) if row else None
+    fitting = [ln for ln in row if fits is not None and fits(re.sub(r"\s+", "", ln.text))]
+    return min(fitting or row, key=lambda ln: (abs(_middle(ln) - middle), ln.box[0])) if row else None
 
 
-def _after_label(lines: Sequence[Line], labels: Sequence[str]) -> tuple[str, float] | None:
+def _after_label(
+    lines: Sequence[Line], labels: Sequence[str], fits: Callable[[str], bool] | None = None
+) -> tuple[str, float] | None:
     """The text after the first of ``labels`` on its line, or on the line to its right."""
     for line in lines:
         text = re.sub(r"\s+", "", line.text)
@@ -287,9 +291,9 @@ def _after_label(lines: Sequence[Line], labels: Sequence[str]) -> tuple[str, flo
             rest = text[at + len(label) :].lstrip(":：")
             if rest:
                 return rest, line.confidence
-            neighbour = _right_of(line, lines)
-            if neighbour is not None:
-                return re.sub(r"\s+", "", neighbour.text), min(line.confidence, neighbour.confidence)
+            neighbour = _right_of(line, lines, fits)
+            if neighbour is not None:  # the label's own confidence says nothing of the value
+                return re.sub(r"\s+", "", neighbour.text), neighbour.confidence
     return None
 
 
@@ -307,14 +311,17 @@ _CARD_WORDS = frozenset({"VALID", "THRU", "FROM", "GOOD", "DEBIT", "CREDIT", "UN
                          "MONTH", "YEAR", "EXPIRES", "VISA", "MASTERCARD", "PLATINUM", "GOLD"})  # fmt: skip
 
 
+def _looks_like_name(text: str) -> bool:
+    return bool(_CJK_NAME.fullmatch(text)) and not any(word in text for word in _FORM_WORDS)
+
+
 def _name(found: tuple[str, float] | None) -> FieldReading | None:
     if found is None:
         return None
     text, confidence = found
     if any(word in text for word in _FORM_WORDS):
         return None
-    match = _CJK_NAME.match(text)
-    if not match or match.end() != len(text) or not _common_characters(text):
+    if not _CJK_NAME.fullmatch(text) or not _common_characters(text):
         return FieldReading("", confidence, uncertain=True, alternatives=(text,))
     return as_read(text, confidence)
 
@@ -361,7 +368,7 @@ def _id_number_line(lines: Sequence[Line]) -> tuple[str, float] | None:
 
 def read_id_card(lines: Sequence[Line], today: date) -> dict[str, FieldReading]:
     fields: dict[str, FieldReading] = {}
-    name = _name(_after_label(lines, ["姓名"]))
+    name = _name(_after_label(lines, ["姓名"], _looks_like_name))
     if name:
         fields["holder_name"] = name
     birth, sex = _birth(lines), _sex(lines)
@@ -478,7 +485,7 @@ def read_bank_card(lines: Sequence[Line]) -> dict[str, FieldReading]:
 
 def read_deposit_slip(lines: Sequence[Line]) -> dict[str, FieldReading]:
     fields: dict[str, FieldReading] = {}
-    holder = _name(_after_label(lines, ["户名", "姓名", "客户名称"]))
+    holder = _name(_after_label(lines, ["户名", "姓名", "客户名称"], _looks_like_name))
     if holder:
         fields["holder_name"] = holder
     bank = _bank(lines)
