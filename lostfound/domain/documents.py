@@ -63,13 +63,15 @@ class DocumentReading:
         return {"kind": self.kind.value, "fields": {k: v.as_dict() for k, v in self.fields.items()}}
 
 
-# Below this a recognised line of text is shown to the officer as uncertain.
+# Below this a recognised line of text is shown to the officer as uncertain. Names need more: a
+# rare character misread as a common one (璐 as 路) still looks like a name.
 CONFIDENT = 0.90
+NAME_CONFIDENT = 0.95
 
 
-def as_read(text: str, confidence: float) -> FieldReading:
+def as_read(text: str, confidence: float, enough: float = CONFIDENT) -> FieldReading:
     """A field with no check of its own: filled in only when recognition was confident."""
-    if confidence >= CONFIDENT:
+    if confidence >= enough:
         return FieldReading(text, confidence)
     return FieldReading("", confidence, uncertain=True, alternatives=(text,))
 
@@ -183,9 +185,8 @@ def settle_card_number(raw: str, confidence: float) -> tuple[FieldReading, Field
     number = _settled(candidates, text, likeliest, confidence)
     if not number.uncertain:
         return number, FieldReading(number.value[-4:], confidence)
-    # The last group alone may still be plain: four digits, none of them ambiguous.
-    plain = all(len(choice) == 1 for choice in options[-4:])
-    return number, as_read(likeliest[-4:], confidence if plain else 0.0)
+    # A number that fails Luhn may have been put together wrong: its last 4 are only a suggestion.
+    return number, FieldReading("", confidence, uncertain=True, alternatives=(likeliest[-4:],))
 
 
 # --- amounts -------------------------------------------------------------------------------
@@ -275,7 +276,12 @@ def _right_of(label: Line, lines: Sequence[Line], fits: Callable[[str], bool] | 
         if ln is not label and ln.box[1] <= middle <= ln.box[3] and ln.box[0] >= start
     ]  # fmt: skip
     fitting = [ln for ln in row if fits is not None and fits(re.sub(r"\s+", "", ln.text))]
-    return min(fitting or row, key=lambda ln: (abs(_middle(ln) - middle), ln.box[0])) if row else None
+
+    # Nearest by row first; a value far along the row (a stamp, another column) counts as farther.
+    def distance(ln: Line) -> float:
+        return abs(_middle(ln) - middle) + 0.25 * max(0.0, ln.box[0] - label.box[2])
+
+    return min(fitting or row, key=distance) if row else None
 
 
 def _after_label(
@@ -306,9 +312,11 @@ _BANK = re.compile(r"([\u3400-\u9fff]{2,12}银行)")
 
 # Words printed on the documents themselves: a "name" holding one was read off the wrong line.
 _FORM_WORDS = ("民族", "性别", "出生", "住址", "公民", "号码", "存款", "取款", "现金", "金额", "账号",
-               "户名", "银行", "日期", "交易", "凭条", "回单", "大写", "小写", "签名")  # fmt: skip
+               "户名", "银行", "日期", "交易", "凭条", "回单", "大写", "小写", "签名", "专用章", "业务",
+               "网点", "柜员")  # fmt: skip
 _CARD_WORDS = frozenset({"VALID", "THRU", "FROM", "GOOD", "DEBIT", "CREDIT", "UNIONPAY", "BANK", "CARD",
-                         "MONTH", "YEAR", "EXPIRES", "VISA", "MASTERCARD", "PLATINUM", "GOLD"})  # fmt: skip
+                         "MONTH", "YEAR", "EXPIRES", "VISA", "MASTERCARD", "PLATINUM", "GOLD",
+                         "VALIDTHRU", "GOODTHRU"})  # fmt: skip
 
 
 def _looks_like_name(text: str) -> bool:
@@ -323,7 +331,7 @@ def _name(found: tuple[str, float] | None) -> FieldReading | None:
         return None
     if not _CJK_NAME.fullmatch(text) or not _common_characters(text):
         return FieldReading("", confidence, uncertain=True, alternatives=(text,))
-    return as_read(text, confidence)
+    return as_read(text, confidence, NAME_CONFIDENT)
 
 
 def _common_characters(name: str) -> bool:
