@@ -107,7 +107,7 @@ def test_brands(a: str, b: str, level: str) -> None:
 
 def test_models_are_read_after_the_brand() -> None:
     mate = synonyms.describe("phone", "黑色华为Mate 60 Pro手机", "", "")
-    assert (mate.brand, mate.model, mate.colours) == ("huawei", "mate60pro", ["black"])
+    assert (mate.brand, mate.model, mate.colours) == ("huawei", "mate60pro", ("black",))
     assert synonyms.describe("phone", "", "", "iPhone 15 Pro").model == "15pro"
     assert synonyms.describe("phone", "苹果15 pro", "", "").model == "15pro"
     shorter = synonyms.describe("phone", "", "", "华为 Mate60")
@@ -127,7 +127,10 @@ def test_descriptions_by_finder_and_owner() -> None:
     lost = synonyms.describe("bag", "深色双肩包", "", "")
     assert synonyms.similarity(found.features, lost.features) == 1.0
     assert synonyms.colour_agreement(found, lost) == "similar"
+    assert synonyms.thing_agreement(found, lost) == "exact"
     unlike = synonyms.describe("bag", "红色手提包 里面有化妆品", "", "")
+    assert synonyms.thing_agreement(found, unlike) == "different"
+    assert synonyms.thing_agreement(found, synonyms.describe("bag", "包", "", "")) == "missing"
     assert synonyms.similarity(found.features, unlike.features) < 0.3
     latin = synonyms.describe("bag", "Black North Face backpack", "", "")
     assert (

@@ -177,9 +177,9 @@ def test_the_new_reasons_are_translated(locale: str) -> None:
     new = [
         key
         for key in m.REASON_LABELS
-        if key[0] in ("imei", "serial", "brand", "model", "colour", "description")
+        if key[0] in ("imei", "serial", "brand", "model", "colour", "thing", "description")
     ]
-    assert len(new) == 14
+    assert len(new) == 16
     for field, level in new:
         text = reason_text({"field": field, "level": level, "weight": 1.0, "similarity": 0.83})
         assert text and ":" not in text

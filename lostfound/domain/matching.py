@@ -188,7 +188,13 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
             keys.add((f"cd:{last4}|{district}", KeyKind.CARD_DISTRICT))
         keys.update((f"cw:{last4}|{week}", KeyKind.CARD_WEEK) for week in weeks)
     _device_keys(facts, keys)
-    _description_keys(facts.described(), district, weeks, keys)
+    # An item that names someone (ID, passport, phone, name, card) is found through them; looks would
+    # only add namesakes' bags to score. Items that name nobody, a phone by its IMEI included, are
+    # looked up by their looks, and every report is indexed by its looks for them.
+    if side == "report" or not (
+        facts.ids or facts.passports or facts.phones or facts.names or facts.card_last4
+    ):
+        _description_keys(facts.described(), district, weeks, keys)
     return keys
 
 
@@ -242,6 +248,7 @@ class Field(StrEnum):
     BRAND = "brand"
     MODEL = "model"
     COLOUR = "colour"
+    THING = "thing"
     DESCRIPTION = "description"
 
 
@@ -295,6 +302,7 @@ WEIGHTS: dict[Field, dict[Level, float]] = {
     Field.BRAND: {Level.EXACT: 2.5, Level.DIFFERENT: -3.0},
     Field.MODEL: {Level.EXACT: 3.0, Level.DIFFERENT: -2.0},
     Field.COLOUR: {Level.EXACT: 2.0, Level.SIMILAR: 1.5, Level.DIFFERENT: -2.0},
+    Field.THING: {Level.EXACT: 1.5, Level.DIFFERENT: -1.5},
 }
 # Descriptions: Dice similarity of their grams times DESCRIPTION_BITS, when at least MIN_SIMILARITY.
 DESCRIPTION_BITS = 4.0
@@ -457,6 +465,9 @@ def _looks(item: MatchFacts, report: MatchFacts) -> list[Reason]:
     model = syn.model_agreement(a, b)
     if model in (Level.EXACT, Level.DIFFERENT):
         reasons.append(Reason(Field.MODEL, model, WEIGHTS[Field.MODEL][Level(model)]))
+    thing = syn.thing_agreement(a, b)
+    if thing in (Level.EXACT, Level.DIFFERENT):
+        reasons.append(Reason(Field.THING, thing, WEIGHTS[Field.THING][Level(thing)]))
     colour = syn.colour_agreement(a, b)
     if colour != Level.MISSING:
         reasons.append(Reason(Field.COLOUR, colour, WEIGHTS[Field.COLOUR][Level(colour)]))
@@ -642,6 +653,8 @@ REASON_LABELS: dict[tuple[str, str], str] = {
     ("brand", "different"): N_("Different brands"),
     ("model", "exact"): N_("Same model"),
     ("model", "different"): N_("Different models"),
+    ("thing", "exact"): N_("Described as the same thing"),
+    ("thing", "different"): N_("Described as different things"),
     ("colour", "exact"): N_("Same colour"),
     ("colour", "similar"): N_("Similar colour"),
     ("colour", "different"): N_("Different colours"),

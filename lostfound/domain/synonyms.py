@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -141,8 +142,8 @@ def _fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
-    """One pattern for every word of every table, longest first, and what each word stands for."""
+def _vocabulary() -> tuple[dict[str, tuple[str, str]], int, int]:
+    """What each word of every table stands for, and the longest Chinese and Latin words."""
     meaning: dict[str, tuple[str, str]] = {}
     for thing, (_, words) in THINGS.items():
         meaning.update({_fold(w): ("thing", thing) for w in words})
@@ -152,33 +153,54 @@ def _vocabulary() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
         meaning.update({_fold(w): ("brand", brand) for w in words})
     for word in STOP_WORDS:
         meaning.setdefault(_fold(word), ("stop", ""))
-    parts = []
-    for word in sorted(meaning, key=len, reverse=True):
-        escaped = re.escape(word)
-        # A Latin word only counts as a whole word: "mi" is not inside "mini".
-        parts.append(rf"(?<![a-z]){escaped}(?![a-z])" if _LATIN_TERM.fullmatch(word) else escaped)
-    return re.compile("|".join(parts)), meaning
+    latin = [len(w) for w in meaning if _LATIN_TERM.fullmatch(w)]
+    chinese = [len(w) for w in meaning if not _LATIN_TERM.fullmatch(w)]
+    return meaning, max(chinese), max(latin)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Described:
     """What a record's category, description, colour and brand say, canonicalised."""
 
     group: str = ""
-    things: list[str] = field(default_factory=list)
-    colours: list[str] = field(default_factory=list)  # canonical colour names
+    things: tuple[str, ...] = ()
+    colours: tuple[str, ...] = ()  # canonical colour names
     brand: str = ""
     model: str = ""
     features: frozenset[str] = frozenset()  # description n-grams
+    families: frozenset[str] = field(default=frozenset(), compare=False)
 
-    @property
-    def families(self) -> frozenset[str]:
-        return frozenset(f for colour in self.colours for f in COLOURS[colour][0])
+
+def _is_latin(char: str) -> bool:
+    return "a" <= char <= "z"
 
 
 def _scan(text: str) -> list[tuple[str, str, int, int]]:
-    pattern, meaning = _vocabulary()
-    return [(*meaning[m.group(0)], m.start(), m.end()) for m in pattern.finditer(text)]
+    """Every table word in ``text``, longest first from left to right (kind, value, start, end).
+
+    A Latin word counts only as a whole word ("mi" is not inside "mini"). A dictionary walk, not
+    one big regular expression: several times faster on the short texts records carry.
+    """
+    meaning, chinese, latin = _vocabulary()
+    found, at, end = [], 0, len(text)
+    while at < end:
+        starts_word = _is_latin(text[at]) and (at == 0 or not _is_latin(text[at - 1]))
+        if _is_latin(text[at]) and not starts_word:
+            at += 1
+            continue
+        for size in range(min(latin if starts_word else chinese, end - at), 0, -1):
+            word = text[at : at + size]
+            hit = meaning.get(word)
+            if hit is None or (_is_latin(word[-1]) and at + size < end and _is_latin(text[at + size])):
+                continue
+            found.append((hit[0], hit[1], at, at + size))
+            at += size
+            break
+        else:
+            at += 1
+            while starts_word and at < end and _is_latin(text[at]):
+                at += 1  # an unknown Latin word is skipped whole
+    return found
 
 
 def _model_after(text: str, end: int) -> str:
@@ -187,7 +209,7 @@ def _model_after(text: str, end: int) -> str:
     return re.sub(r"[\s\-]+", "", match.group(1)) if match else ""
 
 
-def group_of(category: str, things: list[str]) -> str:
+def group_of(category: str, things: Sequence[str]) -> str:
     """The category group: the category, unless it says "other" (or nothing) and a thing is named."""
     groups = [THINGS[t][0] for t in things]
     if category and category in groups:
@@ -197,34 +219,37 @@ def group_of(category: str, things: list[str]) -> str:
     return category or ""
 
 
+@lru_cache(maxsize=8192)  # a report is read again as a candidate of every item near it
 def describe(category: str, description: str, colour: str, brand: str) -> Described:
     """Read a record's words once: its group, colours, brand and model, and description features."""
-    out = Described()
     colour_text, brand_text, text = _fold(colour), _fold(brand), _fold(description)
-    out.colours = _unique(value for kind, value, _, _ in _scan(colour_text) if kind == "colour")
+    colours = _unique(value for kind, value, _, _ in _scan(colour_text) if kind == "colour")
+    brand_name = model = ""
     for kind, value, _, end in _scan(brand_text):
-        if kind == "brand" and not out.brand:
-            out.brand, out.model = value, _model_after(brand_text, end)
+        if kind == "brand" and not brand_name:
+            brand_name, model = value, _model_after(brand_text, end)
     found = _scan(text)
-    if not out.colours:  # a colour only in the description still counts
-        out.colours = _unique(value for kind, value, _, _ in found if kind == "colour")
+    if not colours:  # a colour only in the description still counts
+        colours = _unique(value for kind, value, _, _ in found if kind == "colour")
     for kind, value, _, end in found:
-        if kind == "brand" and not out.brand:
-            out.brand, out.model = value, _model_after(text, end)
-        elif kind == "brand" and value == out.brand and not out.model:
-            out.model = _model_after(text, end)
-    out.things = _unique(value for kind, value, _, _ in found if kind == "thing")
-    out.group = group_of(category, out.things)
-    out.features = features(text, found)
-    return out
+        if kind == "brand" and not brand_name:
+            brand_name, model = value, _model_after(text, end)
+        elif kind == "brand" and value == brand_name and not model:
+            model = _model_after(text, end)
+    things = _unique(value for kind, value, _, _ in found if kind == "thing")
+    return Described(
+        group=group_of(category, things),
+        things=things,
+        colours=colours,
+        brand=brand_name,
+        model=model,
+        features=features(text, found),
+        families=frozenset(f for colour in colours for f in COLOURS[colour][0]),
+    )
 
 
-def _unique(values: object) -> list[str]:
-    seen: list[str] = []
-    for value in values:  # type: ignore[attr-defined]
-        if value not in seen:
-            seen.append(value)
-    return seen
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
 
 
 def features(text: str, found: list[tuple[str, str, int, int]] | None = None) -> frozenset[str]:
@@ -280,6 +305,18 @@ def colour_agreement(a: Described, b: Described) -> str:
     if a.families & b.families:
         return ColourLevel.SIMILAR
     return ColourLevel.DIFFERENT
+
+
+# Words that only repeat the category: every wallet report says 钱包, a bag may be any bag.
+GENERIC_THINGS = frozenset({"wallet", "bag", "phone"})
+
+
+def thing_agreement(a: Described, b: Described) -> str:
+    """``exact`` when both name the same thing (背包 / backpack), ``different`` for a backpack and a handbag."""
+    mine, theirs = set(a.things) - GENERIC_THINGS, set(b.things) - GENERIC_THINGS
+    if not mine or not theirs:
+        return "missing"
+    return "exact" if mine & theirs else "different"
 
 
 def brand_agreement(a: str, b: str) -> str:
