@@ -189,3 +189,34 @@ def test_the_new_reasons_are_translated(locale: str) -> None:
         {"field": "description", "level": "similar", "weight": 3.3, "similarity": 0.83}
     )
     i18n.set_locale("zh_Hans")
+
+
+async def test_the_intake_form_takes_an_imei_and_shows_it_masked(client: httpx.AsyncClient) -> None:
+    from tests.factories import csrf_from, sign_in, text_of
+
+    await make_user("dc.duty", role=Role.DUTY_OFFICER, station="DC")
+    await sign_in(client, "dc.duty")
+    form = {
+        "category": "phone",
+        "description": "黑色华为手机",
+        "brand": "华为 Mate 60",
+        "colour": "黑色",
+        "found_at": "2025-03-28T21:40",
+        "found_place": "青石路夜市",
+        "storage_location": "A-03",
+        "finder_name": "应师傅",
+        "finder_reward": "waived",
+        "c-0-kind": "imei",
+        "c-0-device_number": _typo(IMEI),
+    }
+    page = await client.get("/items/new")
+    assert 'name="c-0-device_number"' in page.text
+    refused = await client.post("/items/new", data={**form, "_csrf_token": csrf_from(page)})
+    assert refused.status_code == 400 and "IMEI 串号的最后一位校验位" in text_of(refused)
+    page = await client.get("/items/new")
+    kept = {**form, "c-0-as_printed": "1", "_csrf_token": csrf_from(page)}
+    response = await client.post("/items/new", data=kept, follow_redirects=False)
+    assert response.status_code == 303, text_of(response)
+    detail = await client.get(response.headers["location"])
+    masked = _typo(IMEI)[:2] + "*" * 9 + _typo(IMEI)[-4:]
+    assert masked in text_of(detail) and _typo(IMEI) not in detail.text and "如实登记" in text_of(detail)
