@@ -50,6 +50,9 @@ What is in it
     identified by phone and ~3% of the rest, and a few more one-digit-apart phones among the other
     reports. Names recur across reports anyway (pooled names).
 
+    ``goods=N`` (``--goods N``) appends bags, keys, umbrellas, clothing and phones with IMEIs, their reports
+    and decoys, drawn afterwards from an RNG of their own: see ``bench/synthetic_goods.py``.
+
 Usage
     .venv/bin/python -m bench.synthetic --seed 1 --items 2000 --reports 20000 --out /tmp/ds
     from bench.synthetic import generate, write_jsonl
