@@ -9,7 +9,10 @@ stored suggestions.
 Printed per seed: import rate, recall@1/5/10 of the true owner among items whose owner reported
 (and among those that carry an identifier of their owner), auto-suggest precision and recall,
 wrong-owner auto-suggestions, recall at precision >= 0.999, and the latency of one candidate
-lookup (keys, index reads, scoring) for every found item, p50/p95/p99.
+lookup (keys, index reads, scoring) for every found item, p50/p95/p99. These figures are of the
+wallets' city alone; ``--goods N`` (default 400) adds bags, keys, umbrellas, clothing and phones
+(``bench/synthetic_goods.py``) whose recall@1/5/10 is printed apart, by case and for the phones
+found by IMEI. Wrong-owner auto-suggestions count every item, goods included.
 
     .venv/bin/python -m bench.matching                      # SQLite, 2,000 items, 20,000 reports
     .venv/bin/python -m bench.matching --reports 1000000    # the 1M-report latency figure (slow import)
@@ -56,7 +59,7 @@ def _prepare_environment(data_dir: Path, database_url: str | None) -> None:
         os.environ.pop("DATABASE_URL", None)
 
 
-async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> dict[str, Any]:
+async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods: int = 0) -> dict[str, Any]:
     from bench.synthetic import generate
     from lostfound.cli import parse_found_item, parse_lost_report
     from lostfound.database import close_pool, migrate, open_pool
@@ -65,7 +68,7 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int) -> di
     from lostfound.settings import get_settings
 
     started = time.perf_counter()
-    data = generate(seed, n_items, n_reports)
+    data = generate(seed, n_items, n_reports, goods=goods)
     generated = time.perf_counter() - started
     await migrate()
     await open_pool(get_settings())
@@ -189,7 +192,9 @@ def _percentile(values: list[float], share: float) -> float:
 
 def report(result: dict[str, Any], threshold: float, margin: float) -> None:
     truth = {t["item"]: t for t in result["truth"]}
-    owned = [t for t in result["truth"] if t["report"]]
+    goods = [t for t in result["truth"] if t.get("set") == "goods"]
+    city = [t for t in result["truth"] if t.get("set") != "goods"]
+    owned = [t for t in city if t["report"]]
     carrying = [t for t in owned if t["carries_identifier"]]
 
     def recall_at(k: int, group: list[dict]) -> float:
@@ -198,13 +203,27 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         )
         return hits / len(group) if group else float("nan")
 
-    autos, right, wrong = _autos(result, threshold, margin)
+    city_items = {t["item"] for t in city}
+    autos, right, _ = _autos(
+        {
+            **result,
+            "suggestions": {
+                item: found for item, found in result["suggestions"].items() if item in city_items
+            },
+        },
+        threshold,
+        margin,
+    )
+    _, _, wrong = _autos(result, threshold, margin)  # wrong owners among all items, goods included
+    from lostfound.domain.matching import AUTO_MARGIN, AUTO_SCORE
+
+    _, _, wrong_service = _autos(result, AUTO_SCORE, AUTO_MARGIN)
     # Recall at precision >= 0.999: top-1 suggestions ranked by score, the longest prefix that holds it.
     tops = sorted(
         (
             (found[0].score, found[0].report_ref == truth[item]["report"])
             for item, found in result["suggestions"].items()
-            if found
+            if found and item in city_items
         ),
         reverse=True,
     )
@@ -214,9 +233,7 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         if hits / rank >= 0.999:
             best_recall = hits / len(owned)
     lat = result["latencies"]
-    print(
-        f"  seed {result['seed']} on {result['engine']}: {len(result['truth'])} items, {len(owned)} with a report"
-    )
+    print(f"  seed {result['seed']} on {result['engine']}: {len(city)} items, {len(owned)} with a report")
     print(f"  import: {result['reports_per_s']:,.0f} reports/s, {result['items_per_s']:,.0f} items/s")
     at_k = " / ".join(f"{recall_at(k, owned):.3f}" for k in (1, 5, 10))
     print(f"  recall@1/5/10 (owner reported):     {at_k}")
@@ -225,7 +242,12 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
     print(f"  share of owned items carrying an identifier: {len(carrying) / len(owned):.3f}")
     print(
         f"  auto (score >= {threshold:.0f}, margin >= {margin:.0f}): {autos} suggested, precision "
-        f"{(right / autos if autos else float('nan')):.4f}, recall {right / len(owned):.3f}, wrong owners {wrong}"
+        f"{(right / autos if autos else float('nan')):.4f}, recall {right / len(owned):.3f}, "
+        f"wrong owners {wrong} (all items)"
+    )
+    print(
+        f"  wrong owners with the service's own pair (score >= {AUTO_SCORE:.0f}, margin >= {AUTO_MARGIN:.0f}): "
+        f"{wrong_service} (all items)"
     )
     carried = {t["item"] for t in carrying}
     right_carrying = sum(
@@ -249,6 +271,8 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         "  recall@1 by case: "
         + ", ".join(f"{case} {sum(v) / len(v):.2f}" for case, v in sorted(by_case.items()))
     )
+    if goods:
+        _report_goods(result, goods, threshold, margin, recall_at)
     for item, found in result["suggestions"].items():
         chosen = _auto(found, threshold, margin)
         if chosen is not None and chosen.report_ref != truth[item]["report"]:
@@ -257,6 +281,38 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
                 f"  wrong owner for {item} ({truth[item]['case']}): {chosen.report_ref} {chosen.score:.1f} "
                 f"over {rivals}, true report {truth[item]['report']}; {chosen.reasons}"
             )
+
+
+def _report_goods(
+    result: dict[str, Any], goods: list[dict], threshold: float, margin: float, recall_at: Any
+) -> None:
+    """Bags, keys, umbrellas, clothing and phones: found by looks for review, by IMEI automatically."""
+    owned = [t for t in goods if t["report"]]
+    by_imei = [t for t in owned if t["carries_identifier"]]
+    at_k = " / ".join(f"{recall_at(k, owned):.3f}" for k in (1, 5, 10))
+    print(f"  goods: {len(goods)} items, {len(owned)} with a report; recall@1/5/10: {at_k}")
+    at_k = " / ".join(f"{recall_at(k, by_imei):.3f}" for k in (1, 5, 10))
+    print(f"  phones whose report states the IMEI ({len(by_imei)}): recall@1/5/10 {at_k}")
+    by_case: dict[str, list[dict]] = {}
+    for t in owned:
+        by_case.setdefault(t["case"], []).append(t)
+    print(
+        "  goods recall@10 by case: "
+        + ", ".join(f"{case} {recall_at(10, group):.2f}" for case, group in sorted(by_case.items()))
+    )
+    right = wrong = 0
+    for t in goods:
+        chosen = _auto(result["suggestions"][t["item"]], threshold, margin)
+        if chosen is not None:
+            right += chosen.report_ref == t["report"]
+            wrong += chosen.report_ref != t["report"]
+    looks = [t for t in owned if t["case"] not in ("phone_imei", "phone_imei_typo")]
+    looks_auto = sum(
+        1 for t in looks if _auto(result["suggestions"][t["item"]], threshold, margin) is not None
+    )
+    print(
+        f"  goods auto: {right} right, {wrong} wrong; auto among things matched by looks alone: {looks_auto}"
+    )
 
 
 def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:
@@ -271,7 +327,7 @@ def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:
         database_url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
     _prepare_environment(data_dir, database_url)
     try:
-        result = asyncio.run(_run_seed(seed, args.items, args.reports, args.lookups))
+        result = asyncio.run(_run_seed(seed, args.items, args.reports, args.lookups, args.goods))
         queue.put(result)
     finally:
         if args.postgres:
@@ -292,7 +348,7 @@ def _kept(seed: int, args: argparse.Namespace, queue: Any) -> None:
         queue.put(result)
         return
     data_dir.mkdir(parents=True, exist_ok=True)
-    result = asyncio.run(_run_seed(seed, args.items, args.reports, args.lookups))
+    result = asyncio.run(_run_seed(seed, args.items, args.reports, args.lookups, args.goods))
     saved.write_text(
         json.dumps(
             {
@@ -344,6 +400,7 @@ def main() -> None:
     parser.add_argument("--tune-seed", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--lookups", type=int, default=2000, help="items whose lookup is timed")
+    parser.add_argument("--goods", type=int, default=400, help="bags, keys, phones... added (0: none)")
     parser.add_argument("--postgres", metavar="ADMIN_DSN", help="run on a scratch PostgreSQL database")
     parser.add_argument(
         "--no-tuning", action="store_true", help="only the held-out seed, with the service's pair"

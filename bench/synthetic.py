@@ -50,6 +50,9 @@ What is in it
     identified by phone and ~3% of the rest, and a few more one-digit-apart phones among the other
     reports. Names recur across reports anyway (pooled names).
 
+    ``goods=N`` (``--goods N``) appends bags, keys, umbrellas, clothing and phones with IMEIs, their reports
+    and decoys, drawn afterwards from an RNG of their own: see ``bench/synthetic_goods.py``.
+
 Usage
     .venv/bin/python -m bench.synthetic --seed 1 --items 2000 --reports 20000 --out /tmp/ds
     from bench.synthetic import generate, write_jsonl
@@ -1028,9 +1031,13 @@ def _number(records: list[Row], prefix: str, key: str) -> None:
         record["external_ref"] = f"{prefix}-{index:06d}"
 
 
-def generate(seed: int, n_items: int, n_reports: int, *, progress: Progress | None = None) -> Dataset:
+def generate(
+    seed: int, n_items: int, n_reports: int, *, goods: int = 0, progress: Progress | None = None
+) -> Dataset:
     """A synthetic dataset of ``n_items`` found items and ``n_reports`` lost reports with its truth.
 
+    ``goods`` adds that many bags, keys, umbrellas, clothes and phones (``bench/synthetic_goods.py``),
+    with their owners' reports and decoys, on top of the rest, which they leave unchanged.
     Raises ValueError when there are fewer reports than owned items (about 70% of ``n_items``).
     """
     if n_items < 0 or n_reports < 0:
@@ -1080,7 +1087,12 @@ def generate(seed: int, n_items: int, n_reports: int, *, progress: Progress | No
         for entry, case in zip(found, deck, strict=True)
     ]
     truth.sort(key=lambda t: (len(t["item"]), t["item"]))  # FI-999999 before FI-1000000
-    return Dataset(items=items, reports=reports, truth=truth)
+    dataset = Dataset(items=items, reports=reports, truth=truth)
+    if goods:
+        from bench.synthetic_goods import add_goods
+
+        add_goods(city, dataset, goods, seed, say)
+    return dataset
 
 
 def write_jsonl(dataset: Dataset, folder: Path) -> None:
@@ -1125,13 +1137,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--items", type=int, default=2000, help="found items (default 2000)")
     parser.add_argument("--reports", type=int, default=20000, help="lost reports (default 20000)")
+    parser.add_argument("--goods", type=int, default=0, help="bags, keys, phones... added (default 0)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the three .jsonl files")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     try:
         dataset = generate(
-            args.seed, args.items, args.reports, progress=lambda message: print(message, flush=True)
+            args.seed,
+            args.items,
+            args.reports,
+            goods=args.goods,
+            progress=lambda message: print(message, flush=True),
         )
     except ValueError as error:
         parser.error(str(error))

@@ -250,13 +250,19 @@ async def test_bulk_import_works_out_the_same_facts_that_matching_reads_back() -
             {"kind": "bank_card", "holder_name": "ZENG XIAOMEI", "card_last4": "6612"},
             {"kind": "passport", "holder_name": "ZENG XIAOMEI", "id_number": "E12345678"},
             {"kind": "phone_number", "phone": "13900001111"},
+            {"kind": "imei", "device_number": "49-015420-3237519"},  # fails Luhn: kept, as imports are
+            {"kind": "serial_number", "device_number": "dmpxk-1oabjg5h"},
         ],
+        "colour": "黑",
+        "brand": "华为 Mate 60",
     }
     data = to_input(msgspec.convert(body, LostReportIn))
     values, rows = lost_reports.validated(data, datetime.now(UTC), imported=True)
     computed = matching.facts_of_values("report", values, rows)
     assert computed.ids and not computed.ids[0].valid and computed.passports == ["E12345678"]
     assert computed.phones == ["13805796612", "13900001111"] and computed.card_last4 == ["6612"]
+    assert computed.imeis == ["490154203237519"] and computed.serials == ["DMPXK10ABJG5H"]
+    assert computed.described().model == "mate60" and computed.described().colours == ("black",)
     result = await bulk_import.import_lost_reports([(1, data)])
     stored = await lost_reports.get_report(result.mapping[0][1])
     assert (await matching.load_facts("report", [stored["id"]]))[stored["id"]] == computed

@@ -48,6 +48,8 @@ class ContentKind(StrEnum):
     CASH = "cash"
     DEPOSIT_SLIP = "deposit_slip"
     PHONE_NUMBER = "phone_number"
+    IMEI = "imei"
+    SERIAL_NUMBER = "serial_number"
     OTHER = "other"
 
 
@@ -60,6 +62,8 @@ CONTENT_LABELS: dict[ContentKind, str] = {
     ContentKind.CASH: N_("Cash"),
     ContentKind.DEPOSIT_SLIP: N_("Deposit slip"),
     ContentKind.PHONE_NUMBER: N_("Phone number"),
+    ContentKind.IMEI: N_("IMEI (phone)"),
+    ContentKind.SERIAL_NUMBER: N_("Serial number (device)"),
     ContentKind.OTHER: N_("Other"),
 }
 
@@ -70,6 +74,8 @@ ID_NUMBER_KINDS = frozenset(
 DOCUMENT_KINDS = ID_NUMBER_KINDS | {ContentKind.PASSPORT}
 HOLDER_KINDS = DOCUMENT_KINDS | {ContentKind.BANK_CARD, ContentKind.DEPOSIT_SLIP}
 AMOUNT_KINDS = frozenset({ContentKind.CASH, ContentKind.DEPOSIT_SLIP})
+# A phone's or a device's own numbers: personal data like an ID number (they lead to the owner).
+DEVICE_KINDS = frozenset({ContentKind.IMEI, ContentKind.SERIAL_NUMBER})
 
 
 class ItemStatus(StrEnum):

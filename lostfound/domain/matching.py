@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
+from lostfound.domain import devices, names
 from lostfound.domain import identifiers as ids
-from lostfound.domain import names
+from lostfound.domain import synonyms as syn
 from lostfound.domain.i18n_markers import N_
 
 # --- what a record offers ---------------------------------------------------------------
@@ -44,6 +45,18 @@ class MatchFacts:
     # Found items: found_at (from = to). Reports: the window in which it was lost.
     time_from: datetime | None = None
     time_to: datetime | None = None
+    imeis: list[str] = field(default_factory=list)  # 15 digits; Luhn-valid or kept "as printed"
+    serials: list[str] = field(default_factory=list)  # as ``devices.serial_key`` folds them
+    description: str = ""
+    colour: str = ""
+    brand: str = ""
+    _described: syn.Described | None = field(default=None, compare=False, repr=False)
+
+    def described(self) -> syn.Described:
+        """Category group, colours, brand, model and description grams, read once per record."""
+        if self._described is None:
+            self._described = syn.describe(self.category, self.description, self.colour, self.brand)
+        return self._described
 
     def __reduce__(self) -> tuple:
         # Bulk import sends facts between processes by the thousand: plain tuples pickle far faster.
@@ -60,6 +73,11 @@ class MatchFacts:
                 self.district,
                 self.time_from,
                 self.time_to,
+                self.imeis,
+                self.serials,
+                self.description,
+                self.colour,
+                self.brand,
             ),
         )
 
@@ -89,6 +107,13 @@ class KeyKind(IntEnum):
     CARD_DISTRICT = 11
     CARD_WEEK = 12
     NAME_SKELETON = 13  # surname + last character, with district or week
+    IMEI_FULL = 14
+    IMEI_REPAIR = 15  # a Luhn-valid neighbour of an IMEI that fails its check digit
+    SERIAL = 16
+    # Things without identifiers: category group + colour family (or none) with week, district, brand.
+    DESC_WEEK = 17
+    DESC_DISTRICT = 18
+    DESC_BRAND = 19
 
 
 # One misread or swapped digit always fails the check character, so repair neighbours find it;
@@ -162,7 +187,48 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
         if district:
             keys.add((f"cd:{last4}|{district}", KeyKind.CARD_DISTRICT))
         keys.update((f"cw:{last4}|{week}", KeyKind.CARD_WEEK) for week in weeks)
+    _device_keys(facts, keys)
+    # An item that names someone (ID, passport, phone, name, card) is found through them; looks would
+    # only add namesakes' bags to score. Items that name nobody, a phone by its IMEI included, are
+    # looked up by their looks, and every report is indexed by its looks for them.
+    if side == "report" or not (
+        facts.ids or facts.passports or facts.phones or facts.names or facts.card_last4
+    ):
+        _description_keys(facts.described(), district, weeks, keys)
     return keys
+
+
+def _device_keys(facts: MatchFacts, keys: set[tuple[str, KeyKind]]) -> None:
+    for imei in facts.imeis:
+        # The number as printed is a key even when it fails Luhn: the other side may have it so too.
+        keys.add((f"imei:{imei}", KeyKind.IMEI_FULL))
+        keys.update((f"imei:{n}", KeyKind.IMEI_REPAIR) for n in devices.imei_one_edit_neighbours(imei))
+    keys.update((f"sn:{serial}", KeyKind.SERIAL) for serial in facts.serials)
+
+
+def _description_keys(
+    described: syn.Described, district: str, weeks: list[str], keys: set[tuple[str, KeyKind]]
+) -> None:
+    """Keys that find a black backpack for a dark rucksack lost in the same week (and district).
+
+    Each colour family is a key, so 黑色 meets 深色; a key without colour meets a record whose
+    colour was not given. A busy week's wallets crowd these keys, and crowded keys only add to
+    candidates another key found (see ``services.matching``).
+    """
+    group = described.group
+    if not group:
+        return
+    families = sorted(described.families)
+    brand = syn.BRAND_PARENTS.get(described.brand, described.brand)
+    for week in weeks:
+        keys.update((f"dw:{group}|{family}|{week}", KeyKind.DESC_WEEK) for family in families)
+        if district:
+            keys.add((f"dd:{group}|*|{district}|{week}", KeyKind.DESC_DISTRICT))
+            keys.update(
+                (f"dd:{group}|{family}|{district}|{week}", KeyKind.DESC_DISTRICT) for family in families
+            )
+        if brand:
+            keys.add((f"db:{group}|{brand}|{week}", KeyKind.DESC_BRAND))
 
 
 # --- agreement levels and their weights ----------------------------------------------------
@@ -177,6 +243,13 @@ class Field(StrEnum):
     TIME = "time"
     DISTRICT = "district"
     CATEGORY = "category"
+    IMEI = "imei"
+    SERIAL = "serial"
+    BRAND = "brand"
+    MODEL = "model"
+    COLOUR = "colour"
+    THING = "thing"
+    DESCRIPTION = "description"
 
 
 class Level(StrEnum):
@@ -195,6 +268,8 @@ class Level(StrEnum):
     BEFORE_LOSS = "before_loss"
     # category
     COMPATIBLE = "compatible"
+    # colour, description
+    SIMILAR = "similar"
 
 
 # log2(m/u) in bits. A different valid ID weighs more than any agreement can make up for.
@@ -218,7 +293,20 @@ WEIGHTS: dict[Field, dict[Level, float]] = {
     },
     Field.DISTRICT: {Level.EXACT: 1.0, Level.DIFFERENT: -1.0},
     Field.CATEGORY: {Level.EXACT: 0.5, Level.DIFFERENT: -2.0},
+    # An IMEI is one phone's, like an ID is one person's; two phones of one owner give two rows.
+    Field.IMEI: {Level.EXACT: 22.0, Level.ONE_EDIT: 16.0, Level.PARTIAL: 6.0, Level.DIFFERENT: -25.0},
+    # A different serial may be of another part (a charger, a case): it counts against, not fatally.
+    Field.SERIAL: {Level.EXACT: 18.0, Level.DIFFERENT: -4.0},
+    # What a thing looks like: small terms. Together with place and time they reach review
+    # (a black backpack lost and found in one district and week), never an identifying level.
+    Field.BRAND: {Level.EXACT: 2.5, Level.DIFFERENT: -3.0},
+    Field.MODEL: {Level.EXACT: 3.0, Level.DIFFERENT: -2.0},
+    Field.COLOUR: {Level.EXACT: 2.0, Level.SIMILAR: 1.5, Level.DIFFERENT: -2.0},
+    Field.THING: {Level.EXACT: 1.5, Level.DIFFERENT: -1.5},
 }
+# Descriptions: Dice similarity of their grams times DESCRIPTION_BITS, when at least MIN_SIMILARITY.
+DESCRIPTION_BITS = 4.0
+MIN_SIMILARITY = 0.5
 NAME_DIFFERENT = -5.0
 NAME_FACTOR = {names.NameLevel.EXACT: 1.0, names.NameLevel.HOMOPHONE: 0.7, names.NameLevel.PARTIAL: 0.4}
 
@@ -247,11 +335,14 @@ class Reason:
     level: str
     weight: float
     days: int | None = None  # for time: days from the start of the loss to the finding
+    similarity: float | None = None  # for descriptions: Dice similarity, 0 to 1
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"field": self.field.value, "level": self.level, "weight": self.weight}
         if self.days is not None:
             out["days"] = self.days
+        if self.similarity is not None:
+            out["similarity"] = self.similarity
         return out
 
 
@@ -277,6 +368,9 @@ STRONG_LEVELS = frozenset(
         (Field.ID_NUMBER, Level.ONE_EDIT),
         (Field.PASSPORT, Level.EXACT),
         (Field.PHONE, Level.EXACT),
+        (Field.IMEI, Level.EXACT),
+        (Field.IMEI, Level.ONE_EDIT),
+        (Field.SERIAL, Level.EXACT),
     }
 )
 # A card's last 4 digits, or the 4 visible digits of a masked ID after its region, are shared by one
@@ -284,16 +378,21 @@ STRONG_LEVELS = frozenset(
 # that happens. They decide only when nothing else about the pair disagrees.
 WEAK_LEVELS = frozenset({(Field.ID_NUMBER, Level.MASKED), (Field.CARD_LAST4, Level.EXACT)})
 IDENTIFYING_LEVELS = STRONG_LEVELS | WEAK_LEVELS
+# A different valid ID or IMEI rules ``auto`` out, whatever else agrees.
+AGAINST_AUTO = frozenset({Field.ID_NUMBER, Field.IMEI})
 
 
 def identified(reasons: Iterable[dict]) -> bool:
-    """Whether an identifier agrees (ID, passport, phone, card): names, places and times alone never decide."""
+    """Whether an identifier agrees (ID, passport, phone, card, IMEI, serial).
+
+    Names, places, times, colours, brands and descriptions alone never decide.
+    """
     return any((r["field"], r["level"]) in IDENTIFYING_LEVELS for r in reasons)
 
 
 def auto_eligible(reasons: Sequence[dict]) -> bool:
     """Whether what agrees could make the pair ``auto`` (score and margin aside)."""
-    if any(r["field"] == Field.ID_NUMBER and r["level"] == Level.DIFFERENT for r in reasons):
+    if any(r["field"] in AGAINST_AUTO and r["level"] == Level.DIFFERENT for r in reasons):
         return False
     levels = {(r["field"], r["level"]) for r in reasons}
     if levels & STRONG_LEVELS:
@@ -339,6 +438,44 @@ def _time(item: MatchFacts, report: MatchFacts) -> tuple[Level, int | None]:
     if after <= timedelta(days=60):
         return Level.WEEKS_AFTER, days
     return Level.LONG_AFTER, days
+
+
+def _imei_level(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKind]]) -> Level:
+    if (KeyKind.IMEI_FULL, KeyKind.IMEI_FULL) in agreed:
+        return Level.EXACT
+    if (KeyKind.IMEI_FULL, KeyKind.IMEI_REPAIR) in agreed or (
+        KeyKind.IMEI_REPAIR,
+        KeyKind.IMEI_FULL,
+    ) in agreed:
+        return Level.ONE_EDIT
+    if any(map(devices.imei_valid, item.imeis)) and any(map(devices.imei_valid, report.imeis)):
+        return Level.DIFFERENT  # two good numbers that differ are two phones
+    if (KeyKind.IMEI_REPAIR, KeyKind.IMEI_REPAIR) in agreed:
+        return Level.PARTIAL  # two misread numbers one number would repair
+    return Level.MISSING
+
+
+def _looks(item: MatchFacts, report: MatchFacts) -> list[Reason]:
+    """Brand, model, colour and description: what a thing without identifiers is matched by."""
+    a, b = item.described(), report.described()
+    reasons = []
+    brand = syn.brand_agreement(a.brand, b.brand)
+    if brand in (Level.EXACT, Level.DIFFERENT):
+        reasons.append(Reason(Field.BRAND, brand, WEIGHTS[Field.BRAND][Level(brand)]))
+    model = syn.model_agreement(a, b)
+    if model in (Level.EXACT, Level.DIFFERENT):
+        reasons.append(Reason(Field.MODEL, model, WEIGHTS[Field.MODEL][Level(model)]))
+    thing = syn.thing_agreement(a, b)
+    if thing in (Level.EXACT, Level.DIFFERENT):
+        reasons.append(Reason(Field.THING, thing, WEIGHTS[Field.THING][Level(thing)]))
+    colour = syn.colour_agreement(a, b)
+    if colour != Level.MISSING:
+        reasons.append(Reason(Field.COLOUR, colour, WEIGHTS[Field.COLOUR][Level(colour)]))
+    alike = round(syn.similarity(a.features, b.features), 2)
+    if alike >= MIN_SIMILARITY:
+        weight = round(DESCRIPTION_BITS * alike, 1)
+        reasons.append(Reason(Field.DESCRIPTION, Level.SIMILAR, weight, similarity=alike))
+    return reasons
 
 
 def _category(item: MatchFacts, report: MatchFacts) -> Level:
@@ -395,6 +532,13 @@ def score(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKi
         add(Field.DISTRICT, level, WEIGHTS[Field.DISTRICT][level])
     category = _category(item, report)
     add(Field.CATEGORY, category, WEIGHTS[Field.CATEGORY].get(category, 0.0))
+    imei = _imei_level(item, report, agreed)
+    add(Field.IMEI, imei, WEIGHTS[Field.IMEI].get(imei, 0.0))
+    if (KeyKind.SERIAL, KeyKind.SERIAL) in agreed:
+        add(Field.SERIAL, Level.EXACT, WEIGHTS[Field.SERIAL][Level.EXACT])
+    elif item.serials and report.serials:
+        add(Field.SERIAL, Level.DIFFERENT, WEIGHTS[Field.SERIAL][Level.DIFFERENT])
+    reasons.extend(_looks(item, report))
     kept = tuple(sorted((r for r in reasons if r.weight != 0), key=lambda r: -abs(r.weight)))
     return Scored(round(sum(r.weight for r in kept), 1), kept)
 
@@ -448,6 +592,9 @@ NUMBER_KEYS = frozenset(
         KeyKind.NAME_CARD,
         KeyKind.CARD_DISTRICT,
         KeyKind.CARD_WEEK,
+        KeyKind.IMEI_FULL,
+        KeyKind.IMEI_REPAIR,
+        KeyKind.SERIAL,
     }
 )
 MAX_CANDIDATES = 30
@@ -496,6 +643,22 @@ REASON_LABELS: dict[tuple[str, str], str] = {
     ("district", "different"): N_("Different districts"),
     ("category", "exact"): N_("Same kind of item"),
     ("category", "different"): N_("Different kind of item"),
+    ("imei", "exact"): N_("IMEI the same"),
+    ("imei", "one_edit"): N_("IMEI one digit apart"),
+    ("imei", "partial"): N_("IMEI nearly the same"),
+    ("imei", "different"): N_("Different IMEIs"),
+    ("serial", "exact"): N_("Serial number the same"),
+    ("serial", "different"): N_("Different serial numbers"),
+    ("brand", "exact"): N_("Same brand"),
+    ("brand", "different"): N_("Different brands"),
+    ("model", "exact"): N_("Same model"),
+    ("model", "different"): N_("Different models"),
+    ("thing", "exact"): N_("Described as the same thing"),
+    ("thing", "different"): N_("Described as different things"),
+    ("colour", "exact"): N_("Same colour"),
+    ("colour", "similar"): N_("Similar colour"),
+    ("colour", "different"): N_("Different colours"),
+    ("description", "similar"): N_("Descriptions alike (%(percent)d%%)"),
 }
 
 DECISION_LABELS: dict[str, str] = {

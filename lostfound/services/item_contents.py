@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from lostfound.domain import devices
 from lostfound.domain import identifiers as ids
 from lostfound.domain.found_items import (
     AMOUNT_KINDS,
@@ -26,6 +27,8 @@ HASH_ID = "id"
 HASH_PASSPORT = "passport"
 HASH_CARD = "card"
 HASH_PHONE = "phone"
+HASH_IMEI = "imei"
+HASH_SERIAL = "serial"
 
 ID_COLUMN = "item_content.number"
 PHONE_COLUMN = "item_content.phone"
@@ -44,6 +47,7 @@ class ContentInput:
     phone: str = ""
     note: str = ""
     as_printed: bool = False
+    device_number: str = ""  # IMEI or serial number
 
 
 @dataclass
@@ -121,6 +125,10 @@ def content_row(
             )
     elif kind is ContentKind.BANK_CARD:
         _bank_card(entry, prefix, vault, problems, row, as_printed)
+    elif kind is ContentKind.IMEI:
+        _imei(entry, prefix, vault, problems, row, as_printed)
+    elif kind is ContentKind.SERIAL_NUMBER:
+        _serial(entry, prefix, vault, problems, row)
     elif kind is ContentKind.PHONE_NUMBER:
         phone = ids.normalise_phone(entry.phone)
         if phone is None:
@@ -173,6 +181,42 @@ def _id_number(
         number_masked=ids.mask_id(number),
         # A partly unreadable number is matched by its pieces later, not by a whole-number hash.
         number_hash="" if ids.is_masked(number) else vault.keyed_hash(HASH_ID, number),
+    )
+
+
+def _imei(
+    entry: ContentInput,
+    prefix: str,
+    vault: PersonalDataVault,
+    problems: Problems,
+    row: dict,
+    as_printed: bool,
+) -> None:
+    number = devices.normalise_imei(entry.device_number)
+    problem = devices.imei_problem(number)
+    # "As printed" may keep 15 digits that fail the Luhn check (the matcher repairs them), nothing else.
+    if problem and (not as_printed or not devices.imei_shape_ok(number)):
+        problems.add(f"{prefix}.device_number", problem)
+        return
+    row.update(
+        number_enc=vault.encrypt(number, ID_COLUMN),
+        number_masked=devices.mask_imei(number),
+        number_hash=vault.keyed_hash(HASH_IMEI, number),
+    )
+
+
+def _serial(
+    entry: ContentInput, prefix: str, vault: PersonalDataVault, problems: Problems, row: dict
+) -> None:
+    number = devices.normalise_serial(entry.device_number)
+    problem = devices.serial_problem(number)
+    if problem:
+        problems.add(f"{prefix}.device_number", problem)
+        return
+    row.update(
+        number_enc=vault.encrypt(number, ID_COLUMN),
+        number_masked=devices.mask_serial(number),
+        number_hash=vault.keyed_hash(HASH_SERIAL, devices.serial_key(number)),
     )
 
 

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from lostfound.domain import devices, names
 from lostfound.domain import identifiers as ids
 from lostfound.domain import matching as m
-from lostfound.domain import names
 from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatus
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.pii import vault
@@ -104,6 +104,11 @@ def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any, phones: bo
         _add_id(facts, _decrypt(number_enc, ID_COLUMN), today)
     elif kind == ContentKind.PASSPORT and number_enc:
         facts.passports.append(_decrypt(number_enc, ID_COLUMN))
+    elif kind == ContentKind.IMEI and number_enc:
+        # Decrypted for candidates too (unlike phones): a different *valid* IMEI counts against.
+        facts.imeis.append(devices.normalise_imei(_decrypt(number_enc, ID_COLUMN)))
+    elif kind == ContentKind.SERIAL_NUMBER and number_enc:
+        facts.serials.append(devices.serial_key(_decrypt(number_enc, ID_COLUMN)))
     if last4:
         facts.card_last4.append(last4)
     if phone_enc:
@@ -118,9 +123,24 @@ def _local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(_TZ) if moment is not None else None
 
 
-def _item_facts(category: str, district: str, found_at: datetime | None) -> m.MatchFacts:
+def _item_facts(
+    category: str,
+    district: str,
+    found_at: datetime | None,
+    description: str = "",
+    colour: str = "",
+    brand: str = "",
+) -> m.MatchFacts:
     found_at = _local(found_at)
-    return m.MatchFacts(category=category, district=district, time_from=found_at, time_to=found_at)
+    return m.MatchFacts(
+        category=category,
+        district=district,
+        time_from=found_at,
+        time_to=found_at,
+        description=description or "",
+        colour=colour or "",
+        brand=brand or "",
+    )
 
 
 def _report_facts(
@@ -131,11 +151,20 @@ def _report_facts(
     name: str,
     id_enc: str,
     phone_enc: str,
+    description: str,
+    colour: str,
+    brand: str,
     today: Any,
     phones: bool = True,
 ) -> m.MatchFacts:
     fact = m.MatchFacts(
-        category=category, district=district, time_from=_local(lost_from), time_to=_local(lost_to)
+        category=category,
+        district=district,
+        time_from=_local(lost_from),
+        time_to=_local(lost_to),
+        description=description or "",
+        colour=colour or "",
+        brand=brand or "",
     )
     if name:
         fact.names.append(names.normalise_name(name))
@@ -149,6 +178,8 @@ def _finish(fact: m.MatchFacts) -> m.MatchFacts:
     fact.names = [n for n in fact.names if n]
     fact.phones = sorted(set(fact.phones))
     fact.card_last4 = sorted(set(fact.card_last4))
+    fact.imeis = sorted(set(fact.imeis))
+    fact.serials = sorted(set(fact.serials))
     return fact
 
 
@@ -160,7 +191,14 @@ def facts_of_values(side: Side, values: dict[str, Any], rows: Sequence[dict[str,
     """Facts of a record about to be written, from its column values: what ``load_facts`` will read back."""
     today = _today()
     if side == "item":
-        fact = _item_facts(values.get("category", ""), values.get("district", ""), values.get("found_at"))
+        fact = _item_facts(
+            values.get("category", ""),
+            values.get("district", ""),
+            values.get("found_at"),
+            values.get("description", ""),
+            values.get("colour", ""),
+            values.get("brand", ""),
+        )
     else:
         fact = _report_facts(
             values.get("category", ""),
@@ -170,6 +208,9 @@ def facts_of_values(side: Side, values: dict[str, Any], rows: Sequence[dict[str,
             values.get("owner_name", ""),
             values.get("owner_id_enc", ""),
             values.get("owner_phone_enc", ""),
+            values.get("description", ""),
+            values.get("colour", ""),
+            values.get("brand", ""),
             today,
         )
     for row in sorted(rows, key=lambda r: r.get("position", 0)):
@@ -195,16 +236,16 @@ async def load_facts(
     for chunk in _chunks(list(record_ids)):
         if side == "item":
             rows = await fast_reads.fetch(
-                "SELECT id, category, district, found_at FROM found_item "
+                "SELECT id, category, district, found_at, description, colour, brand FROM found_item "
                 f"WHERE id IN ({_marks(chunk)}){status_filter}",
                 [*chunk, *statuses],
             )
-            for record, category, district, found_at in rows:
-                facts[record] = _item_facts(category, district, found_at)
+            for record, *columns in rows:
+                facts[record] = _item_facts(*columns)
         else:
             rows = await fast_reads.fetch(
-                "SELECT id, category, district, lost_from, lost_to, owner_name, owner_id_enc, owner_phone_enc "
-                f"FROM lost_report WHERE id IN ({_marks(chunk)}){status_filter}",
+                "SELECT id, category, district, lost_from, lost_to, owner_name, owner_id_enc, owner_phone_enc, "
+                f"description, colour, brand FROM lost_report WHERE id IN ({_marks(chunk)}){status_filter}",
                 [*chunk, *statuses],
             )
             for record, *columns in rows:

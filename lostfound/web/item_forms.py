@@ -35,6 +35,7 @@ CONTENT_FIELDS = (
     "bank",
     "amount",
     "phone",
+    "device_number",
     "note",
 )
 BLANK_CONTENT_ROWS = 3

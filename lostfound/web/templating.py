@@ -73,6 +73,8 @@ def reason_text(reason: dict[str, Any]) -> str:
     label = REASON_LABELS.get((reason["field"], reason["level"]))
     if label is None:
         return f"{reason['field']}: {reason['level']}"
+    if "%(percent)" in label:
+        return i18n.gettext(label, percent=round(100 * float(reason.get("similarity") or 0)))
     return i18n.gettext(label, days=days or 0) if "%(days)" in label else i18n.gettext(label)
 
 

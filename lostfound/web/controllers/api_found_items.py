@@ -39,6 +39,7 @@ class ContentIn(msgspec.Struct, forbid_unknown_fields=True):
     phone: str = ""
     note: str = ""
     as_printed: bool = False
+    device_number: str = ""  # kinds imei and serial_number
 
 
 class FoundItemIn(msgspec.Struct, forbid_unknown_fields=True):

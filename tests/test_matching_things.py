@@ -1,0 +1,222 @@
+"""Phones find their owners by IMEI or serial number; bags, keys and umbrellas by what they look like."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from lostfound import i18n
+from lostfound.domain import matching as m
+from lostfound.domain.identifiers import luhn_valid
+from lostfound.domain.roles import Role
+from lostfound.services import accounts
+from lostfound.tables import ItemContent, ReportContent
+from lostfound.web.templating import reason_text
+from tests.factories import SYSTEM, make_user
+
+IMEI = "490154203237518"  # made up; Luhn-valid
+OTHER_IMEI = "356938035643809"  # another phone's, also valid
+
+
+def _typo(number: str, at: int = 6) -> str:
+    wrong = number[:at] + str((int(number[at]) + 1) % 10) + number[at + 1 :]
+    assert not luhn_valid(wrong)
+    return wrong
+
+
+async def _headers() -> dict[str, str]:
+    await make_user("dc.duty", role=Role.DUTY_OFFICER, station="DC")
+    return {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.duty')}"}
+
+
+async def _report(
+    client: httpx.AsyncClient, name: str = "黎晓梅", phone: str = "13805796612", **changes
+) -> str:
+    body = {
+        "owner": {"name": name, "id_number": "", "phone": phone, "email": ""},
+        "category": "phone",
+        "description": "手机",
+        "lost_from": "2025-03-28T19:00:00+08:00",
+        "lost_to": "2025-03-28T22:00:00+08:00",
+        "lost_place": "青石路夜市",
+        "district": "东城区",
+        "consent": True,
+        "contents": [],
+        **changes,
+    }
+    response = await client.post("/api/v1/lost-reports", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["reference"]
+
+
+async def _item(client: httpx.AsyncClient, headers: dict, **changes) -> str:
+    body = {
+        "station": "DC",
+        "category": "phone",
+        "description": "手机",
+        "found_at": "2025-03-29T09:10:00+08:00",
+        "found_place": "人民路公交站",
+        "district": "东城区",
+        "contents": [],
+        **changes,
+    }
+    response = await client.post("/api/v1/found-items", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["reference"]
+
+
+async def _matches(client: httpx.AsyncClient, headers: dict, item: str) -> list[dict]:
+    response = await client.get(f"/api/v1/found-items/{item}/matches", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["matches"]
+
+
+def _levels(match: dict) -> set[tuple[str, str]]:
+    return {(r["field"], r["level"]) for r in match["reasons"]}
+
+
+def _imei_row(number: str, **extra) -> dict:
+    return {"kind": "imei", "device_number": number, **extra}
+
+
+async def test_a_phone_whose_imei_is_misread_by_one_digit_finds_its_owner(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    owner = await _report(client, contents=[_imei_row(IMEI)], brand="华为 Mate 60", colour="黑色")
+    await _report(client, name="程国栋", phone="13900001111", colour="黑色", brand="华为")
+    printed = _imei_row(_typo(IMEI), as_printed=True)
+    item = await _item(client, headers, contents=[printed], brand="HUAWEI Mate60", colour="black")
+    found = await _matches(client, headers, item)
+    assert found and found[0]["lost_report"] == owner
+    assert ("imei", "one_edit") in _levels(found[0]) and ("model", "exact") in _levels(found[0])
+    assert found[0]["decision"] == "auto"
+
+
+async def test_an_imei_failing_luhn_needs_as_printed_and_is_masked(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    body = {"station": "DC", "category": "phone", "found_at": "2025-03-29T09:10:00+08:00"}
+    refused = await client.post(
+        "/api/v1/found-items", json={**body, "contents": [_imei_row(_typo(IMEI))]}, headers=headers
+    )
+    assert refused.status_code in (400, 422) and "IMEI" in refused.text
+    ref = await _item(client, headers, contents=[_imei_row(IMEI)])
+    shown = (await client.get(f"/api/v1/found-items/{ref}", headers=headers)).json()
+    assert shown["contents"][0]["number_masked"] == "49*********7518" and IMEI not in str(shown)
+    stored = await ItemContent.select().first()
+    assert IMEI not in str(stored) and stored["number_hash"]
+
+
+async def test_a_different_valid_imei_is_never_auto(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    await _report(client, contents=[_imei_row(IMEI)], brand="华为", colour="黑色", description="黑色华为手机")
+    contents = [_imei_row(OTHER_IMEI), {"kind": "phone_number", "phone": "13805796612"}]
+    item = await _item(
+        client, headers, contents=contents, brand="华为", colour="黑色", description="黑色华为手机"
+    )
+    found = await _matches(client, headers, item)
+    # The same phone number, brand, colour and words would make it auto; the other phone's IMEI sinks it.
+    assert all(m["decision"] != "auto" for m in found)
+    assert all(("imei", "different") in _levels(m) for m in found)
+    strong = [
+        {"field": "phone", "level": "exact", "weight": 13.0},
+        {"field": "imei", "level": "different", "weight": -25.0},
+    ]
+    assert not m.auto_eligible(strong) and not m.may_be_auto(40.0, strong)
+
+
+async def test_the_same_serial_number_finds_a_tablet(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    serial = {"kind": "serial_number", "device_number": "DMPXK-1OABJG5H"}
+    owner = await _report(client, category="electronics", description="iPad 平板", contents=[serial])
+    read = {"kind": "serial_number", "device_number": "dmpxk10abjg5h"}  # O read as 0, lower case
+    item = await _item(client, headers, category="electronics", description="平板电脑", contents=[read])
+    found = await _matches(client, headers, item)
+    assert found[0]["lost_report"] == owner and ("serial", "exact") in _levels(found[0])
+    assert found[0]["decision"] == "auto"
+    stored = await ReportContent.select(ReportContent.number_masked).first()
+    assert stored["number_masked"] == "DM********G5H"
+
+
+async def test_a_black_backpack_finds_a_dark_rucksack_for_review_only(client: httpx.AsyncClient) -> None:
+    headers = await _headers()
+    owner = await _report(client, category="bag", description="深色双肩包")
+    await _report(client, name="程国栋", phone="13900001111", category="bag", description="红色手提包")
+    item = await _item(client, headers, category="bag", description="黑色背包")
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [owner]
+    levels = _levels(found[0])
+    assert ("description", "similar") in levels and ("colour", "similar") in levels
+    assert found[0]["decision"] == "review" and not m.auto_eligible(found[0]["reasons"])
+
+
+async def test_an_umbrella_described_in_english_finds_one_described_in_chinese(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = await _headers()
+    owner = await _report(client, category="other", description="一把黑色折叠伞", district="")
+    item = await _item(client, headers, category="other", description="black umbrella")
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [owner] and found[0]["decision"] == "review"
+
+
+def test_looks_alone_are_never_enough_for_auto() -> None:
+    reasons = [
+        {"field": "description", "level": "similar", "weight": 4.0, "similarity": 1.0},
+        {"field": "colour", "level": "exact", "weight": 2.0},
+        {"field": "brand", "level": "exact", "weight": 2.5},
+        {"field": "model", "level": "exact", "weight": 3.0},
+        {"field": "time", "level": "in_window", "weight": 1.5},
+        {"field": "district", "level": "exact", "weight": 1.0},
+    ]
+    assert not m.auto_eligible(reasons) and not m.may_be_auto(99.0, reasons) and not m.identified(reasons)
+    assert m.auto_eligible([{"field": "imei", "level": "one_edit", "weight": 16.0}])
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "en"])
+def test_the_new_reasons_are_translated(locale: str) -> None:
+    i18n.set_locale(locale)
+    new = [
+        key
+        for key in m.REASON_LABELS
+        if key[0] in ("imei", "serial", "brand", "model", "colour", "thing", "description")
+    ]
+    assert len(new) == 16
+    for field, level in new:
+        text = reason_text({"field": field, "level": level, "weight": 1.0, "similarity": 0.83})
+        assert text and ":" not in text
+        if locale == "zh_Hans":
+            assert any("\u4e00" <= char <= "\u9fff" for char in text), text
+    assert "83" in reason_text(
+        {"field": "description", "level": "similar", "weight": 3.3, "similarity": 0.83}
+    )
+    i18n.set_locale("zh_Hans")
+
+
+async def test_the_intake_form_takes_an_imei_and_shows_it_masked(client: httpx.AsyncClient) -> None:
+    from tests.factories import csrf_from, sign_in, text_of
+
+    await make_user("dc.duty", role=Role.DUTY_OFFICER, station="DC")
+    await sign_in(client, "dc.duty")
+    form = {
+        "category": "phone",
+        "description": "黑色华为手机",
+        "brand": "华为 Mate 60",
+        "colour": "黑色",
+        "found_at": "2025-03-28T21:40",
+        "found_place": "青石路夜市",
+        "storage_location": "A-03",
+        "finder_name": "应师傅",
+        "finder_reward": "waived",
+        "c-0-kind": "imei",
+        "c-0-device_number": _typo(IMEI),
+    }
+    page = await client.get("/items/new")
+    assert 'name="c-0-device_number"' in page.text
+    refused = await client.post("/items/new", data={**form, "_csrf_token": csrf_from(page)})
+    assert refused.status_code == 400 and "IMEI 串号的最后一位校验位" in text_of(refused)
+    page = await client.get("/items/new")
+    kept = {**form, "c-0-as_printed": "1", "_csrf_token": csrf_from(page)}
+    response = await client.post("/items/new", data=kept, follow_redirects=False)
+    assert response.status_code == 303, text_of(response)
+    detail = await client.get(response.headers["location"])
+    masked = _typo(IMEI)[:2] + "*" * 9 + _typo(IMEI)[-4:]
+    assert masked in text_of(detail) and _typo(IMEI) not in detail.text and "如实登记" in text_of(detail)
