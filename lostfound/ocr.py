@@ -22,10 +22,17 @@ _engine = None
 _lock = threading.Lock()
 
 
+class RecognitionUnavailable(RuntimeError):
+    """The recognition engine cannot load here (OpenCV wants the system's libGL and GLib)."""
+
+
 def _load():  # type: ignore[no-untyped-def]
     global _engine
     if _engine is None:
-        from rapidocr_onnxruntime import RapidOCR  # a heavy import, paid only where documents are read
+        try:  # a heavy import, paid only where documents are read
+            from rapidocr_onnxruntime import RapidOCR
+        except (ImportError, OSError) as exc:
+            raise RecognitionUnavailable(str(exc)) from exc
 
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         _engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)

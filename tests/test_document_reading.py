@@ -175,3 +175,23 @@ async def test_a_document_photo_added_later_through_the_api_gets_its_blurred_cop
     assert (plain.json()["public"], document.json()["public"]) == (False, True)
     rows = {row["id"]: row["public_key"] for row in await ItemPhoto.select()}
     assert rows[plain.json()["id"]] == "" and rows[document.json()["id"]]
+
+
+async def test_without_recognition_reading_says_why_and_document_photos_stay_staff_only(
+    client: httpx.AsyncClient, monkeypatch
+) -> None:
+    def missing() -> None:
+        raise ocr.RecognitionUnavailable("libGL.so.1: cannot open shared object file")
+
+    monkeypatch.setattr(ocr, "_engine", None)
+    monkeypatch.setattr(ocr, "_load", missing)
+    headers = await _token()
+    answer = await client.post(
+        "/api/v1/documents/read", files={"image": ("card.jpg", card_jpeg(), "image/jpeg")}, headers=headers
+    )
+    assert answer.status_code == 503 and "libgl1" in answer.json()["detail"]
+    await sign_in(client, "dc.duty")
+    saved = await _submit(client, {**FORM, "reading_confirmed": "1"})
+    assert saved.status_code == 303, text_of(saved)
+    (photo,) = await ItemPhoto.select()
+    assert photo["public_key"] == ""  # no public copy rather than an unblurred one

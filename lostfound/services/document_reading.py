@@ -20,12 +20,16 @@ from lostfound.domain.i18n_markers import N_
 from lostfound.photos import PhotoRejected, process_photo
 from lostfound.services import audit
 from lostfound.services.context import Actor
-from lostfound.services.errors import ServiceError
+from lostfound.services.errors import ServiceError, ServiceUnavailable
 from lostfound.services.item_photos import PhotoRefused
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
 
 _TZ = ZoneInfo(TIMEZONE)
+UNAVAILABLE = N_(
+    "Documents cannot be read on this server: text recognition needs the system's libGL and GLib "
+    "(Debian: apt install libgl1 libglib2.0-0). Type the details."
+)
 
 
 def read_picture(image: Image.Image) -> DocumentReading:
@@ -45,7 +49,10 @@ async def read_upload(actor: Actor, data: bytes) -> DocumentReading:
     """Read an uploaded document photo; a file that is not a usable picture is refused."""
     if not data:
         raise ServiceError(N_("Choose a photo of the document."), field="photo")
-    reading = await asyncio.to_thread(lambda: read_picture(_clean_picture(data)))
+    try:
+        reading = await asyncio.to_thread(lambda: read_picture(_clean_picture(data)))
+    except ocr.RecognitionUnavailable:
+        raise ServiceUnavailable(UNAVAILABLE) from None
     async with write_transaction():
         await audit.record(
             actor, "document.read", "document", reading.kind.value, {"fields": sorted(reading.fields)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from lostfound.storage import MediaStore
 from lostfound.tables import DeedPhoto, FoundItem, ItemPhoto
 
 MAX_PHOTOS_PER_ITEM = 20
+logger = logging.getLogger(__name__)
 
 
 class PhotoRefused(ServiceError):
@@ -80,11 +82,22 @@ def text_boxes(lines: Sequence[Line], size: tuple[int, int]) -> list[tuple[float
     return boxes
 
 
-def blur_text(master: bytes) -> bytes:
-    """A document photo's public variant: blurred over every line of text found on it (blocking)."""
+def blur_text(master: bytes) -> bytes | None:
+    """A document photo's public variant: blurred over every line of text found on it (blocking).
+    None when recognition cannot run here: the photo then stays staff-only until an officer blurs it."""
     picture = Image.open(io.BytesIO(master))
-    boxes = text_boxes(ocr.recognise(picture), picture.size)
+    try:
+        lines = ocr.recognise(picture)
+    except ocr.RecognitionUnavailable:
+        logger.warning("text recognition unavailable: a document photo is kept without a public copy")
+        return None
+    boxes = text_boxes(lines, picture.size)
     return redact(master, boxes, max_boxes=len(boxes))
+
+
+def _public_copy(master: bytes, store: MediaStore) -> str:
+    blurred = blur_text(master)
+    return store.put(blurred) if blurred is not None else ""
 
 
 def _store_all(processed: list[ProcessedPhoto], documents: bool = False) -> list[PreparedPhoto]:
@@ -99,7 +112,7 @@ def _store_all(processed: list[ProcessedPhoto], documents: bool = False) -> list
                 thumb_key=store.put(photo.thumb),
                 width=width,
                 height=height,
-                public_key=store.put(blur_text(photo.master)) if documents else "",
+                public_key=_public_copy(photo.master, store) if documents else "",
             )
         )
     return prepared
