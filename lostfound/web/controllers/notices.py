@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
-from litestar.response import Redirect, Response
+from litestar.response import Redirect, Response, Template
 
 from lostfound import i18n
 from lostfound.domain.i18n_markers import N_
@@ -25,6 +25,7 @@ from lostfound.web.access import current_member
 from lostfound.web.forms import beijing_day, client_ip, page_number
 from lostfound.web.item_forms import choices
 from lostfound.web.outcomes import attempt
+from lostfound.web.page_cache import board_pages
 from lostfound.web.rate_limits import per_client
 from lostfound.web.receipts import receipt_qr_svg
 from lostfound.web.templating import render
@@ -123,6 +124,7 @@ class NoticesController(Controller):
         member = current_member(request)
         assert member is not None
         await attempt(request, action(member.actor(client_ip(request)), reference), done)
+        board_pages(request).clear()  # this worker's board shows it at once; the others within seconds
         return Redirect(path=f"/notices/{reference.strip().upper()[:24]}", status_code=303)
 
 
@@ -149,22 +151,26 @@ class BoardController(Controller):
             found_from=start,
             found_to=end + timedelta(days=1) if end else None,
         )
-        rows, has_next = await found_notices.board(filters, page_number(page))
-        return render(
-            request,
-            "board/index.html",
-            rows=rows,
-            has_next=has_next,
-            page=page_number(page),
-            query={
-                "q": q[:60],
-                "category": filters.category,
-                "found_from": found_from[:10],
-                "found_to": found_to[:10],
-            },
-            page_title=i18n.gettext("Found-property board"),
-            **choices(),
-        )
+
+        async def page_now() -> Template:
+            rows, has_next = await found_notices.board(filters, page_number(page))
+            return render(
+                request,
+                "board/index.html",
+                rows=rows,
+                has_next=has_next,
+                page=page_number(page),
+                query={
+                    "q": q[:60],
+                    "category": filters.category,
+                    "found_from": found_from[:10],
+                    "found_to": found_to[:10],
+                },
+                page_title=i18n.gettext("Found-property board"),
+                **choices(),
+            )
+
+        return await board_pages(request).serve(request, page_now)
 
     @get("/notices/{reference:str}")
     async def notice(self, request: Request, reference: FromPath[str]) -> Any:
