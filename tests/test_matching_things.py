@@ -13,6 +13,7 @@ from lostfound.services import accounts
 from lostfound.tables import ItemContent, ReportContent
 from lostfound.web.templating import reason_text
 from tests.factories import SYSTEM, make_user
+from tests.test_matching import _matches
 
 IMEI = "490154203237518"  # made up; Luhn-valid
 OTHER_IMEI = "356938035643809"  # another phone's, also valid
@@ -63,12 +64,6 @@ async def _item(client: httpx.AsyncClient, headers: dict, **changes) -> str:
     response = await client.post("/api/v1/found-items", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["reference"]
-
-
-async def _matches(client: httpx.AsyncClient, headers: dict, item: str) -> list[dict]:
-    response = await client.get(f"/api/v1/found-items/{item}/matches", headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()["matches"]
 
 
 def _levels(match: dict) -> set[tuple[str, str]]:
