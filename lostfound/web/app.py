@@ -50,7 +50,7 @@ from lostfound.web.input_guard import RejectNulMiddleware
 from lostfound.web.locale import LocaleMiddleware
 from lostfound.web.observability import RequestContextMiddleware, configure_logging
 from lostfound.web.security_headers import SecurityHeadersMiddleware
-from lostfound.web.sessions import SessionConfig
+from lostfound.web.sessions import SESSION_COOKIE, SessionConfig
 from lostfound.web.templating import template_config
 
 log = logging.getLogger("lostfound")
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, manage_pool: bool = True) -> Li
     settings = settings or get_settings()
     templates = template_config()
     session_config = SessionConfig(
-        key="lf_session",
+        key=SESSION_COOKIE,
         max_age=settings.session_max_age,
         secure=settings.secure_cookies,
         httponly=True,

@@ -24,10 +24,10 @@ from litestar.utils.scope.state import ScopeState
 
 from lostfound import i18n
 from lostfound.web.access import current_member
+from lostfound.web.sessions import SESSION_COOKIE
 
 SECONDS = 5.0
 ENTRIES = 256
-SESSION_COOKIE = "lf_session"
 
 
 class PageCache:

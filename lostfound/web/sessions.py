@@ -16,6 +16,7 @@ from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import Empty, Message
 
+SESSION_COOKIE = "lf_session"
 _ROTATE = "lostfound_rotate_session"
 _NEW_ID = "lostfound_new_session_id"
 _LOADED = "lostfound_loaded_session"
