@@ -4,12 +4,17 @@ Piccolo's SQLite engine opens a connection (and a thread) for every query, some 
 a match lookup is a handful of indexed reads that take microseconds, so on SQLite it reads
 through one long-lived read-only connection per event loop. On PostgreSQL it borrows from
 Piccolo's asyncpg pool. SQL is written with ``?`` placeholders.
+
+``inline`` reads (matching's point reads by key or id, 10–50 µs each) run on the event loop's
+own thread: a hop to a connection thread and back costs some 150 µs, several times the read.
+Longer reads (the board's page, a scan of a table) keep the hop so the loop serves meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +25,7 @@ from lostfound.database import SQLITE_TUNING
 from lostfound.tables import FoundItem
 
 _connections: dict[int, aiosqlite.Connection] = {}
+_inline_connections: dict[int, sqlite3.Connection] = {}
 _PLACEHOLDER = re.compile(r"\?")
 
 
@@ -33,7 +39,7 @@ def on_postgres() -> bool:
     return isinstance(FoundItem._meta.db, PostgresEngine)
 
 
-async def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+async def fetch(sql: str, params: Sequence[Any] = (), inline: bool = False) -> list[tuple[Any, ...]]:
     engine = FoundItem._meta.db
     if isinstance(engine, PostgresEngine):
         pool = engine.pool
@@ -45,6 +51,8 @@ async def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
                 await connection.close()
         async with pool.acquire() as connection:
             return [tuple(row) for row in await connection.fetch(_numbered(sql), *params)]
+    if inline:
+        return _inline_connection(engine.connection_kwargs["database"]).execute(sql, tuple(params)).fetchall()
     connection = await _sqlite_connection(engine.connection_kwargs["database"])
     # One trip to the connection's thread (execute, fetch and close there), not three.
     return [tuple(row) for row in await connection.execute_fetchall(sql, tuple(params))]
@@ -64,8 +72,24 @@ async def _sqlite_connection(path: str) -> aiosqlite.Connection:
     return connection
 
 
+def _inline_connection(path: str) -> sqlite3.Connection:
+    loop_id = id(asyncio.get_running_loop())
+    connection = _inline_connections.get(loop_id)
+    if connection is None:
+        connection = sqlite3.connect(
+            path, timeout=30, detect_types=3, isolation_level=None, check_same_thread=False
+        )
+        for pragma in ("PRAGMA query_only = ON", *SQLITE_TUNING):
+            connection.execute(pragma)
+        _inline_connections[loop_id] = connection
+    return connection
+
+
 async def close() -> None:
-    """Close this loop's read connection (at shutdown, and in tests that swap databases)."""
+    """Close this loop's read connections (at shutdown, and in tests that swap databases)."""
+    inline = _inline_connections.pop(id(asyncio.get_running_loop()), None)
+    if inline is not None:
+        inline.close()
     connection = _connections.pop(id(asyncio.get_running_loop()), None)
     if connection is not None:
         await connection.close()

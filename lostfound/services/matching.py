@@ -239,6 +239,7 @@ async def load_facts(
                 "SELECT id, category, district, found_at, description, colour, brand FROM found_item "
                 f"WHERE id IN ({_marks(chunk)}){status_filter}",
                 [*chunk, *statuses],
+                inline=True,
             )
             for record, *columns in rows:
                 facts[record] = _item_facts(*columns)
@@ -247,6 +248,7 @@ async def load_facts(
                 "SELECT id, category, district, lost_from, lost_to, owner_name, owner_id_enc, owner_phone_enc, "
                 f"description, colour, brand FROM lost_report WHERE id IN ({_marks(chunk)}){status_filter}",
                 [*chunk, *statuses],
+                inline=True,
             )
             for record, *columns in rows:
                 facts[record] = _report_facts(*columns, today, phones)
@@ -258,6 +260,7 @@ async def load_facts(
             f"SELECT {tables.content_fk}, kind, holder_name, number_enc, card_last4, phone_enc "
             f"FROM {tables.contents} WHERE {tables.content_fk} IN ({_marks(present)}) ORDER BY position",
             present,
+            inline=True,
         )
         for row in contents:
             if row[0] in facts:
@@ -301,6 +304,7 @@ async def _postings(side: Side, distinct: Sequence[int]) -> tuple[dict[int, list
             f"SELECT c.key, r.kind, r.record, 0 FROM counts AS c {rows_of_key} WHERE c.n <= {MAX_POSTINGS} "
             f"UNION ALL SELECT key, 0, 0, 1 FROM counts WHERE n > {MAX_POSTINGS}",
             chunk,
+            inline=True,
         )
         for key, kind, record, busy in rows:
             if busy:
@@ -332,7 +336,7 @@ async def _crowded_rows(
     other = SIDES[SIDES[side].other]
     sql = f"SELECT key, kind, {other.key_fk} FROM {other.key_table} WHERE key IN "
     for chunk in _chunks(wanted):  # a few dozen rows a key: filtered here, not by a second IN list
-        for key, kind, record in await fast_reads.fetch(f"{sql}({_marks(chunk)})", chunk):
+        for key, kind, record in await fast_reads.fetch(f"{sql}({_marks(chunk)})", chunk, inline=True):
             if record in records:
                 found.setdefault(key, []).append((kind, record))
 
@@ -362,6 +366,7 @@ async def _open_records(side: Side, record_ids: Sequence[int]) -> set[int]:
         rows = await fast_reads.fetch(
             f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)}) AND status IN ({_marks(statuses)})",
             [*chunk, *statuses],
+            inline=True,
         )
         found.update(row[0] for row in rows)
     return found
@@ -453,7 +458,7 @@ async def refresh_many(
         await insert_tuples(
             tables.keys,
             ("key", "kind", tables.key_fk),
-            [(key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys],
+            sorted((key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys),
         )
         await _store(side, decided, list(keys), fresh=known is not None)
     return decided
