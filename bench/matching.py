@@ -81,12 +81,16 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods
         # JSON lines, as `lostfound import` reads them from a file.
         reports = [(i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(data.reports, 1)]
         items = [(i, json.dumps(r, ensure_ascii=False)) for i, r in enumerate(data.items, 1)]
-        workers = bulk_import.default_workers()
+        # As many worker processes as `lostfound import` starts for files of these sizes.
         started = time.perf_counter()
-        filed = await bulk_import.import_lost_reports(reports, workers=workers, parse=parse_lost_report)
+        filed = await bulk_import.import_lost_reports(
+            reports, workers=bulk_import.workers_for(len(reports)), parse=parse_lost_report
+        )
         report_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        logged = await bulk_import.import_found_items(items, workers=workers, parse=parse_found_item)
+        logged = await bulk_import.import_found_items(
+            items, workers=bulk_import.workers_for(len(items)), parse=parse_found_item
+        )
         item_seconds = time.perf_counter() - started
         if filed.bad or logged.bad:
             print(f"  import refused {len(filed.bad)} reports and {len(logged.bad)} items: {filed.bad[:3]}")

@@ -384,11 +384,9 @@ _WORKERS_HELP = (
 
 
 def _workers(requested: int | None, total: int) -> int:
-    from lostfound.services.bulk_import import JOB, default_workers
+    from lostfound.services.bulk_import import workers_for
 
-    if requested is not None:
-        return max(0, requested)
-    return default_workers() if total > 5 * JOB else 0  # starting processes costs more than a small file
+    return max(0, requested) if requested is not None else workers_for(total)
 
 
 @import_.command("found-items")

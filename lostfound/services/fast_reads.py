@@ -8,6 +8,8 @@ Piccolo's asyncpg pool. SQL is written with ``?`` placeholders.
 ``inline`` reads (matching's point reads by key or id, 10–50 µs each) run on the event loop's
 own thread: a hop to a connection thread and back costs some 150 µs, several times the read.
 Longer reads (the board's page, a scan of a table) keep the hop so the loop serves meanwhile.
+Inline reads give SQLite's own values: Piccolo's converters (an ``int(Decimal(...))`` for every
+integer) cost more than the read, so times come back as text and ``moment`` reads them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 import re
 import sqlite3
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
@@ -76,13 +79,18 @@ def _inline_connection(path: str) -> sqlite3.Connection:
     loop_id = id(asyncio.get_running_loop())
     connection = _inline_connections.get(loop_id)
     if connection is None:
-        connection = sqlite3.connect(
-            path, timeout=30, detect_types=3, isolation_level=None, check_same_thread=False
-        )
+        connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         for pragma in ("PRAGMA query_only = ON", *SQLITE_TUNING):
             connection.execute(pragma)
         _inline_connections[loop_id] = connection
     return connection
+
+
+def moment(value: datetime | str | None) -> datetime | None:
+    """A timestamptz column's value as an inline read gives it (text on SQLite), as Piccolo reads it."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value
 
 
 async def close() -> None:

@@ -118,15 +118,16 @@ def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any, phones: bo
 _TZ = ZoneInfo(TIMEZONE)
 
 
-def _local(moment: datetime | None) -> datetime | None:
+def _local(value: datetime | str | None) -> datetime | None:
     """Weeks of loss are the city's weeks, whatever zone the database hands times back in."""
+    moment = fast_reads.moment(value)
     return moment.astimezone(_TZ) if moment is not None else None
 
 
 def _item_facts(
     category: str,
     district: str,
-    found_at: datetime | None,
+    found_at: datetime | str | None,
     description: str = "",
     colour: str = "",
     brand: str = "",
@@ -146,8 +147,8 @@ def _item_facts(
 def _report_facts(
     category: str,
     district: str,
-    lost_from: datetime | None,
-    lost_to: datetime | None,
+    lost_from: datetime | str | None,
+    lost_to: datetime | str | None,
     name: str,
     id_enc: str,
     phone_enc: str,
@@ -458,7 +459,9 @@ async def refresh_many(
         await insert_tuples(
             tables.keys,
             ("key", "kind", tables.key_fk),
-            sorted((key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys),
+            sorted(
+                (key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys
+            ),
         )
         await _store(side, decided, list(keys), fresh=known is not None)
     return decided
