@@ -343,3 +343,19 @@ def test_a_card_alone_decides_only_when_nothing_else_disagrees() -> None:
     assert not m.auto_eligible([card, name, elsewhere])
     assert m.auto_eligible([phone, name, elsewhere])
     assert not m.auto_eligible([phone, {"field": "id_number", "level": "different", "weight": -25.0}])
+
+
+async def test_a_batch_of_more_records_than_a_statement_may_name_is_rebalanced(
+    client: httpx.AsyncClient,
+) -> None:
+    """An import batch holds tens of thousands of records: PostgreSQL takes at most 32,767 parameters."""
+    from lostfound.services import matching
+
+    headers = await _headers()
+    owner = await _report(client)
+    item = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}])
+    [row] = await Match.select(Match.id, Match.report).where(Match.state == "suggested")
+    await Match.update({Match.decision: "review"}).where(Match.id == row["id"])
+    await matching.rebalance("report", [row["report"], *range(10**7, 10**7 + 40_000)])
+    found = await _matches(client, headers, item)
+    assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto")]

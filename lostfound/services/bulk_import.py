@@ -443,9 +443,12 @@ async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bo
             ],
         )
         if notify:  # each owner gets the usual confirmation with their new claim code
-            stored = {
-                row["id"]: row for row in await LostReport.select().where(LostReport.id.is_in(record_ids))
-            }
+            stored = {}
+            for start in range(0, len(record_ids), matching.CHUNK):
+                chunk = record_ids[start : start + matching.CHUNK]
+                stored.update(
+                    {row["id"]: row for row in await LostReport.select().where(LostReport.id.is_in(chunk))}
+                )
             for record, code in zip(record_ids, codes, strict=True):
                 await notifications.queue_for_report(
                     stored[record], MessageKind.REPORT_FILED, get_settings(), secret=code, claim_code=code

@@ -541,24 +541,34 @@ async def _store(
 
 
 async def rebalance(side: Side, record_ids: Sequence[int]) -> None:
-    """``auto`` only for a pair that stands out from both ends: each record's best by the margin."""
+    """``auto`` only for a pair that stands out from both ends: each record's best by the margin.
+
+    Lists of ids go to the database CHUNK at a time: a batch of an import holds tens of
+    thousands, past what one statement may carry (32,767 parameters on PostgreSQL).
+    """
     if not record_ids:
         return
     column = getattr(Match, SIDES[side].key_fk)
-    rows = await Match.select(Match.id, Match.item, Match.report, Match.score, Match.reasons).where(
-        column.is_in(list(record_ids)) & (Match.state == "suggested")
-    )
-    items = {row["item"] for row in rows}
-    reports = {row["report"] for row in rows}
+    columns = (Match.id, Match.item, Match.report, Match.score, Match.reasons)
+    rows = []
+    for chunk in _chunks(list(record_ids)):
+        rows += await Match.select(*columns).where(column.is_in(list(chunk)) & (Match.state == "suggested"))
     if not rows:
         return
-    everything = await Match.select(Match.id, Match.item, Match.report, Match.score, Match.reasons).where(
-        (Match.item.is_in(sorted(items)) | Match.report.is_in(sorted(reports))) & (Match.state == "suggested")
-    )
-    # Scores of the suggestions at each end, so that each row meets only its own rivals.
+    # Every suggestion at either end of these rows, each once, so that each row meets its rivals.
+    everything: dict[int, dict[str, Any]] = {}
+    for end_column, ids_at_end in (
+        (Match.item, sorted({row["item"] for row in rows})),
+        (Match.report, sorted({row["report"] for row in rows})),
+    ):
+        for chunk in _chunks(ids_at_end):
+            for other in await Match.select(*columns).where(
+                end_column.is_in(list(chunk)) & (Match.state == "suggested")
+            ):
+                everything[other["id"]] = other
     by_item: dict[int, list[tuple[int, float]]] = {}
     by_report: dict[int, list[tuple[int, float]]] = {}
-    for other in everything:
+    for other in everything.values():
         by_item.setdefault(other["item"], []).append((other["id"], other["score"]))
         by_report.setdefault(other["report"], []).append((other["id"], other["score"]))
     auto_ids = {
@@ -567,10 +577,9 @@ async def rebalance(side: Side, record_ids: Sequence[int]) -> None:
         if _stands_out(row, by_item.get(row["item"], []) + by_report.get(row["report"], []))
     }
     review_ids = [row["id"] for row in rows if row["id"] not in auto_ids]
-    if auto_ids:
-        await Match.update({Match.decision: "auto"}).where(Match.id.is_in(sorted(auto_ids)))
-    if review_ids:
-        await Match.update({Match.decision: "review"}).where(Match.id.is_in(review_ids))
+    for decision, match_ids in (("auto", sorted(auto_ids)), ("review", review_ids)):
+        for chunk in _chunks(match_ids):
+            await Match.update({Match.decision: decision}).where(Match.id.is_in(list(chunk)))
 
 
 def _stands_out(row: dict[str, Any], rivals: list[tuple[int, float]]) -> bool:
