@@ -29,7 +29,10 @@ class TunedSQLiteEngine(SQLiteEngine):
 
 def engine_for(settings: Settings) -> Engine:
     if settings.uses_postgres:
-        return PostgresEngine(config={"dsn": settings.database_url})
+        # The service asks short indexed questions: compiling one (PostgreSQL's JIT, which its
+        # planner starts whenever a key lookup over a million reports looks costly) took 8 ms of
+        # a 1 ms match lookup.
+        return PostgresEngine(config={"dsn": settings.database_url, "server_settings": {"jit": "off"}})
     # Writers queue for the lock (BEGIN IMMEDIATE) rather than failing after sqlite3's default 5 s.
     return TunedSQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
