@@ -153,6 +153,42 @@ async def test_an_umbrella_described_in_english_finds_one_described_in_chinese(
     assert [m["lost_report"] for m in found] == [owner] and found[0]["decision"] == "review"
 
 
+async def test_a_bag_naming_nobody_finds_its_owner_among_crowds_of_look_alikes(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million reports a week's dark bags in a district are dozens: every look key is crowded."""
+    from lostfound.services import matching
+
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 1)
+    headers = await _headers()
+    owner = await _report(client, category="bag", description="深色双肩包")
+    for number, description in enumerate(("黑色手提包", "黑色公文包", "深色单肩包")):
+        await _report(
+            client, name="程国栋", phone=f"1390000111{number}", category="bag", description=description
+        )
+    item = await _item(client, headers, category="bag", description="黑色背包")
+    found = await _matches(client, headers, item)
+    assert found and found[0]["lost_report"] == owner
+    assert all(match["decision"] == "review" for match in found)
+
+
+def test_of_many_look_alikes_those_sharing_the_rarest_keys_are_scored() -> None:
+    from lostfound.services.matching import _by_looks
+
+    week, district, brand = 1, 2, 3  # keys: a colour in a week, in a district, a brand in a week
+    ours = [(week, m.KeyKind.DESC_WEEK), (district, m.KeyKind.DESC_DISTRICT), (brand, m.KeyKind.DESC_BRAND)]
+    crowd = list(range(100, 160))
+    postings = {
+        week: [(int(m.KeyKind.DESC_WEEK), record) for record in [*crowd, 7]],
+        district: [(int(m.KeyKind.DESC_DISTRICT), record) for record in crowd[:40]],
+        brand: [(int(m.KeyKind.DESC_BRAND), 7)],
+    }
+    kept = _by_looks(ours, postings, set())
+    assert len(kept) == m.MAX_CANDIDATES
+    assert 7 in kept  # the one sharing the brand, though it shares fewer keys than the crowd
+    assert max(crowd[:40]) in kept and min(crowd[40:]) not in kept  # then week and district, latest first
+
+
 def test_looks_alone_are_never_enough_for_auto() -> None:
     reasons = [
         {"field": "description", "level": "similar", "weight": 4.0, "similarity": 1.0},

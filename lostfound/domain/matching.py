@@ -598,6 +598,8 @@ NUMBER_KEYS = frozenset(
     }
 )
 MAX_CANDIDATES = 30
+# Keys of what a thing looks like: they never identify anyone.
+LOOK_KEYS = frozenset({KeyKind.DESC_WEEK, KeyKind.DESC_DISTRICT, KeyKind.DESC_BRAND})
 
 
 def strongest(

@@ -36,6 +36,10 @@ OWNER_PHONE_COLUMN = "lost_report.owner_phone"
 # A key shared by more records than this (a common name in a busy week) only counts for
 # candidates that some other key also found: it would flood the scorer otherwise.
 MAX_POSTINGS = 25
+# A thing that names nobody (a bag, keys) has only its looks to go by, and at a million reports a
+# week's black bags in a district are dozens: for such a record, this many rows of each crowded
+# look key are read, and the candidates sharing the most keys are scored (``m.strongest``).
+MAX_LOOK_POSTINGS = 200
 CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 # Only records still in play are matched.
 OPEN_ITEM_STATUSES = (ItemStatus.IN_CUSTODY.value, ItemStatus.TRANSFERRED.value, ItemStatus.UNCLAIMED.value)
@@ -342,6 +346,37 @@ async def _crowded_rows(
                 found.setdefault(key, []).append((kind, record))
 
 
+async def _look_rows(
+    side: Side, keys: dict[int, list[tuple[int, m.KeyKind]]], crowded: set[int]
+) -> tuple[set[int], dict[int, list[tuple[int, int]]]]:
+    """Records known only by their looks, and up to MAX_LOOK_POSTINGS rows of their crowded keys."""
+    anonymous = {
+        record
+        for record, record_keys in keys.items()
+        if record_keys and all(kind in m.LOOK_KEYS for _, kind in record_keys)
+    }
+    wanted = sorted({key for record in anonymous for key, _ in keys[record] if key in crowded})
+    other = SIDES[SIDES[side].other]
+    sql = f"SELECT kind, {other.key_fk} FROM {other.key_table} WHERE key = ? LIMIT {MAX_LOOK_POSTINGS}"
+    rows = {key: await fast_reads.fetch(sql, [key], inline=True) for key in wanted}
+    return anonymous, {key: [(kind, record) for kind, record in found] for key, found in rows.items()}
+
+
+def _by_looks(
+    keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]], crowded: set[int]
+) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
+    """Candidates of a record known only by its looks: those sharing its rarest keys (a brand in a
+    week before a colour in a district), the latest reports first among equals."""
+    agreed = _agreed(keys, postings, crowded)
+    shared: dict[int, float] = {}
+    for key in {key for key, _ in keys}:
+        rows = postings.get(key, ())
+        for _, record in rows:
+            shared[record] = shared.get(record, 0.0) + 1 / len(rows)
+    best = sorted(agreed, key=lambda record: (shared.get(record, 0.0), record), reverse=True)
+    return {record: agreed[record] for record in best[: m.MAX_CANDIDATES]}
+
+
 def _agreed(
     keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]], crowded: set[int]
 ) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
@@ -395,8 +430,13 @@ async def candidates_many(
     await _crowded_rows(side, keys, crowded, postings)
     # Most records of a large import meet nothing: they are skipped before any grouping.
     met = postings.keys() | crowded
+    anonymous, look_rows = await _look_rows(side, keys, crowded)
+    # What the records known only by their looks meet: their crowded look keys count as read.
+    by_looks = ({**postings, **look_rows}, crowded - look_rows.keys()) if look_rows else (postings, crowded)
     agreed = {
-        record: m.strongest(_agreed(record_keys, postings, crowded))
+        record: _by_looks(record_keys, *by_looks)
+        if record in anonymous
+        else m.strongest(_agreed(record_keys, postings, crowded))
         if any(key in met for key, _ in record_keys)
         else {}
         for record, record_keys in keys.items()
