@@ -357,9 +357,18 @@ async def _look_rows(
     }
     wanted = sorted({key for record in anonymous for key, _ in keys[record] if key in crowded})
     other = SIDES[SIDES[side].other]
-    sql = f"SELECT kind, {other.key_fk} FROM {other.key_table} WHERE key = ? LIMIT {MAX_LOOK_POSTINGS}"
-    rows = {key: await fast_reads.fetch(sql, [key], inline=True) for key in wanted}
-    return anonymous, {key: [(kind, record) for kind, record in found] for key, found in rows.items()}
+    # One statement of one bounded probe per key (SQLite takes at most 500 parts to a UNION).
+    probe = (
+        f"SELECT * FROM (SELECT key, kind, {other.key_fk} FROM {other.key_table} "
+        f"WHERE key = ? LIMIT {MAX_LOOK_POSTINGS}) AS k"
+    )
+    rows: dict[int, list[tuple[int, int]]] = {}
+    for chunk in _chunks(wanted, 100):
+        for key, kind, record in await fast_reads.fetch(
+            " UNION ALL ".join([probe] * len(chunk)), chunk, inline=True
+        ):
+            rows.setdefault(key, []).append((kind, record))
+    return anonymous, rows
 
 
 def _by_looks(
