@@ -38,7 +38,7 @@ OWNER_PHONE_COLUMN = "lost_report.owner_phone"
 MAX_POSTINGS = 25
 # A thing that names nobody (a bag, keys) has only its looks to go by, and at a million reports a
 # week's black bags in a district are dozens: for such a record, this many rows of each crowded
-# look key are read, and the candidates sharing the most keys are scored (``m.strongest``).
+# look key are read, and the candidates sharing its rarest keys are scored (``_by_looks``).
 MAX_LOOK_POSTINGS = 200
 CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 # Only records still in play are matched.
