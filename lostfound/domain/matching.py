@@ -618,6 +618,24 @@ def strongest(
     return {record: agreed[record] for record in sorted(agreed, key=evidence, reverse=True)[:limit]}
 
 
+def rarest_shared(
+    agreed: dict[int, set[tuple[KeyKind, KeyKind]]],
+    ours: Sequence[tuple[int, KeyKind]],
+    postings: dict[int, list[tuple[int, int]]],
+    limit: int = MAX_CANDIDATES,
+) -> dict[int, set[tuple[KeyKind, KeyKind]]]:
+    """The candidates worth scoring for a record known only by its looks: those sharing its rarest
+    keys (a key shared by n records counts 1/n: a brand in a week before a colour in a district),
+    the latest records first among equals. ``postings``: key -> [(their kind, their record)]."""
+    shared: dict[int, float] = {}
+    for key in {key for key, _ in ours}:
+        rows = postings.get(key, ())
+        for _, record in rows:
+            shared[record] = shared.get(record, 0.0) + 1 / len(rows)
+    best = sorted(agreed, key=lambda record: (shared.get(record, 0.0), record), reverse=True)
+    return {record: agreed[record] for record in best[:limit]}
+
+
 # --- reasons in plain words ------------------------------------------------------------------
 
 REASON_LABELS: dict[tuple[str, str], str] = {

@@ -374,16 +374,8 @@ async def _look_rows(
 def _by_looks(
     keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]], crowded: set[int]
 ) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
-    """Candidates of a record known only by its looks: those sharing its rarest keys (a brand in a
-    week before a colour in a district), the latest reports first among equals."""
-    agreed = _agreed(keys, postings, crowded)
-    shared: dict[int, float] = {}
-    for key in {key for key, _ in keys}:
-        rows = postings.get(key, ())
-        for _, record in rows:
-            shared[record] = shared.get(record, 0.0) + 1 / len(rows)
-    best = sorted(agreed, key=lambda record: (shared.get(record, 0.0), record), reverse=True)
-    return {record: agreed[record] for record in best[: m.MAX_CANDIDATES]}
+    """Candidates of a record known only by its looks (see ``m.rarest_shared``)."""
+    return m.rarest_shared(_agreed(keys, postings, crowded), keys, postings)
 
 
 def _agreed(
