@@ -23,7 +23,7 @@ from piccolo.table import Table
 class Station(Table, tablename="station"):
     """A police station (派出所); every account and record belongs to one."""
 
-    code = Varchar(length=8, unique=True, index=True)
+    code = Varchar(length=8, unique=True)
     name_zh = Varchar(length=100)
     name_en = Varchar(length=100)
     address_zh = Varchar(length=200, default="")
@@ -38,7 +38,7 @@ class Station(Table, tablename="station"):
 
 
 class StaffUser(Table, tablename="staff_user"):
-    username = Varchar(length=32, unique=True, index=True)
+    username = Varchar(length=32, unique=True)
     display_name = Varchar(length=100)
     role = Varchar(length=20)
     station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False)
@@ -57,7 +57,7 @@ class ApiToken(Table, tablename="api_token"):
     user = ForeignKey(references=StaffUser, on_delete=OnDelete.cascade, null=False)
     name = Varchar(length=100, default="")
     prefix = Varchar(length=16)
-    token_hash = Varchar(length=64, unique=True, index=True)
+    token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
@@ -88,7 +88,7 @@ class ReferenceCounter(Table, tablename="reference_counter"):
 class FoundItem(Table, tablename="found_item"):
     """A found item (拾得物). Sensitive numbers live encrypted; ``*_masked`` is what screens show."""
 
-    reference = Varchar(length=24, unique=True, index=True)
+    reference = Varchar(length=24, unique=True)
     station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
     year = Integer()
     seq = Integer()
@@ -113,7 +113,7 @@ class FoundItem(Table, tablename="found_item"):
     status = Varchar(length=20, default="in_custody", index=True)
     received_by = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
     # Printed on the finder's receipt; the public verification page confirms it is genuine.
-    verification_code = Varchar(length=16, unique=True, index=True)
+    verification_code = Varchar(length=16, unique=True)
     # Civil Code art. 318: a year after the first found-property notice listing the item.
     claim_deadline = Timestamptz(null=True, default=None, index=True)
     # Lower-cased text of the searchable fields, indexed for substring search (see services/search.py).
@@ -173,7 +173,7 @@ class ItemPhoto(Table, tablename="item_photo"):
 class LostReport(Table, tablename="lost_report"):
     """An owner's report of something lost (报失). The claim code is kept only as a keyed hash."""
 
-    reference = Varchar(length=24, unique=True, index=True)
+    reference = Varchar(length=24, unique=True)
     year = Integer()
     seq = Integer()
     claim_code_hash = Varchar(length=64, unique=True)
@@ -251,7 +251,7 @@ class Notification(Table, tablename="notification"):
     subject = Varchar(length=200, default="")
     body_enc = Text(default="")
     preview = Text(default="")
-    verification_code = Varchar(length=16, unique=True, index=True)
+    verification_code = Varchar(length=16, unique=True)
     status = Varchar(length=12, default="pending", index=True)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
@@ -315,7 +315,7 @@ class Handover(Table, tablename="handover"):
     The claimant's ID number is kept encrypted and as a keyed hash; the receipt shows it masked.
     """
 
-    reference = Varchar(length=24, unique=True, index=True)
+    reference = Varchar(length=24, unique=True)
     item = ForeignKey(references=FoundItem, on_delete=OnDelete.restrict, null=False, index=True)
     report = ForeignKey(references=LostReport, on_delete=OnDelete.set_null, null=True, index=True)
     station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
@@ -340,7 +340,7 @@ class Handover(Table, tablename="handover"):
     officer_name = Varchar(length=100, default="")
     second_officer = ForeignKey(references=StaffUser, on_delete=OnDelete.set_null, null=True)
     second_officer_name = Varchar(length=100, default="")
-    verification_code = Varchar(length=16, unique=True, index=True)
+    verification_code = Varchar(length=16, unique=True)
     finder_notified = Boolean(default=False)
     handed_over_at = Timestamptz(default=TimestamptzNow())
 
@@ -452,7 +452,7 @@ class Notice(Table, tablename="notice"):
     redaction check passes. Publication starts the one-year clock of the items listed.
     """
 
-    reference = Varchar(length=24, unique=True, index=True)
+    reference = Varchar(length=24, unique=True)
     kind = Varchar(length=20, index=True)
     station = ForeignKey(references=Station, on_delete=OnDelete.restrict, null=False, index=True)
     year = Integer()
@@ -466,7 +466,7 @@ class Notice(Table, tablename="notice"):
     approved_at = Timestamptz(null=True, default=None)
     published_at = Timestamptz(null=True, default=None, index=True)
     withdrawn_at = Timestamptz(null=True, default=None)
-    verification_code = Varchar(length=16, unique=True, index=True)
+    verification_code = Varchar(length=16, unique=True)
     # Notices about a good deed: the deed, the language, a certificate's number, the photo shown.
     deed = ForeignKey(references=Deed, on_delete=OnDelete.restrict, null=True, index=True)
     language = Varchar(length=8, default="zh_Hans")
