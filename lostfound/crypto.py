@@ -5,6 +5,7 @@ Personal-data encryption keys join this module when records start carrying them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -14,8 +15,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 
-# Verifying against this keeps a login for an unknown user as slow as for a known one.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps a login for an unknown user as slow as for a known one.
+
+    Made on first use, not on import: hashing takes some 90 ms, and every command and worker
+    process imports this module."""
+    return _hasher.hash("not-a-real-password")
+
 
 TOKEN_PREFIX = "lf_"
 
@@ -26,7 +34,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
