@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSON,
     BigInt,
     Boolean,
+    Bytea,
     ForeignKey,
     Integer,
     Numeric,
@@ -120,6 +121,9 @@ class FoundItem(Table, tablename="found_item"):
     search_text = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # The record's rows of its key table, packed (``services.matching.pack_keys``): how they are
+    # found again to be replaced or dropped. Keyed hashes, erased with the keys.
+    match_keys = Bytea(default=b"")
 
 
 class ItemContent(Table, tablename="item_content"):
@@ -211,6 +215,9 @@ class LostReport(Table, tablename="lost_report"):
     erased_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow())
+    # The record's rows of its key table, packed (``services.matching.pack_keys``): how they are
+    # found again to be replaced or dropped. Keyed hashes, erased with the keys.
+    match_keys = Bytea(default=b"")
 
 
 class ReportContent(Table, tablename="report_content"):
@@ -266,7 +273,9 @@ class ItemKey(Table, tablename="item_key"):
 
     key = BigInt()  # indexed together with kind and record: see the migration after this one
     kind = SmallInt()
-    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False, index=True)
+    # Not indexed on its own: a record's keys are found through the lookup index, by the list the
+    # record keeps (``match_keys``). A fourth of the cost of writing a key was this index.
+    item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False)
 
 
 class ReportKey(Table, tablename="report_key"):
@@ -274,7 +283,7 @@ class ReportKey(Table, tablename="report_key"):
 
     key = BigInt()  # indexed together with kind and record: see the migration after this one
     kind = SmallInt()
-    report = ForeignKey(references=LostReport, on_delete=OnDelete.cascade, null=False, index=True)
+    report = ForeignKey(references=LostReport, on_delete=OnDelete.cascade, null=False)
 
 
 class Match(Table, tablename="match"):

@@ -8,7 +8,7 @@ import pytest
 from lostfound.domain import identifiers as ids
 from lostfound.domain.roles import Role
 from lostfound.services import accounts
-from lostfound.tables import ItemKey, Match, ReportKey
+from lostfound.tables import FoundItem, ItemKey, LostReport, Match, ReportKey
 from tests.factories import SYSTEM, make_user
 
 OWNER_ID = "330784198805121239"  # made up; check digit valid
@@ -194,6 +194,9 @@ async def test_a_withdrawn_report_drops_out_and_no_number_is_stored_in_clear(
     report = await lost_reports.get_report(owner)
     await lost_reports.withdraw(owner)
     assert await Match.count().where(Match.report == report["id"]) == 0
+    assert await ReportKey.count().where(ReportKey.report == report["id"]) == 0
+    withdrawn = await LostReport.select(LostReport.match_keys).where(LostReport.id == report["id"]).first()
+    assert withdrawn["match_keys"] == b""
     assert await _matches(client, headers, item) == []
     assert await matching.matches_of("report", report["id"]) == []
 
@@ -359,3 +362,39 @@ async def test_a_batch_of_more_records_than_a_statement_may_name_is_rebalanced(
     await matching.rebalance("report", [row["report"], *range(10**7, 10**7 + 40_000)])
     found = await _matches(client, headers, item)
     assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto")]
+
+
+async def test_an_edited_item_keeps_only_the_keys_of_what_it_now_holds(client: httpx.AsyncClient) -> None:
+    """A record's key rows are found again through the keys it lists: an edit replaces them all."""
+    import msgspec
+
+    from lostfound.services import found_items, matching
+    from lostfound.web.controllers.api_found_items import FoundItemIn, to_input
+
+    headers = await _headers()
+    owner = await _report(client)
+    card = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}]
+    ref = await _item(client, headers, card)
+    assert [m["lost_report"] for m in await _matches(client, headers, ref)] == [owner]
+    item = await found_items.get_item(ref)
+    before = {(row["key"], row["kind"]) for row in await ItemKey.select().where(ItemKey.item == item["id"])}
+
+    body = {
+        "station": "DC",
+        "category": "bag",
+        "description": "黑色双肩包",
+        "found_at": "2025-03-30T09:10:00+08:00",
+        "found_place": "人民路公交站",
+        "district": "东城区",
+        "contents": [],
+    }
+    removed = [row["id"] for row in item["contents"]]
+    await found_items.update_item(SYSTEM, ref, to_input(msgspec.convert(body, FoundItemIn)), removed)
+
+    after = await ItemKey.select().where(ItemKey.item == item["id"])
+    listed = (await FoundItem.select(FoundItem.match_keys).where(FoundItem.id == item["id"]).first())[
+        "match_keys"
+    ]
+    assert sorted((row["key"], row["kind"]) for row in after) == sorted(matching.unpack_keys(listed))
+    assert after and not before & {(row["key"], row["kind"]) for row in after}
+    assert await _matches(client, headers, ref) == []

@@ -295,9 +295,9 @@ async def _flush(
 
 
 def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dict[str, Any]]) -> Prepared:
-    facts = matching.facts_of_values(side, values, rows)
-    keys = array("q", [part for key, kind in matching.hashed_keys(facts, side) for part in (key, kind)])
-    return Prepared(line, values, rows, keys)
+    pairs = matching.hashed_keys(matching.facts_of_values(side, values, rows), side)
+    values["match_keys"] = matching.pack_keys(pairs)  # the record lists its keys, as refresh does
+    return Prepared(line, values, rows, array("q", [part for key, kind in pairs for part in (key, kind)]))
 
 
 # --- found items ----------------------------------------------------------------------------

@@ -12,8 +12,11 @@ from typing import Any
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
+from lostfound.services.fast_reads import numbered
 
-def _defaults(table: type[Table]) -> dict[str, Any]:
+
+def column_defaults(table: type[Table]) -> dict[str, Any]:
+    """Every column ``insert_rows`` writes (all but the primary key), in its order, with its default."""
     return {
         column._meta.db_column_name: column.get_default_value()
         for column in table._meta.columns
@@ -25,7 +28,7 @@ async def insert_rows(table: type[Table], rows: Sequence[dict[str, Any]]) -> Non
     """Insert ``rows`` (column name -> value; missing columns take their defaults). Inside a transaction."""
     if not rows:
         return
-    defaults = _defaults(table)
+    defaults = column_defaults(table)
     columns = list(defaults)
     await insert_tuples(
         table, columns, [tuple(row.get(name, defaults[name]) for name in columns) for row in rows]
@@ -36,18 +39,35 @@ async def insert_tuples(
     table: type[Table], columns: Sequence[str], values: Sequence[tuple[Any, ...]]
 ) -> None:
     """Insert value tuples in ``columns`` order: the fast path for narrow tables such as the key tables."""
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    await execute_many(table, f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})', values)
+
+
+async def delete_tuples(
+    table: type[Table], columns: Sequence[str], values: Sequence[tuple[Any, ...]]
+) -> None:
+    """Delete the rows whose ``columns`` hold each of the value tuples."""
+    where = " AND ".join(f'"{name}" = ?' for name in columns)
+    await execute_many(table, f'DELETE FROM "{table._meta.tablename}" WHERE {where}', values)
+
+
+async def update_column(table: type[Table], column: str, values: Sequence[tuple[Any, int]]) -> None:
+    """Set ``column`` of each row: ``values`` holds (new value, row id) pairs."""
+    await execute_many(table, f'UPDATE "{table._meta.tablename}" SET "{column}" = ? WHERE "id" = ?', values)
+
+
+async def execute_many(table: type[Table], sql: str, values: Sequence[tuple[Any, ...]]) -> None:
+    """Run ``sql`` (``?`` placeholders) once per value tuple, on the open write transaction."""
     if not values:
         return
     engine = table._meta.db
     transaction = engine.current_transaction.get()
     if transaction is None:
-        raise RuntimeError("bulk inserts need an open write transaction")
+        raise RuntimeError("bulk writes need an open write transaction")
     if isinstance(engine, PostgresEngine):
-        marks = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+        sql = numbered(sql)
     else:
-        marks = ", ".join("?" for _ in columns)
-        # A bigger page cache for this connection: bulk inserts land all over the key indexes.
+        # A bigger page cache for this connection: bulk writes land all over the key indexes.
         await transaction.connection.execute("PRAGMA cache_size = -524288")
-    names = ", ".join(f'"{name}"' for name in columns)
-    sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})'
     await transaction.connection.executemany(sql, values)

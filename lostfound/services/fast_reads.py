@@ -32,7 +32,8 @@ _inline_connections: dict[int, sqlite3.Connection] = {}
 _PLACEHOLDER = re.compile(r"\?")
 
 
-def _numbered(sql: str) -> str:
+def numbered(sql: str) -> str:
+    """``?`` placeholders as PostgreSQL's ``$1, $2, ...``."""
     counter = iter(range(1, 100_000))
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
@@ -49,11 +50,11 @@ async def fetch(sql: str, params: Sequence[Any] = (), inline: bool = False) -> l
         if pool is None:  # a command-line run without a pool
             connection = await engine.get_new_connection()
             try:
-                return [tuple(row) for row in await connection.fetch(_numbered(sql), *params)]
+                return [tuple(row) for row in await connection.fetch(numbered(sql), *params)]
             finally:
                 await connection.close()
         async with pool.acquire() as connection:
-            return [tuple(row) for row in await connection.fetch(_numbered(sql), *params)]
+            return [tuple(row) for row in await connection.fetch(numbered(sql), *params)]
     if inline:
         return _inline_connection(engine.connection_kwargs["database"]).execute(sql, tuple(params)).fetchall()
     connection = await _sqlite_connection(engine.connection_kwargs["database"])

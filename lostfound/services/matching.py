@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,11 +24,11 @@ from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatu
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.pii import vault
 from lostfound.services import fast_reads
-from lostfound.services.bulk_sql import insert_rows, insert_tuples
+from lostfound.services.bulk_sql import delete_tuples, insert_rows, insert_tuples, update_column
 from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
-from lostfound.tables import ItemKey, Match, ReportKey
+from lostfound.tables import FoundItem, ItemKey, LostReport, Match, ReportKey
 
 logger = logging.getLogger("lostfound.matching")
 
@@ -48,6 +50,7 @@ OPEN_REPORT_STATUSES = (ReportStatus.OPEN.value,)
 
 @dataclass(frozen=True)
 class SideTables:
+    records: type
     table: str
     contents: str
     content_fk: str
@@ -58,9 +61,11 @@ class SideTables:
 
 
 SIDES: dict[str, SideTables] = {
-    "item": SideTables("found_item", "item_content", "item", ItemKey, "item_key", "item", "report"),
+    "item": SideTables(
+        FoundItem, "found_item", "item_content", "item", ItemKey, "item_key", "item", "report"
+    ),
     "report": SideTables(
-        "lost_report", "report_content", "report", ReportKey, "report_key", "report", "item"
+        LostReport, "lost_report", "report_content", "report", ReportKey, "report_key", "report", "item"
     ),
 }
 
@@ -280,6 +285,33 @@ def hashed_keys(facts: m.MatchFacts, side: Side) -> list[tuple[int, m.KeyKind]]:
     return list({(match_key(text), kind) for text, kind in m.blocking_keys(facts, side)})
 
 
+def pack_keys(keys: Iterable[tuple[int, int]]) -> bytes:
+    """A record's keys as it keeps them (``match_keys``): key, kind, key, kind... in little-endian 64 bits."""
+    packed = array("q", [part for key, kind in keys for part in (key, int(kind))])
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack_keys(packed: bytes) -> list[tuple[int, int]]:
+    numbers = array("q")
+    numbers.frombytes(packed or b"")
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+
+async def _drop_keys(side: Side, record_ids: Sequence[int]) -> None:
+    """Delete the key rows of these records (inside the caller's transaction), found by the keys each keeps."""
+    tables = SIDES[side]
+    records = tables.records
+    rows: list[tuple[int, int, int]] = []
+    for chunk in _chunks(list(record_ids)):
+        for row in await records.select(records.id, records.match_keys).where(records.id.is_in(list(chunk))):
+            rows += [(key, kind, row["id"]) for key, kind in unpack_keys(row["match_keys"])]
+    await delete_tuples(tables.keys, ("key", "kind", tables.key_fk), rows)
+
+
 # --- candidates and scores -----------------------------------------------------------------
 
 
@@ -494,9 +526,13 @@ async def refresh_many(
     )
     tables = SIDES[side]
     async with write_transaction():
-        if known is None:
-            for chunk in _chunks(list(keys)):
-                await tables.keys.delete().where(getattr(tables.keys, tables.key_fk).is_in(list(chunk)))
+        if known is None:  # records written with their keys listed (bulk import) list them already
+            await _drop_keys(side, list(keys))
+            await update_column(
+                tables.records,
+                "match_keys",
+                [(pack_keys(record_keys), record) for record, record_keys in keys.items()],
+            )
         await insert_tuples(
             tables.keys,
             ("key", "kind", tables.key_fk),
@@ -534,7 +570,8 @@ async def forget(side: Side, record_id: int) -> None:
     tables = SIDES[side]
     column = getattr(Match, tables.key_fk)
     async with write_transaction():
-        await tables.keys.delete().where(getattr(tables.keys, tables.key_fk) == record_id)
+        await _drop_keys(side, [record_id])
+        await update_column(tables.records, "match_keys", [(b"", record_id)])
         others = await Match.select(getattr(Match, tables.other)).where(
             (column == record_id) & (Match.state == "suggested")
         )
