@@ -8,6 +8,7 @@ are filled after translation.
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -65,8 +66,11 @@ class IdProblem:
         return self.code == "check_digit"
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_id_number(raw: str) -> str:
-    """Strip spaces and dashes, fold full-width characters, upper-case x; keep ``*`` for unreadable digits."""
+    """Strip spaces and dashes, fold full-width characters, upper-case x; keep ``*`` for unreadable digits.
+
+    Remembered: checking and keying one record asks for the same number's form several times."""
     return _SEPARATORS.sub("", _ascii(raw)).replace("x", "X")
 
 

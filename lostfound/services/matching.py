@@ -281,8 +281,11 @@ async def load_facts(
 
 
 def hashed_keys(facts: m.MatchFacts, side: Side) -> list[tuple[int, m.KeyKind]]:
-    match_key = vault().match_key
-    return list({(match_key(text), kind) for text, kind in m.blocking_keys(facts, side)})
+    # Distinct texts give distinct keys: a collision of 64-bit keyed hashes is not worth a set.
+    pairs = m.blocking_keys(facts, side)
+    return list(
+        zip(vault().match_keys([text for text, _ in pairs]), [kind for _, kind in pairs], strict=True)
+    )
 
 
 def pack_keys(keys: Iterable[tuple[int, int]]) -> bytes:
