@@ -40,7 +40,7 @@ from lostfound.services import (
     notifications,
     references,
 )
-from lostfound.services.bulk_sql import insert_rows
+from lostfound.services.bulk_sql import column_defaults, insert_rows, insert_tuples
 from lostfound.services.context import Actor
 from lostfound.services.errors import NotFound, ServiceError
 from lostfound.services.found_items import FoundItemInput, InvalidItem
@@ -74,12 +74,18 @@ class Prepared:
     rows: list[dict[str, Any]]
     keys: array  # keyed hashes and their kinds, interleaved: key, kind, key, kind, ...
     station: dict[str, Any] | None = None  # found items
-    locale: str = ""  # lost reports
+    # Lost reports: the row as the worker laid it out (``_report_columns``), values then holding
+    # only the external reference, and the owner's claim code for ``--notify``.
+    row: tuple[Any, ...] = ()
+    claim_code: str = ""
 
     def __reduce__(self) -> tuple:
         # Batches come back from worker processes: a tuple pickles several times faster than a
         # dataclass, and the keys travel as one array of 64-bit numbers.
-        return (Prepared, (self.line, self.values, self.rows, self.keys, self.station, self.locale))
+        return (
+            Prepared,
+            (self.line, self.values, self.rows, self.keys, self.station, self.row, self.claim_code),
+        )
 
     def key_pairs(self) -> list[tuple[int, KeyKind]]:
         keys = self.keys
@@ -165,24 +171,38 @@ async def _run(
         if workers
         else None
     )
-    pending: deque[asyncio.Future[Batch]] = deque()
+    pending: deque[asyncio.Future[Batch]] = deque()  # jobs in file order, done or not
     ready: Batch = ([], [])
     chunks = _batches(entries, JOB)
     collector_was_on = gc.isenabled()
+    # Starting a worker takes about a second: meanwhile the workers get only their first jobs
+    # and this process prepares the ones after, where it would otherwise wait with nothing to write.
+    starting = pool is not None
+
+    def start(chunk: list[Entry], here: bool) -> None:
+        job = functools.partial(prepare_batch, side, chunk, now, stations, parse)
+        if here:
+            pending.append(loop.create_future())
+            pending[-1].set_result(job())
+        else:
+            assert pool is not None
+            pending.append(loop.run_in_executor(pool, job))
+
     # Every prepared record lives until its batch is written, and none holds a cycle: the cyclic
     # collector would only walk them again and again (a third of the time of an import).
     gc.disable()
     try:
         while True:
-            while len(pending) < AHEAD and (chunk := next(chunks, None)) is not None:
-                job = functools.partial(prepare_batch, side, chunk, now, stations, parse)
-                if pool is None:
-                    pending.append(loop.create_future())
-                    pending[-1].set_result(job())
-                else:
-                    pending.append(loop.run_in_executor(pool, job))
+            handed = workers if starting else AHEAD
+            while len(pending) < min(handed, AHEAD) and (chunk := next(chunks, None)) is not None:
+                start(chunk, here=pool is None)
             if not pending:
                 break
+            starting = starting and not pending[0].done()
+            if starting and len(pending) < AHEAD and (chunk := next(chunks, None)) is not None:
+                start(chunk, here=True)
+                await asyncio.sleep(0)  # lets a worker's finished job be seen
+                continue
             if pending[0].done() or not (ready[0] or ready[1]):
                 job_done = await pending.popleft()
                 ready[0].extend(job_done[0])
@@ -198,7 +218,8 @@ async def _run(
         if collector_was_on:
             gc.enable()
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            # Every job is done; a worker's exit takes a few tenths of a second that nothing waits for.
+            pool.shutdown(wait=False, cancel_futures=True)
     result.bad.sort()
     if result.imported and fast_reads.on_postgres():
         # Fresh planner statistics: without them PostgreSQL guessed a key lookup touches 5% of a
@@ -398,10 +419,33 @@ async def _ids_by_seq(table: Any, year: int, first: int, last: int, *where: Any)
 # --- lost reports -----------------------------------------------------------------------------
 
 
+# The columns of a lost report that only the writer knows; a worker lays out all the others.
+_REPORT_LATE = ("reference", "year", "seq", "created_at", "updated_at", "consent_at")
+
+
+@functools.cache
+def _report_columns() -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The columns a worker fills, in order, and every column's default."""
+    defaults = column_defaults(LostReport)
+    return tuple(name for name in defaults if name not in _REPORT_LATE), defaults
+
+
 def _prepare_report(line: int, data: LostReportInput, now: datetime) -> Prepared:
     values, rows = lost_reports.validated(data, now, imported=True)
+    code = readable_code(12)
+    values.update(
+        claim_code_hash=vault().keyed_hash(CLAIM_HASH_KIND, code),
+        channel=Channel.IMPORT.value,
+        status=ReportStatus.OPEN.value,
+        locale=data.locale,
+    )
     prepared = _matching_part("report", line, values, rows)
-    prepared.locale = data.locale
+    # The row is laid out here rather than by the process that writes it: that one is the
+    # import's bottleneck, and a tuple travels back from a worker faster than a dict.
+    columns, defaults = _report_columns()
+    prepared.row = tuple(values.get(name, defaults[name]) for name in columns)
+    prepared.values = {"external_ref": values["external_ref"]}
+    prepared.claim_code = code
     return prepared
 
 
@@ -410,26 +454,15 @@ async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bo
     actor = Actor.system("import")
     now = datetime.now(UTC)
     year = now.astimezone(_TZ).year
-    codes = [readable_code(12) for _ in batch]
+    columns, _ = _report_columns()
     async with write_transaction():
         first = await references.reserve(f"LR:{year}", len(batch))
         refs = [report_reference(year, first + i) for i in range(len(batch))]
-        await insert_rows(
+        await insert_tuples(
             LostReport,
+            (*columns, *_REPORT_LATE),
             [
-                {
-                    **prepared.values,
-                    "reference": ref,
-                    "year": year,
-                    "seq": first + i,
-                    "claim_code_hash": vault().keyed_hash(CLAIM_HASH_KIND, codes[i]),
-                    "channel": Channel.IMPORT.value,
-                    "status": ReportStatus.OPEN.value,
-                    "locale": prepared.locale,
-                    "created_at": now,
-                    "updated_at": now,
-                    "consent_at": now,
-                }
+                (*prepared.row, ref, year, first + i, now, now, now)
                 for i, (ref, prepared) in enumerate(zip(refs, batch, strict=True))
             ],
         )
@@ -450,7 +483,8 @@ async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bo
                 stored.update(
                     {row["id"]: row for row in await LostReport.select().where(LostReport.id.is_in(chunk))}
                 )
-            for record, code in zip(record_ids, codes, strict=True):
+            for record, prepared in zip(record_ids, batch, strict=True):
+                code = prepared.claim_code
                 await notifications.queue_for_report(
                     stored[record], MessageKind.REPORT_FILED, get_settings(), secret=code, claim_code=code
                 )
