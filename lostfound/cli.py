@@ -311,10 +311,10 @@ def parse_found_item(line: str) -> Any:
     """One JSON line to a found-item input (runs in the import's worker processes)."""
     import msgspec
 
-    from lostfound.web.controllers.api_found_items import FoundItemIn, to_input
+    from lostfound.web.api_bodies import FoundItemIn, found_item_input
 
     try:
-        return to_input(msgspec.json.decode(line, type=FoundItemIn))
+        return found_item_input(msgspec.json.decode(line, type=FoundItemIn))
     except msgspec.MsgspecError as exc:
         raise ValueError(str(exc)) from exc
 
@@ -323,10 +323,10 @@ def parse_lost_report(line: str) -> Any:
     """One JSON line to a lost-report input (runs in the import's worker processes)."""
     import msgspec
 
-    from lostfound.web.controllers.api_lost_reports import LostReportIn, to_input
+    from lostfound.web.api_bodies import LostReportIn, lost_report_input
 
     try:
-        return to_input(msgspec.json.decode(line, type=LostReportIn))
+        return lost_report_input(msgspec.json.decode(line, type=LostReportIn))
     except msgspec.MsgspecError as exc:
         raise ValueError(str(exc)) from exc
 

@@ -238,7 +238,8 @@ async def test_bulk_import_works_out_the_same_facts_that_matching_reads_back() -
     import msgspec
 
     from lostfound.services import bulk_import, lost_reports, matching
-    from lostfound.web.controllers.api_lost_reports import LostReportIn, to_input
+    from lostfound.web.api_bodies import LostReportIn
+    from lostfound.web.api_bodies import lost_report_input as to_input
 
     body = {
         "owner": {"name": "曾 晓梅", "id_number": _typo(OWNER_ID), "phone": "138 0579 6612"},
@@ -369,7 +370,8 @@ async def test_an_edited_item_keeps_only_the_keys_of_what_it_now_holds(client: h
     import msgspec
 
     from lostfound.services import found_items, matching
-    from lostfound.web.controllers.api_found_items import FoundItemIn, to_input
+    from lostfound.web.api_bodies import FoundItemIn
+    from lostfound.web.api_bodies import found_item_input as to_input
 
     headers = await _headers()
     owner = await _report(client)

@@ -2,87 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.response import Response
 
 from lostfound.services import found_items, item_photos, matching
-from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
 from lostfound.web.access import current_member
+from lostfound.web.api_bodies import FoundItemIn, found_item_input
 from lostfound.web.forms import client_ip, page_number
 from lostfound.web.item_views import item_out, list_filter, match_out
-
-Amount = str | int | float | None
-
-
-class FinderIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: str = ""
-    phone: str = ""
-    consent_to_publish: bool = False
-    wants_news: bool = False
-    reward: str = "undecided"
-
-
-class ContentIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: str
-    holder_name: str = ""
-    id_number: str = ""
-    card_number: str = ""
-    card_last4: str = ""
-    bank: str = ""
-    amount: Amount = None
-    phone: str = ""
-    note: str = ""
-    as_printed: bool = False
-    device_number: str = ""  # kinds imei and serial_number
-
-
-class FoundItemIn(msgspec.Struct, forbid_unknown_fields=True):
-    category: str
-    found_at: datetime
-    station: str = ""
-    description: str = ""
-    colour: str = ""
-    brand: str = ""
-    found_place: str = ""
-    district: str = ""
-    external_ref: str = ""
-    finder: FinderIn = msgspec.field(default_factory=FinderIn)
-    storage_location: str = ""
-    estimated_value: Amount = None
-    contents: list[ContentIn] = msgspec.field(default_factory=list)
-
-
-def amount_text(value: Amount) -> str:
-    """Amounts may come as JSON numbers or strings; the service parses the text either way."""
-    return "" if value is None else str(value)
-
-
-def content_input(row: ContentIn) -> ContentInput:
-    return ContentInput(**{**msgspec.structs.asdict(row), "amount": amount_text(row.amount)})
-
-
-def to_input(body: FoundItemIn) -> FoundItemInput:
-    return FoundItemInput(
-        station=body.station,
-        category=body.category,
-        found_at=body.found_at,
-        description=body.description,
-        colour=body.colour,
-        brand=body.brand,
-        found_place=body.found_place,
-        district=body.district,
-        external_ref=body.external_ref,
-        storage_location=body.storage_location,
-        estimated_value=amount_text(body.estimated_value),
-        finder=FinderInput(**msgspec.structs.asdict(body.finder)),
-        contents=[content_input(c) for c in body.contents],
-    )
 
 
 class FoundItemsApi(Controller):
@@ -94,7 +25,7 @@ class FoundItemsApi(Controller):
     async def create(self, request: Request, data: JSONBody[FoundItemIn]) -> dict[str, Any]:
         member = current_member(request)
         assert member is not None
-        ref = await found_items.create_item(member.actor(client_ip(request)), to_input(data))
+        ref = await found_items.create_item(member.actor(client_ip(request)), found_item_input(data))
         return item_out(await found_items.get_item(ref))
 
     @get("/", summary="Found items, newest first, with the same filters as the item list page")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -13,58 +12,17 @@ from lostfound import i18n
 from lostfound.domain.lost_reports import REPORT_STATUS_LABELS, WHAT_TO_BRING, ReportStatus
 from lostfound.services import lost_reports, match_review, matching
 from lostfound.services.context import Actor
-from lostfound.services.lost_reports import LostReportInput, OwnerInput
 from lostfound.web.access import current_member
-from lostfound.web.controllers.api_found_items import ContentIn, content_input
+from lostfound.web.api_bodies import LostReportIn, lost_report_input
 from lostfound.web.forms import client_ip
 from lostfound.web.item_views import content_out, match_out
 from lostfound.web.rate_limits import per_client
 from lostfound.web.templating import localised
 
 
-class OwnerIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: str = ""
-    id_number: str = ""
-    phone: str = ""
-    email: str = ""
-
-
-class LostReportIn(msgspec.Struct, forbid_unknown_fields=True):
-    category: str
-    owner: OwnerIn
-    consent: bool = False
-    description: str = ""
-    colour: str = ""
-    brand: str = ""
-    lost_from: datetime | None = None
-    lost_to: datetime | None = None
-    lost_place: str = ""
-    district: str = ""
-    external_ref: str = ""
-    contents: list[ContentIn] = msgspec.field(default_factory=list)
-
-
 class ClaimIn(msgspec.Struct, forbid_unknown_fields=True):
     reference: str
     claim_code: str
-
-
-def to_input(body: LostReportIn) -> LostReportInput:
-    return LostReportInput(
-        category=body.category,
-        owner=OwnerInput(**msgspec.structs.asdict(body.owner)),
-        consent=body.consent,
-        description=body.description,
-        colour=body.colour,
-        brand=body.brand,
-        lost_from=body.lost_from,
-        lost_to=body.lost_to,
-        lost_place=body.lost_place,
-        district=body.district,
-        external_ref=body.external_ref,
-        contents=[content_input(c) for c in body.contents],
-        locale=i18n.get_locale(),  # from Accept-Language: the owner's messages are written in it
-    )
 
 
 def _step(step: dict[str, Any]) -> dict[str, str]:
@@ -90,7 +48,9 @@ class LostReportsApi(Controller):
     async def file(self, request: Request, data: JSONBody[LostReportIn]) -> dict[str, str]:
         member = current_member(request)
         actor = member.actor(client_ip(request)) if member else Actor.anonymous(client_ip(request))
-        filed = await lost_reports.file_report(actor, to_input(data), member.station_code if member else "")
+        filed = await lost_reports.file_report(
+            actor, lost_report_input(data), member.station_code if member else ""
+        )
         return {"reference": filed.reference, "claim_code": filed.claim_code}
 
     @get(
