@@ -15,7 +15,6 @@ from typing import Any
 
 from PIL import Image
 
-from lostfound import ocr
 from lostfound.domain.documents import Line
 from lostfound.domain.found_items import CustodyKind
 from lostfound.domain.i18n_markers import N_
@@ -85,6 +84,10 @@ def text_boxes(lines: Sequence[Line], size: tuple[int, int]) -> list[tuple[float
 def blur_text(master: bytes) -> bytes | None:
     """A document photo's public variant: blurred over every line of text found on it (blocking).
     None when recognition cannot run here: the photo then stays staff-only until an officer blurs it."""
+    # Imported here: numpy and the recognition model are for photos, not for every process that
+    # imports the found-items services (an import's worker, a command).
+    from lostfound import ocr
+
     picture = Image.open(io.BytesIO(master))
     try:
         lines = ocr.recognise(picture)
