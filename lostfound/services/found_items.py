@@ -275,7 +275,9 @@ async def _own_station(actor: Actor, code: str) -> dict:
 async def _item_row(ref: str) -> dict:
     row = await (
         FoundItem.select(
-            FoundItem.all_columns(exclude=[FoundItem.finder_phone_enc, FoundItem.search_text]),
+            FoundItem.all_columns(
+                exclude=[FoundItem.finder_phone_enc, FoundItem.search_text, FoundItem.match_keys]
+            ),
             FoundItem.station.code.as_alias("station_code"),
             FoundItem.station.name_zh.as_alias("station_name_zh"),
             FoundItem.station.name_en.as_alias("station_name_en"),

@@ -216,7 +216,12 @@ async def get_report(reference: str) -> dict[str, Any]:
     row = await (
         LostReport.select(
             LostReport.all_columns(
-                exclude=[LostReport.owner_id_enc, LostReport.owner_phone_enc, LostReport.claim_code_hash]
+                exclude=[
+                    LostReport.owner_id_enc,
+                    LostReport.owner_phone_enc,
+                    LostReport.claim_code_hash,
+                    LostReport.match_keys,
+                ]
             ),
             LostReport.station.code.as_alias("station_code"),
         )
