@@ -39,6 +39,14 @@ async def insert_tuples(
     table: type[Table], columns: Sequence[str], values: Sequence[tuple[Any, ...]]
 ) -> None:
     """Insert value tuples in ``columns`` order: the fast path for narrow tables such as the key tables."""
+    engine = table._meta.db
+    transaction = engine.current_transaction.get()
+    if isinstance(engine, PostgresEngine) and transaction is not None and values:
+        # PostgreSQL's COPY: an INSERT per row cost some 10 µs a key row, most of a report's import.
+        await transaction.connection.copy_records_to_table(
+            table._meta.tablename, records=values, columns=list(columns)
+        )
+        return
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
     await execute_many(table, f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})', values)
