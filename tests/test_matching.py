@@ -155,11 +155,22 @@ async def test_a_namesake_with_another_valid_id_is_never_auto(client: httpx.Asyn
 
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
-    await _report(client, owner={"id_number": ""})
-    await _report(client, owner={"id_number": "", "phone": "13900002222"})
+    first = await _report(client, owner={"id_number": ""})
+    second = await _report(client, owner={"id_number": "", "phone": "13900002222"})
     contents = [{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128"}]
     found = await _matches(client, headers, await _item(client, headers, contents))
     assert len(found) == 2 and {m["decision"] for m in found} == {"review"}
+    # Alike in all the item shows: the latest report first, every time.
+    assert found[0]["score"] == found[1]["score"]
+    assert [m["lost_report"] for m in found] == [second, first]
+
+
+def test_equal_scores_are_ranked_latest_record_first() -> None:
+    from lostfound.domain import matching as m
+
+    alike = m.Scored(12.0, (m.Reason(m.Field.NAME, "exact", 12.0),))
+    ranked = m.decide([(3, alike), (7, alike), (5, m.Scored(14.0, alike.reasons)), (4, alike)])
+    assert [d.other for d in ranked] == [5, 7, 4, 3]
 
 
 async def test_nothing_agreeing_means_no_candidate(client: httpx.AsyncClient) -> None:

@@ -551,9 +551,13 @@ class Decided:
 
 
 def decide(candidates: Iterable[tuple[int, Scored]], limit: int = 10) -> list[Decided]:
-    """Best first; ``auto`` only for the top one, above AUTO_SCORE and AUTO_MARGIN over the next."""
+    """Best first; ``auto`` only for the top one, above AUTO_SCORE and AUTO_MARGIN over the next.
+
+    Of equal scores the latest record goes first (as in ``rarest_shared``): the same data always gives
+    the same list, whatever order the index reads found the candidates in."""
     ranked = sorted(
-        ((other, s) for other, s in candidates if s.score >= REVIEW_SCORE), key=lambda pair: -pair[1].score
+        ((other, s) for other, s in candidates if s.score >= REVIEW_SCORE),
+        key=lambda pair: (-pair[1].score, -pair[0]),
     )[:limit]
     decided = [Decided(other, s, "review") for other, s in ranked]
     if decided:

@@ -689,6 +689,7 @@ async def matches_of(side: Side, record_id: int) -> list[dict[str, Any]]:
         )
         .where((column == record_id) & (Match.state != "rejected"))
         .order_by(Match.score, ascending=False)
+        .order_by(getattr(Match, SIDES[side].other), ascending=False)  # equal scores: the latest first
     )
     other = "lost_report" if side == "item" else "found_item"
     return [
