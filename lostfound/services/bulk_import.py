@@ -14,7 +14,6 @@ import gc
 import json
 import multiprocessing
 import os
-from array import array
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -72,7 +71,7 @@ class Prepared:
     line: int
     values: dict[str, Any]
     rows: list[dict[str, Any]]
-    keys: array  # keyed hashes and their kinds, interleaved: key, kind, key, kind, ...
+    keys: bytes  # its matching keys, packed as the record lists them (``matching.pack_keys``)
     station: dict[str, Any] | None = None  # found items
     # Lost reports: the row as the worker laid it out (``_report_columns``), values then holding
     # only the external reference, and the owner's claim code for ``--notify``.
@@ -81,15 +80,14 @@ class Prepared:
 
     def __reduce__(self) -> tuple:
         # Batches come back from worker processes: a tuple pickles several times faster than a
-        # dataclass, and the keys travel as one array of 64-bit numbers.
+        # dataclass, and the keys travel packed in one bytes object.
         return (
             Prepared,
             (self.line, self.values, self.rows, self.keys, self.station, self.row, self.claim_code),
         )
 
     def key_pairs(self) -> list[tuple[int, KeyKind]]:
-        keys = self.keys
-        return [(keys[i], keys[i + 1]) for i in range(0, len(keys), 2)]  # type: ignore[misc]
+        return matching.unpack_keys(self.keys)  # type: ignore[return-value]
 
 
 Entry = tuple[int, Any]  # (line number, parsed input, the reason it could not be parsed, or a raw line)
@@ -316,9 +314,9 @@ async def _flush(
 
 
 def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dict[str, Any]]) -> Prepared:
-    pairs = matching.hashed_keys(matching.facts_of_values(side, values, rows), side)
-    values["match_keys"] = matching.pack_keys(pairs)  # the record lists its keys, as refresh does
-    return Prepared(line, values, rows, array("q", [part for key, kind in pairs for part in (key, kind)]))
+    packed = matching.pack_keys(matching.hashed_keys(matching.facts_of_values(side, values, rows), side))
+    values["match_keys"] = packed  # the record lists its keys, as refresh does
+    return Prepared(line, values, rows, packed)
 
 
 # --- found items ----------------------------------------------------------------------------
