@@ -173,7 +173,7 @@ async def _run(
     ready: Batch = ([], [])
     chunks = _batches(entries, JOB)
     collector_was_on = gc.isenabled()
-    # Starting a worker takes about a second: meanwhile the workers get only their first jobs
+    # Starting a worker takes about half a second: meanwhile the workers get only their first jobs
     # and this process prepares the ones after, where it would otherwise wait with nothing to write.
     starting = pool is not None
 
