@@ -100,6 +100,8 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods
         # at a million reports the collector's walks over it added a tenth to every lookup.
         del data, reports, items, filed, logged
         gc.collect()
+        # Nor while the kernel is still writing the import's gigabytes out: that took a core away.
+        os.sync()
 
         by_item, item_rows = await _suggestions()
         latencies = await _lookup_latencies([row["id"] for row in item_rows][:lookups])
