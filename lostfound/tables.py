@@ -272,19 +272,22 @@ class Notification(Table, tablename="notification"):
 
 
 class ItemKey(Table, tablename="item_key"):
-    """Matching keys of a found item: keyed hashes (64 bits) of IDs, phones, names and their pieces."""
+    """Matching keys of a found item: keyed hashes (64 bits) of IDs, phones, names and their pieces.
 
-    key = BigInt()  # indexed together with kind and record: see the migration after this one
+    The table is keyed by (key, kind, item) and has no ``id`` column (migration 2026-12-05T04:40):
+    read it by its columns. Lookups read it by key; a record's rows are found by the keys the record
+    lists (``match_keys``), so there is no index by record.
+    """
+
+    key = BigInt()
     kind = SmallInt()
-    # Not indexed on its own: a record's keys are found through the lookup index, by the list the
-    # record keeps (``match_keys``). A fourth of the cost of writing a key was this index.
     item = ForeignKey(references=FoundItem, on_delete=OnDelete.cascade, null=False)
 
 
 class ReportKey(Table, tablename="report_key"):
-    """Matching keys of a lost report, as ``ItemKey``."""
+    """Matching keys of a lost report, as ``ItemKey`` (no ``id`` column either)."""
 
-    key = BigInt()  # indexed together with kind and record: see the migration after this one
+    key = BigInt()
     kind = SmallInt()
     report = ForeignKey(references=LostReport, on_delete=OnDelete.cascade, null=False)
 

@@ -390,7 +390,10 @@ async def test_an_edited_item_keeps_only_the_keys_of_what_it_now_holds(client: h
     ref = await _item(client, headers, card)
     assert [m["lost_report"] for m in await _matches(client, headers, ref)] == [owner]
     item = await found_items.get_item(ref)
-    before = {(row["key"], row["kind"]) for row in await ItemKey.select().where(ItemKey.item == item["id"])}
+    before = {
+        (row["key"], row["kind"])
+        for row in await ItemKey.select(ItemKey.key, ItemKey.kind).where(ItemKey.item == item["id"])
+    }
 
     body = {
         "station": "DC",
@@ -404,7 +407,7 @@ async def test_an_edited_item_keeps_only_the_keys_of_what_it_now_holds(client: h
     removed = [row["id"] for row in item["contents"]]
     await found_items.update_item(SYSTEM, ref, to_input(msgspec.convert(body, FoundItemIn)), removed)
 
-    after = await ItemKey.select().where(ItemKey.item == item["id"])
+    after = await ItemKey.select(ItemKey.key, ItemKey.kind).where(ItemKey.item == item["id"])
     listed = (await FoundItem.select(FoundItem.match_keys).where(FoundItem.id == item["id"]).first())[
         "match_keys"
     ]

@@ -9,9 +9,7 @@ DESCRIPTION = "drop the indexes nothing reads"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="lostfound", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="lostfound", description=DESCRIPTION)
 
     manager.alter_column(
         table_class_name="FoundItem",
