@@ -379,7 +379,8 @@ def import_() -> None:
 
 
 _WORKERS_HELP = (
-    "Processes that validate records beside the database work (default: one per spare core; 0: none)."
+    "Processes that validate records (and match found items) beside the database work "
+    "(default: one per spare core; 0: none)."
 )
 
 

@@ -90,7 +90,8 @@ async def test_bad_lines_are_reported_with_their_number_and_the_rest_is_imported
 async def test_worker_processes_parse_and_validate_jobs_and_the_outcome_is_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A large import parses and validates raw lines in other processes: lines keep their numbers."""
+    """A large import parses and validates raw lines in other processes, where found items also find
+    their owners: lines keep their numbers, and the match is the one a single process makes."""
     from lostfound.cli import parse_found_item, parse_lost_report
     from lostfound.services import bulk_import
 

@@ -23,11 +23,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lostfound.crypto import readable_code
+from lostfound.database import close_pool, open_pool
 from lostfound.domain.accounts import normalise_station_code, station_code_problem
 from lostfound.domain.found_items import CustodyKind, ItemStatus, reference
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
-from lostfound.domain.matching import KeyKind
+from lostfound.domain.matching import Decided, KeyKind, MatchFacts
 from lostfound.domain.notifications import MessageKind
 from lostfound.pii import vault
 from lostfound.services import (
@@ -77,13 +78,25 @@ class Prepared:
     # only the external reference, and the owner's claim code for ``--notify``.
     row: tuple[Any, ...] = ()
     claim_code: str = ""
+    # Found items prepared in a worker: their candidates, scored there (``_match_in_worker``).
+    decided: list[Decided] | None = None
+    facts: MatchFacts | None = None  # while it is prepared; never sent between processes
 
     def __reduce__(self) -> tuple:
         # Batches come back from worker processes: a tuple pickles several times faster than a
         # dataclass, and the keys travel packed in one bytes object.
         return (
             Prepared,
-            (self.line, self.values, self.rows, self.keys, self.station, self.row, self.claim_code),
+            (
+                self.line,
+                self.values,
+                self.rows,
+                self.keys,
+                self.station,
+                self.row,
+                self.claim_code,
+                self.decided,
+            ),
         )
 
     def key_pairs(self) -> list[tuple[int, KeyKind]]:
@@ -173,12 +186,15 @@ async def _run(
     ready: Batch = ([], [])
     chunks = _batches(entries, JOB)
     collector_was_on = gc.isenabled()
-    # Starting a worker takes about half a second: meanwhile the workers get only their first jobs
-    # and this process prepares the ones after, where it would otherwise wait with nothing to write.
+    # Starting a worker takes about half a second: until the workers are up (their first task is
+    # done), they get only their first jobs and this process prepares the ones after, where it
+    # would otherwise wait with nothing to write.
+    ready_workers = [loop.run_in_executor(pool, _worker_up) for _ in range(workers)] if pool else []
     starting = pool is not None
 
     def start(chunk: list[Entry], here: bool) -> None:
-        job = functools.partial(prepare_batch, side, chunk, now, stations, parse)
+        # A worker also scores a found item's candidates; this process does that as it writes.
+        job = functools.partial(prepare_batch, side, chunk, now, stations, parse, match=not here)
         if here:
             pending.append(loop.create_future())
             pending[-1].set_result(job())
@@ -196,7 +212,7 @@ async def _run(
                 start(chunk, here=pool is None)
             if not pending:
                 break
-            starting = starting and not pending[0].done()
+            starting = starting and not all(up.done() for up in ready_workers)
             if starting and len(pending) < AHEAD and (chunk := next(chunks, None)) is not None:
                 start(chunk, here=True)
                 await asyncio.sleep(0)  # lets a worker's finished job be seen
@@ -266,8 +282,10 @@ def prepare_batch(
     now: datetime,
     stations: dict[str, dict[str, Any]],
     parse: Parse | None = None,
+    match: bool = False,
 ) -> Batch:
-    """The CPU work of a job, with no database: runs in a worker process for large imports."""
+    """The CPU work of a job: runs in a worker process for large imports. It writes nothing; with
+    ``match`` (in a worker), found items get their candidates, read from the database and scored."""
     good: list[Prepared] = []
     bad: list[tuple[int, str]] = []
     for line, entry in chunk:
@@ -293,7 +311,38 @@ def prepare_batch(
             bad.append((line, prepared))
         else:
             good.append(prepared)
+    if match and side == "item" and good:
+        _match_in_worker(good)
+    for prepared in good:
+        prepared.facts = None
     return good, bad
+
+
+def _worker_up() -> None:
+    """A worker's first task, done as soon as the worker has started (see ``_run``)."""
+
+
+def _match_in_worker(batch: list[Prepared]) -> None:
+    """Score the candidates of found items before they are written, as ``refresh_many`` would.
+
+    What the lookup reads is the open reports as they stand now; a report filed meanwhile meets
+    the item when its own matching runs, as with any item written a moment before it.
+    """
+    found = asyncio.run(_candidates(batch))
+    for index, prepared in enumerate(batch):
+        prepared.decided = found[index]
+
+
+async def _candidates(batch: list[Prepared]) -> dict[int, list[Decided]]:
+    await open_pool(get_settings())  # a job's own connections: a worker has no shutdown to close them in
+    try:
+        return await matching.candidates_many(
+            "item",
+            {index: prepared.key_pairs() for index, prepared in enumerate(batch)},
+            {index: prepared.facts for index, prepared in enumerate(batch) if prepared.facts is not None},
+        )
+    finally:
+        await close_pool()
 
 
 async def _flush(
@@ -308,15 +357,19 @@ async def _flush(
     if good:
         record_ids = await write(good, result)
         known = {record: p.key_pairs() for record, p in zip(record_ids, good, strict=True)}
-        await matching.refresh_many(side, record_ids, known)
+        decided = {
+            record: p.decided for record, p in zip(record_ids, good, strict=True) if p.decided is not None
+        }
+        await matching.refresh_many(side, record_ids, known, decided)
         result.imported += len(record_ids)
     progress(len(good) + len(bad))
 
 
 def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dict[str, Any]]) -> Prepared:
-    packed = matching.pack_keys(matching.hashed_keys(matching.facts_of_values(side, values, rows), side))
+    facts = matching.facts_of_values(side, values, rows)
+    packed = matching.pack_keys(matching.hashed_keys(facts, side))
     values["match_keys"] = packed  # the record lists its keys, as refresh does
-    return Prepared(line, values, rows, packed)
+    return Prepared(line, values, rows, packed, facts=facts)
 
 
 # --- found items ----------------------------------------------------------------------------

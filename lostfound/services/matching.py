@@ -506,12 +506,15 @@ async def refresh_many(
     side: Side,
     record_ids: Sequence[int],
     known: dict[int, list[tuple[int, m.KeyKind]]] | None = None,
+    scored: dict[int, list[m.Decided]] | None = None,
 ) -> dict[int, list[m.Decided]]:
     """Re-index records of one side and replace their suggestions; returns them best first.
 
     ``known`` gives the keys of records just written (bulk import, which works them out beside
     the database work): they are open, have no keys or suggestions yet, and are not read back.
+    ``scored``: candidates of some of those already found and scored (by an import's workers).
     """
+    scored = scored or {}
     facts: dict[int, m.MatchFacts] | None = None
     if known is not None:
         keys = {record: known[record] for record in record_ids}
@@ -520,13 +523,15 @@ async def refresh_many(
         facts = await load_facts(side, record_ids)
         keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
         live = await _open_records(side, list(facts))
+    unscored = [record for record in live if record not in scored]
     decided = (
         await candidates_many(
-            side, {r: keys[r] for r in live}, None if facts is None else {r: facts[r] for r in live}
+            side, {r: keys[r] for r in unscored}, None if facts is None else {r: facts[r] for r in unscored}
         )
-        if live
+        if unscored
         else {}
     )
+    decided.update((record, found) for record, found in scored.items() if record in live)
     tables = SIDES[side]
     async with write_transaction():
         if known is None:  # records written with their keys listed (bulk import) list them already
