@@ -314,7 +314,7 @@ def prepare_batch(
     if match and side == "item" and good:
         _match_in_worker(good)
     for prepared in good:
-        prepared.facts = None
+        prepared.facts = None  # an inline job's records wait for their batch: no need to hold these
     return good, bad
 
 
