@@ -116,3 +116,32 @@ async def test_worker_processes_parse_and_validate_jobs_and_the_outcome_is_the_s
     assert logged.imported == 1 and logged.bad == [(2, "No station has the code ZZ.")]
     match = await Match.select(Match.report.external_ref, Match.decision).first()
     assert match == {"report.external_ref": "OLD-R-1", "decision": "auto"}
+
+
+async def test_a_report_filed_while_a_worker_looked_up_the_items_still_meets_its_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker looks up a found item's owners before the item is written. An owner who files a
+    report in between finds no item (it is not written yet), and the item's lookup did not see the
+    report: the import looks again at reports saved while it ran, so the two still meet."""
+    from lostfound.cli import parse_found_item, parse_lost_report
+    from lostfound.services import bulk_import, lost_reports
+    from lostfound.services.context import Actor
+
+    await make_station("DC")
+    original_flush = bulk_import._flush
+
+    async def report_filed_before_the_write(*args: object, **kwargs: object) -> None:
+        if not await LostReport.count():
+            # The worker's lookup is done (its job has come back), the item is not yet written.
+            report = parse_lost_report(json.dumps({**REPORT, "consent": True}, ensure_ascii=False))
+            await lost_reports.file_report(Actor.anonymous(), report)
+            assert await Match.count() == 0  # the report's own matching found nothing yet
+        await original_flush(*args, **kwargs)
+
+    monkeypatch.setattr(bulk_import, "_flush", report_filed_before_the_write)
+    lines = [(1, json.dumps(ITEM, ensure_ascii=False))]
+    logged = await bulk_import.import_found_items(lines, workers=1, parse=parse_found_item)
+    assert logged.imported == 1
+    match = await Match.select(Match.item.external_ref, Match.report.owner_name).first()
+    assert match == {"item.external_ref": "OLD-I-7", "report.owner_name": "黎晓梅"}

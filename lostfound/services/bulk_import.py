@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -111,6 +111,9 @@ Batch = tuple[list[Prepared], list[tuple[int, str]]]
 # Records per job for a worker process: small enough that the workers keep preparing while the
 # main process writes a batch of BATCH records.
 JOB = 1000
+# How far before an import's start a report's last save may lie and still be looked at again when
+# the import ends (see ``_catch_up_reports``): a save committed a moment after it was stamped.
+SAVE_SLACK = timedelta(seconds=30)
 AHEAD = BATCH // JOB  # jobs queued for the workers: at most one batch waits in memory
 
 
@@ -228,6 +231,8 @@ async def _run(
             await _flush(ready, result, write, side, progress)
             ready = ([], [])
         await _flush(ready, result, write, side, progress)
+        if side == "item" and pool is not None and result.imported:
+            await _catch_up_reports(now - SAVE_SLACK)
     finally:
         if collector_was_on:
             gc.enable()
@@ -246,6 +251,20 @@ async def _run(
         # million reports took half as long again).
         await FoundItem._meta.db.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
     return result
+
+
+async def _catch_up_reports(since: datetime) -> None:
+    """Match again the open reports filed or edited since ``since``.
+
+    A worker looks up a found item's reports before the item is written: a report saved between the
+    two met neither the item (its lookup ran before the item's keys were there) nor the item's
+    lookup. Reports saved during an import are few; looking at them again closes that gap.
+    """
+    rows = await LostReport.select(LostReport.id).where(
+        (LostReport.updated_at >= since) & LostReport.status.is_in(list(matching.OPEN_REPORT_STATUSES))
+    )
+    if rows:
+        await matching.refresh_many("report", [row["id"] for row in rows])
 
 
 def _quiet_gc() -> None:
@@ -325,8 +344,8 @@ def _worker_up() -> None:
 def _match_in_worker(batch: list[Prepared]) -> None:
     """Score the candidates of found items before they are written, as ``refresh_many`` would.
 
-    What the lookup reads is the open reports as they stand now; a report filed meanwhile meets
-    the item when its own matching runs, as with any item written a moment before it.
+    What the lookup reads is the open reports as they stand now; a report saved before the item
+    is written is looked at again when the import ends (``_catch_up_reports``).
     """
     found = asyncio.run(_candidates(batch))
     for index, prepared in enumerate(batch):
