@@ -98,6 +98,7 @@ async def test_worker_processes_parse_and_validate_jobs_and_the_outcome_is_the_s
     await make_station("DC")
     monkeypatch.setattr(bulk_import, "JOB", 2)  # several jobs in flight, batches written as they come
     monkeypatch.setattr(bulk_import, "BATCH", 3)
+    monkeypatch.setattr(bulk_import, "MIN_FLUSH", 2)
     others = [
         {**REPORT, "owner": {"name": f"路人{n}", "phone": f"1390000{n:04d}"}, "external_ref": f"X-{n}"}
         for n in range(4)

@@ -16,9 +16,9 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -111,10 +111,20 @@ Batch = tuple[list[Prepared], list[tuple[int, str]]]
 # Records per job for a worker process: small enough that the workers keep preparing while the
 # main process writes a batch of BATCH records.
 JOB = 1000
-# How far before an import's start a report's last save may lie and still be looked at again when
-# the import ends (see ``_catch_up_reports``): a save committed a moment after it was stamped.
-SAVE_SLACK = timedelta(seconds=30)
-AHEAD = BATCH // JOB  # jobs queued for the workers: at most one batch waits in memory
+AHEAD = BATCH // JOB  # jobs handed out ahead of the writing: at most a batch waits in memory besides
+# Records written in one transaction at least, unless the file ends first. The key rows of a
+# transaction land all over the key tables, and each page they touch is written out once (twice
+# with SQLite's write-ahead log): written 1,000 reports at a time, 400,000 reports wrote 12 GB.
+MIN_FLUSH = BATCH // 2
+
+
+@dataclass
+class _Job:
+    """A job of JOB lines: prepared by a worker (``worker`` is its future there) or by this process."""
+
+    chunk: list[Entry]
+    future: asyncio.Future[Batch]
+    worker: Future[Batch] | None = None
 
 
 def problem_text(exc: ServiceError) -> str:
@@ -169,70 +179,87 @@ async def _run(
     workers: int,
     parse: Parse | None,
 ) -> ImportResult:
-    """Parse, validate, write and match, up to BATCH records to a transaction.
+    """Parse, validate, write and match, MIN_FLUSH to BATCH records to a transaction.
 
-    With ``workers``, parsing, validation, encryption and matching keys (pure CPU) run in that
-    many processes, JOB records at a time, while this process writes and matches the batches
-    before: the database never waits for the next batch, and the workers never wait for a write.
+    With ``workers``, parsing, validation, encryption and matching keys (pure CPU), and the lookups
+    of found items, run in that many processes, JOB records at a time, while this process writes
+    the batches before: the workers never wait for a write. When this process has too little to
+    write, it takes over the next job no worker has started, so both sides of the machine stay busy.
     """
     result = ImportResult()
     now = datetime.now(UTC)
     vault()  # keys exist (or are made) before any worker process looks for them
     stations = await _stations() if side == "item" else {}
+    last_report = await _last_report() if side == "item" else 0
     loop = asyncio.get_running_loop()
     pool = (
         ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_gc)
         if workers
         else None
     )
-    pending: deque[asyncio.Future[Batch]] = deque()  # jobs in file order, done or not
+    pending: deque[_Job] = deque()  # jobs in file order, done or not
     ready: Batch = ([], [])
     chunks = _batches(entries, JOB)
+    read_all = False
     collector_was_on = gc.isenabled()
-    # Starting a worker takes about half a second: until the workers are up (their first task is
-    # done), they get only their first jobs and this process prepares the ones after, where it
-    # would otherwise wait with nothing to write.
-    ready_workers = [loop.run_in_executor(pool, _worker_up) for _ in range(workers)] if pool else []
-    starting = pool is not None
 
-    def start(chunk: list[Entry], here: bool) -> None:
-        # A worker also scores a found item's candidates; this process does that as it writes.
-        job = functools.partial(prepare_batch, side, chunk, now, stations, parse, match=not here)
-        if here:
-            pending.append(loop.create_future())
-            pending[-1].set_result(job())
-        else:
-            assert pool is not None
-            pending.append(loop.run_in_executor(pool, job))
+    async def prepare_here(chunk: list[Entry]) -> asyncio.Future[Batch]:
+        good, bad = _prepare_records(side, chunk, now, stations, parse)
+        if pool is not None and side == "item" and good:
+            # A job taken over from a worker is done as the worker would (found items looked up
+            # too), so that this process is not left with their lookups when the workers are idle.
+            for index, found in (await _look_up(good)).items():
+                good[index].decided = found
+        done: asyncio.Future[Batch] = loop.create_future()
+        done.set_result((_without_facts(good), bad))
+        return done
+
+    async def hand_out(chunk: list[Entry]) -> _Job:
+        if pool is None:
+            return _Job(chunk, await prepare_here(chunk))
+        job = functools.partial(prepare_batch, side, chunk, now, stations, parse, match=True)
+        worker = pool.submit(job)
+        return _Job(chunk, asyncio.wrap_future(worker, loop=loop), worker)
+
+    async def take_over() -> bool:
+        """Prepare here the first job that no worker has started (False: there is none)."""
+        for job in pending:
+            if job.worker is not None and job.worker.cancel():
+                job.worker, job.future = None, await prepare_here(job.chunk)
+                return True
+        return False
 
     # Every prepared record lives until its batch is written, and none holds a cycle: the cyclic
     # collector would only walk them again and again (a third of the time of an import).
     gc.disable()
     try:
         while True:
-            handed = workers if starting else AHEAD
-            while len(pending) < min(handed, AHEAD) and (chunk := next(chunks, None)) is not None:
-                start(chunk, here=pool is None)
-            if not pending:
-                break
-            starting = starting and not all(up.done() for up in ready_workers)
-            if starting and len(pending) < AHEAD and (chunk := next(chunks, None)) is not None:
-                start(chunk, here=True)
-                await asyncio.sleep(0)  # lets a worker's finished job be seen
-                continue
-            if pending[0].done() or not (ready[0] or ready[1]):
-                job_done = await pending.popleft()
+            while pending and pending[0].future.done() and len(ready[0]) < BATCH:
+                job_done = pending.popleft().future.result()
                 ready[0].extend(job_done[0])
                 ready[1].extend(job_done[1])
-                if len(ready[0]) < BATCH:
-                    continue
-            # A full batch, or the workers are still busy: write what is ready rather than wait,
-            # so batches grow to what the workers prepare while one is written.
-            await _flush(ready, result, write, side, progress)
-            ready = ([], [])
-        await _flush(ready, result, write, side, progress)
+            # The workers always have the next jobs, a batch's worth, so they go on while one is written.
+            while not read_all and len(pending) < AHEAD:
+                if (chunk := next(chunks, None)) is None:
+                    read_all = True
+                else:
+                    pending.append(await hand_out(chunk))
+            # Once the file is read, whatever is ready is written, so that the last write is a short one.
+            waiting = len(ready[0]) + len(ready[1])
+            if waiting >= MIN_FLUSH or len(ready[0]) >= BATCH or (waiting and read_all):
+                await _flush(ready, result, write, side, progress)
+                ready = ([], [])
+                continue
+            if not pending:
+                break
+            # Too little to be worth a transaction yet: rather than wait for the workers (while
+            # they start, or when they are slower than the writing), do their next job here.
+            if await take_over():
+                await asyncio.sleep(0)  # lets a worker's finished job be seen
+            else:
+                await asyncio.wait([pending[0].future])
         if side == "item" and pool is not None and result.imported:
-            await _catch_up_reports(now - SAVE_SLACK)
+            await _catch_up_reports(last_report, now)
     finally:
         if collector_was_on:
             gc.enable()
@@ -253,15 +280,21 @@ async def _run(
     return result
 
 
-async def _catch_up_reports(since: datetime) -> None:
-    """Match again the open reports filed or edited since ``since``.
+async def _last_report() -> int:
+    row = await LostReport.select(LostReport.id).order_by(LostReport.id, ascending=False).first()
+    return row["id"] if row else 0
 
-    A worker looks up a found item's reports before the item is written: a report saved between the
-    two met neither the item (its lookup ran before the item's keys were there) nor the item's
-    lookup. Reports saved during an import are few; looking at them again closes that gap.
+
+async def _catch_up_reports(last_report: int, started: datetime) -> None:
+    """Match again the open reports filed after ``last_report`` or edited since ``started``.
+
+    Found items are looked up before they are written: a report saved between the two met neither
+    the item (its lookup ran before the item's keys were there) nor the item's lookup. Reports
+    saved during an import are few; looking at them again closes that gap.
     """
     rows = await LostReport.select(LostReport.id).where(
-        (LostReport.updated_at >= since) & LostReport.status.is_in(list(matching.OPEN_REPORT_STATUSES))
+        ((LostReport.id > last_report) | (LostReport.updated_at >= started))
+        & LostReport.status.is_in(list(matching.OPEN_REPORT_STATUSES))
     )
     if rows:
         await matching.refresh_many("report", [row["id"] for row in rows])
@@ -305,6 +338,19 @@ def prepare_batch(
 ) -> Batch:
     """The CPU work of a job: runs in a worker process for large imports. It writes nothing; with
     ``match`` (in a worker), found items get their candidates, read from the database and scored."""
+    good, bad = _prepare_records(side, chunk, now, stations, parse)
+    if match and side == "item" and good:
+        _match_in_worker(good)
+    return _without_facts(good), bad
+
+
+def _prepare_records(
+    side: Side,
+    chunk: list[Entry],
+    now: datetime,
+    stations: dict[str, dict[str, Any]],
+    parse: Parse | None,
+) -> Batch:
     good: list[Prepared] = []
     bad: list[tuple[int, str]] = []
     for line, entry in chunk:
@@ -330,15 +376,13 @@ def prepare_batch(
             bad.append((line, prepared))
         else:
             good.append(prepared)
-    if match and side == "item" and good:
-        _match_in_worker(good)
-    for prepared in good:
-        prepared.facts = None  # an inline job's records wait for their batch: no need to hold these
     return good, bad
 
 
-def _worker_up() -> None:
-    """A worker's first task, done as soon as the worker has started (see ``_run``)."""
+def _without_facts(good: list[Prepared]) -> list[Prepared]:
+    for prepared in good:
+        prepared.facts = None  # the records wait for their batch: no need to hold these
+    return good
 
 
 def _match_in_worker(batch: list[Prepared]) -> None:
@@ -355,13 +399,18 @@ def _match_in_worker(batch: list[Prepared]) -> None:
 async def _candidates(batch: list[Prepared]) -> dict[int, list[Decided]]:
     await open_pool(get_settings())  # a job's own connections: a worker has no shutdown to close them in
     try:
-        return await matching.candidates_many(
-            "item",
-            {index: prepared.key_pairs() for index, prepared in enumerate(batch)},
-            {index: prepared.facts for index, prepared in enumerate(batch) if prepared.facts is not None},
-        )
+        return await _look_up(batch)
     finally:
         await close_pool()
+
+
+async def _look_up(batch: list[Prepared]) -> dict[int, list[Decided]]:
+    """The scored candidates of found items not yet written, by their place in ``batch``."""
+    return await matching.candidates_many(
+        "item",
+        {index: prepared.key_pairs() for index, prepared in enumerate(batch)},
+        {index: prepared.facts for index, prepared in enumerate(batch) if prepared.facts is not None},
+    )
 
 
 async def _flush(
