@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -541,13 +542,10 @@ async def refresh_many(
                 "match_keys",
                 [(pack_keys(record_keys), record) for record, record_keys in keys.items()],
             )
-        await insert_tuples(
-            tables.keys,
-            ("key", "kind", tables.key_fk),
-            sorted(
-                (key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys
-            ),
-        )
+        rows = [(key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys]
+        # In the table's order, near enough: by the key alone sorts in half the time of whole rows.
+        rows.sort(key=itemgetter(0))
+        await insert_tuples(tables.keys, ("key", "kind", tables.key_fk), rows)
         await _store(side, decided, list(keys), fresh=known is not None)
     return decided
 
