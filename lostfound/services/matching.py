@@ -620,7 +620,8 @@ async def _store(
     ]
     await insert_rows(Match, fresh)
     touched |= {d.other for found in decided.values() for d in found}
-    await rebalance(side, ids_list)
+    # Only records with suggestions now have any to weigh (a batch of an import mostly has none).
+    await rebalance(side, [record for record in ids_list if decided.get(record)])
     await rebalance(theirs, sorted(touched))
 
 
