@@ -307,11 +307,6 @@ WEIGHTS: dict[Field, dict[Level, float]] = {
     Field.COLOUR: {Level.EXACT: 2.0, Level.SIMILAR: 1.5, Level.DIFFERENT: -2.0},
     Field.THING: {Level.EXACT: 1.5, Level.DIFFERENT: -1.5},
 }
-_EXACT, _PARTIAL, _DIFFERENT = str(Level.EXACT), str(Level.PARTIAL), str(Level.DIFFERENT)
-_ID_WEIGHTS = WEIGHTS[Field.ID_NUMBER]
-_PHONE_WEIGHTS = WEIGHTS[Field.PHONE]
-_TIME_WEIGHTS = WEIGHTS[Field.TIME]
-_CATEGORY_WEIGHTS = WEIGHTS[Field.CATEGORY]
 # Descriptions: Dice similarity of their grams times DESCRIPTION_BITS, when at least MIN_SIMILARITY.
 DESCRIPTION_BITS = 4.0
 MIN_SIMILARITY = 0.5
@@ -475,7 +470,8 @@ def _looks(item: MatchFacts, report: MatchFacts) -> list[Reason]:
     """Brand, model, colour and description: what a thing without identifiers is matched by."""
     a, b = item.described(), report.described()
     reasons = []
-    # The levels come as plain strings, which find their weights: a StrEnum hashes as its value.
+    # A side that says nothing skips the comparison. The levels come as plain strings, which find
+    # their weights: a StrEnum hashes as its value.
     if a.brand and b.brand:
         brand = syn.brand_agreement(a.brand, b.brand)
         if brand in (Level.EXACT, Level.DIFFERENT):
@@ -531,25 +527,25 @@ def score(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKi
     if item.ids or report.ids or kinds:
         id_level = _id_level(item, report, agreed, kinds)
         if id_level is not Level.MISSING:
-            add(Reason(Field.ID_NUMBER, str(id_level), _ID_WEIGHTS.get(id_level, 0.0)))
+            add(Reason(Field.ID_NUMBER, str(id_level), WEIGHTS[Field.ID_NUMBER].get(id_level, 0.0)))
     if item.passports and report.passports:
         level = Level.EXACT if set(item.passports) & set(report.passports) else Level.DIFFERENT
         add(Reason(Field.PASSPORT, str(level), WEIGHTS[Field.PASSPORT][level]))
     if (KeyKind.PHONE_FULL, KeyKind.PHONE_FULL) in agreed:
-        add(Reason(Field.PHONE, _EXACT, _PHONE_WEIGHTS[Level.EXACT]))
+        add(Reason(Field.PHONE, Level.EXACT.value, WEIGHTS[Field.PHONE][Level.EXACT]))
     elif KeyKind.PHONE_PIECE in kinds:
-        add(Reason(Field.PHONE, _PARTIAL, _PHONE_WEIGHTS[Level.PARTIAL]))
+        add(Reason(Field.PHONE, Level.PARTIAL.value, WEIGHTS[Field.PHONE][Level.PARTIAL]))
     elif item.phones and report.phones:
-        add(Reason(Field.PHONE, _DIFFERENT, _PHONE_WEIGHTS[Level.DIFFERENT]))
+        add(Reason(Field.PHONE, Level.DIFFERENT.value, WEIGHTS[Field.PHONE][Level.DIFFERENT]))
     if item.names and report.names:
         name_level, name = _best_name(item, report)
         if name_level is not names.NameLevel.MISSING:
             add(Reason(Field.NAME, str(name_level), name_weight(name_level, name)))
     if item.card_last4 and report.card_last4 and set(item.card_last4) & set(report.card_last4):
-        add(Reason(Field.CARD_LAST4, _EXACT, WEIGHTS[Field.CARD_LAST4][Level.EXACT]))
+        add(Reason(Field.CARD_LAST4, Level.EXACT.value, WEIGHTS[Field.CARD_LAST4][Level.EXACT]))
     time_level, days = _time(item, report)
     if time_level is not Level.MISSING:
-        add(Reason(Field.TIME, str(time_level), _TIME_WEIGHTS.get(time_level, 0.0), days))
+        add(Reason(Field.TIME, str(time_level), WEIGHTS[Field.TIME].get(time_level, 0.0), days))
     if item.district and report.district:
         a, b = normalise_district(item.district), normalise_district(report.district)
         if a and b:
@@ -557,15 +553,15 @@ def score(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKi
             add(Reason(Field.DISTRICT, str(level), WEIGHTS[Field.DISTRICT][level]))
     category = _category(item, report)
     if category is not Level.MISSING:
-        add(Reason(Field.CATEGORY, str(category), _CATEGORY_WEIGHTS.get(category, 0.0)))
+        add(Reason(Field.CATEGORY, str(category), WEIGHTS[Field.CATEGORY].get(category, 0.0)))
     if item.imeis or report.imeis:
         imei = _imei_level(item, report, agreed)
         if imei is not Level.MISSING:
             add(Reason(Field.IMEI, str(imei), WEIGHTS[Field.IMEI].get(imei, 0.0)))
     if (KeyKind.SERIAL, KeyKind.SERIAL) in agreed:
-        add(Reason(Field.SERIAL, _EXACT, WEIGHTS[Field.SERIAL][Level.EXACT]))
+        add(Reason(Field.SERIAL, Level.EXACT.value, WEIGHTS[Field.SERIAL][Level.EXACT]))
     elif item.serials and report.serials:
-        add(Reason(Field.SERIAL, _DIFFERENT, WEIGHTS[Field.SERIAL][Level.DIFFERENT]))
+        add(Reason(Field.SERIAL, Level.DIFFERENT.value, WEIGHTS[Field.SERIAL][Level.DIFFERENT]))
     reasons.extend(_looks(item, report))
     kept = tuple(sorted((r for r in reasons if r.weight != 0), key=_heaviest_first))
     return Scored(round(sum(r.weight for r in kept), 1), kept)
