@@ -208,8 +208,7 @@ async def _run(
         if pool is not None and side == "item" and good:
             # A job taken over from a worker is done as the worker would (found items looked up
             # too), so that this process is not left with their lookups when the workers are idle.
-            for index, found in (await _look_up(good)).items():
-                good[index].decided = found
+            await _look_up(good)
         done: asyncio.Future[Batch] = loop.create_future()
         done.set_result((_without_facts(good), bad))
         return done
@@ -386,31 +385,31 @@ def _without_facts(good: list[Prepared]) -> list[Prepared]:
 
 
 def _match_in_worker(batch: list[Prepared]) -> None:
+    """``_look_up`` in a worker process, on connections of the job's own."""
+
+    async def look_up() -> None:
+        await open_pool(get_settings())  # a worker has no shutdown to close a pool in
+        try:
+            await _look_up(batch)
+        finally:
+            await close_pool()
+
+    asyncio.run(look_up())
+
+
+async def _look_up(batch: list[Prepared]) -> None:
     """Score the candidates of found items before they are written, as ``refresh_many`` would.
 
     What the lookup reads is the open reports as they stand now; a report saved before the item
     is written is looked at again when the import ends (``_catch_up_reports``).
     """
-    found = asyncio.run(_candidates(batch))
-    for index, prepared in enumerate(batch):
-        prepared.decided = found[index]
-
-
-async def _candidates(batch: list[Prepared]) -> dict[int, list[Decided]]:
-    await open_pool(get_settings())  # a job's own connections: a worker has no shutdown to close them in
-    try:
-        return await _look_up(batch)
-    finally:
-        await close_pool()
-
-
-async def _look_up(batch: list[Prepared]) -> dict[int, list[Decided]]:
-    """The scored candidates of found items not yet written, by their place in ``batch``."""
-    return await matching.candidates_many(
+    found = await matching.candidates_many(
         "item",
         {index: prepared.key_pairs() for index, prepared in enumerate(batch)},
         {index: prepared.facts for index, prepared in enumerate(batch) if prepared.facts is not None},
     )
+    for index, prepared in enumerate(batch):
+        prepared.decided = found[index]
 
 
 async def _flush(
