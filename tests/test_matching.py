@@ -414,3 +414,33 @@ async def test_an_edited_item_keeps_only_the_keys_of_what_it_now_holds(client: h
     assert sorted((row["key"], row["kind"]) for row in after) == sorted(matching.unpack_keys(listed))
     assert after and not before & {(row["key"], row["kind"]) for row in after}
     assert await _matches(client, headers, ref) == []
+
+
+def test_a_pair_let_go_early_could_never_have_reached_review() -> None:
+    """A lookup lets go of a candidate with another valid ID before reading its description: only
+    when the rest of the pair could not lift it to review, and a pair it keeps scores as in full."""
+    from datetime import datetime, timedelta, timezone
+
+    from lostfound.domain import matching as m
+
+    found = datetime(2025, 3, 30, 9, tzinfo=timezone(timedelta(hours=8)))
+    looks = {
+        "category": "wallet",
+        "district": "东城区",
+        "description": "棕色皮质长款钱包 苹果",
+        "colour": "棕色",
+    }
+
+    def facts(number: str, **more) -> m.MatchFacts:
+        when = {"time_from": found - timedelta(days=1), "time_to": found - timedelta(hours=20)}
+        return m.MatchFacts(ids=[m.IdFact(number, True)], names=["黎晓梅"], **looks, **when, **more)
+
+    item = facts(OTHER_ID, brand="苹果")
+    namesake = facts(OWNER_ID, brand="苹果")
+    name_keys = {(m.KeyKind.NAME_WEEK, m.KeyKind.NAME_WEEK)}
+    full = m.score(item, namesake, name_keys)
+    assert full.score < m.REVIEW_SCORE and m.score_at_least(item, namesake, name_keys, m.REVIEW_SCORE) is None
+    # The same phone is worth a look whatever the IDs say: that pair goes on to be scored in full.
+    namesake.phones, item.phones = ["present"], ["present"]
+    phone_keys = name_keys | {(m.KeyKind.PHONE_FULL, m.KeyKind.PHONE_FULL)}
+    assert m.score_at_least(item, namesake, phone_keys, m.REVIEW_SCORE) == m.score(item, namesake, phone_keys)

@@ -445,10 +445,11 @@ async def _open_records(side: Side, record_ids: Sequence[int]) -> set[int]:
     return found
 
 
-def _pair(side: Side, facts: m.MatchFacts, other: m.MatchFacts, agreed: set) -> m.Scored:
+def _pair(side: Side, facts: m.MatchFacts, other: m.MatchFacts, agreed: set) -> m.Scored | None:
+    """The pair's score, or None when it cannot reach review (``decide`` would drop it)."""
     if side == "item":
-        return m.score(facts, other, agreed)
-    return m.score(other, facts, {(theirs, mine) for mine, theirs in agreed})
+        return m.score_at_least(facts, other, agreed, m.REVIEW_SCORE)
+    return m.score_at_least(other, facts, {(theirs, mine) for mine, theirs in agreed}, m.REVIEW_SCORE)
 
 
 async def candidates_many(
@@ -485,9 +486,10 @@ async def candidates_many(
     other_facts = await load_facts(other_side, wanted, open_only=True, phones=False)
     return {
         record: m.decide(
-            (other, _pair(side, facts[record], other_facts[other], pairs))
+            (other, scored)
             for other, pairs in found.items()
             if other in other_facts
+            and (scored := _pair(side, facts[record], other_facts[other], pairs)) is not None
         )
         if found
         else []
