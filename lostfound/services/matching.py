@@ -25,7 +25,14 @@ from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatu
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.pii import vault
 from lostfound.services import fast_reads
-from lostfound.services.bulk_sql import delete_tuples, insert_rows, insert_tuples, update_column
+from lostfound.services.bulk_sql import (
+    delete_tuples,
+    execute_many,
+    fetch_in_transaction,
+    insert_rows,
+    insert_tuples,
+    update_column,
+)
 from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
@@ -635,38 +642,47 @@ async def rebalance(side: Side, record_ids: Sequence[int]) -> None:
     """
     if not record_ids:
         return
-    column = getattr(Match, SIDES[side].key_fk)
-    columns = (Match.id, Match.item, Match.report, Match.score, Match.reasons)
-    rows = []
-    for chunk in _chunks(list(record_ids)):
-        rows += await Match.select(*columns).where(column.is_in(list(chunk)) & (Match.state == "suggested"))
-    if not rows:
-        return
-    # Every suggestion at either end of these rows, each once, so that each row meets its rivals.
-    everything: dict[int, dict[str, Any]] = {}
-    for end_column, ids_at_end in (
-        (Match.item, sorted({row["item"] for row in rows})),
-        (Match.report, sorted({row["report"] for row in rows})),
-    ):
-        for chunk in _chunks(ids_at_end):
-            for other in await Match.select(*columns).where(
-                end_column.is_in(list(chunk)) & (Match.state == "suggested")
-            ):
-                everything[other["id"]] = other
-    by_item: dict[int, list[tuple[int, float]]] = {}
-    by_report: dict[int, list[tuple[int, float]]] = {}
-    for other in everything.values():
-        by_item.setdefault(other["item"], []).append((other["id"], other["score"]))
-        by_report.setdefault(other["report"], []).append((other["id"], other["score"]))
-    auto_ids = {
-        row["id"]
-        for row in rows
-        if _stands_out(row, by_item.get(row["item"], []) + by_report.get(row["report"], []))
-    }
-    review_ids = [row["id"] for row in rows if row["id"] not in auto_ids]
-    for decision, match_ids in (("auto", sorted(auto_ids)), ("review", review_ids)):
-        for chunk in _chunks(match_ids):
-            await Match.update({Match.decision: decision}).where(Match.id.is_in(list(chunk)))
+    async with write_transaction():  # the caller's, when it has one: it reads what that one wrote
+        rows = await _suggestions(SIDES[side].key_fk, list(record_ids))
+        if not rows:
+            return
+        # Every suggestion at either end of these rows, each once, so that each row meets its rivals.
+        everything = {
+            other["id"]: other
+            for end in ("item", "report")
+            for other in await _suggestions(end, sorted({row[end] for row in rows}))
+        }
+        by_item: dict[int, list[tuple[int, float]]] = {}
+        by_report: dict[int, list[tuple[int, float]]] = {}
+        for other in everything.values():
+            by_item.setdefault(other["item"], []).append((other["id"], other["score"]))
+            by_report.setdefault(other["report"], []).append((other["id"], other["score"]))
+        auto_ids = {
+            row["id"]
+            for row in rows
+            if _stands_out(row, by_item.get(row["item"], []) + by_report.get(row["report"], []))
+        }
+        review_ids = [row["id"] for row in rows if row["id"] not in auto_ids]
+        for decision, match_ids in (("auto", sorted(auto_ids)), ("review", review_ids)):
+            for chunk in _chunks(match_ids):
+                await execute_many(
+                    Match,
+                    f'UPDATE "match" SET decision = ? WHERE id IN ({_marks(chunk)})',
+                    [(decision, *chunk)],
+                )
+
+
+async def _suggestions(column: str, record_ids: Sequence[int]) -> list[Any]:
+    """The open suggestions of these items or reports (``column``), read on the write transaction."""
+    rows: list[Any] = []
+    for chunk in _chunks(record_ids):
+        rows += await fetch_in_transaction(
+            Match,
+            f'SELECT id, item, report, score, reasons FROM "match" WHERE {column} IN ({_marks(chunk)}) '
+            "AND state = 'suggested'",
+            chunk,
+        )
+    return rows
 
 
 def _stands_out(row: dict[str, Any], rivals: list[tuple[int, float]]) -> bool:
