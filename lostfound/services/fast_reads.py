@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +32,8 @@ from lostfound.tables import FoundItem
 _connections: dict[int, aiosqlite.Connection] = {}
 _inline_connections: dict[int, sqlite3.Connection] = {}
 _PLACEHOLDER = re.compile(r"\?")
+# The PostgreSQL connection the reads of one lookup share (``one_connection``).
+_held: ContextVar[Any] = ContextVar("lostfound_read_connection", default=None)
 
 
 def numbered(sql: str) -> str:
@@ -43,9 +47,32 @@ def on_postgres() -> bool:
     return isinstance(FoundItem._meta.db, PostgresEngine)
 
 
+@asynccontextmanager
+async def one_connection() -> AsyncIterator[None]:
+    """The reads inside go through one PostgreSQL connection (nothing changes on SQLite).
+
+    A read that borrows from the pool pays for a second round trip, as asyncpg resets the
+    connection when it is given back: about 0.2 ms on reads of 0.1 ms, five to seven times a
+    lookup. Only for a run of reads: the connection is not held across writes, which take
+    their own from the same pool."""
+    engine = FoundItem._meta.db
+    if not isinstance(engine, PostgresEngine) or engine.pool is None or _held.get() is not None:
+        yield
+        return
+    async with engine.pool.acquire() as connection:
+        token = _held.set(connection)
+        try:
+            yield
+        finally:
+            _held.reset(token)
+
+
 async def fetch(sql: str, params: Sequence[Any] = (), inline: bool = False) -> list[tuple[Any, ...]]:
     engine = FoundItem._meta.db
     if isinstance(engine, PostgresEngine):
+        held = _held.get()
+        if held is not None:
+            return [tuple(row) for row in await held.fetch(numbered(sql), *params)]
         pool = engine.pool
         if pool is None:  # a command-line run without a pool
             connection = await engine.get_new_connection()

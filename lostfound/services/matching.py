@@ -469,6 +469,15 @@ async def candidates_many(
     Without ``facts``, the facts of the records that met a candidate are read from the database
     (a large import keeps them out of memory: most of its records meet nothing).
     """
+    async with fast_reads.one_connection():
+        return await _scored_candidates(side, keys, facts)
+
+
+async def _scored_candidates(
+    side: Side,
+    keys: dict[int, list[tuple[int, m.KeyKind]]],
+    facts: dict[int, m.MatchFacts] | None,
+) -> dict[int, list[m.Decided]]:
     postings, crowded = await _postings(
         side, sorted({key for record_keys in keys.values() for key, _ in record_keys})
     )
@@ -526,21 +535,24 @@ async def refresh_many(
     """
     scored = scored or {}
     facts: dict[int, m.MatchFacts] | None = None
-    if known is not None:
-        keys = {record: known[record] for record in record_ids}
-        live = set(keys)
-    else:
-        facts = await load_facts(side, record_ids)
-        keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
-        live = await _open_records(side, list(facts))
-    unscored = [record for record in live if record not in scored]
-    decided = (
-        await candidates_many(
-            side, {r: keys[r] for r in unscored}, None if facts is None else {r: facts[r] for r in unscored}
+    async with fast_reads.one_connection():  # the reads; the writes below take a connection of their own
+        if known is not None:
+            keys = {record: known[record] for record in record_ids}
+            live = set(keys)
+        else:
+            facts = await load_facts(side, record_ids)
+            keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
+            live = await _open_records(side, list(facts))
+        unscored = [record for record in live if record not in scored]
+        decided = (
+            await candidates_many(
+                side,
+                {r: keys[r] for r in unscored},
+                None if facts is None else {r: facts[r] for r in unscored},
+            )
+            if unscored
+            else {}
         )
-        if unscored
-        else {}
-    )
     decided.update((record, found) for record, found in scored.items() if record in live)
     tables = SIDES[side]
     async with write_transaction():
