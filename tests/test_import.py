@@ -146,3 +146,31 @@ async def test_a_report_filed_while_a_worker_looked_up_the_items_still_meets_its
     assert logged.imported == 1
     match = await Match.select(Match.item.external_ref, Match.report.owner_name).first()
     assert match == {"item.external_ref": "OLD-I-7", "report.owner_name": "黎晓梅"}
+
+
+async def test_an_item_logged_while_a_worker_looked_up_the_reports_still_meets_its_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same for a lost-report import: a found item logged between a report's lookup (in the
+    worker) and the report's write meets it when the import looks again at what was saved meanwhile."""
+    from lostfound.cli import parse_found_item, parse_lost_report
+    from lostfound.services import bulk_import, found_items
+    from tests.factories import SYSTEM
+
+    await make_station("DC")
+    original_flush = bulk_import._flush
+
+    async def item_logged_before_the_write(*args: object, **kwargs: object) -> None:
+        if not await FoundItem.count():
+            # The worker's lookup is done (its job has come back), the report is not yet written.
+            clean = {**ITEM, "contents": [{**ITEM["contents"][0], "id_number": OWNER_ID}]}
+            await found_items.create_item(SYSTEM, parse_found_item(json.dumps(clean, ensure_ascii=False)))
+            assert await Match.count() == 0  # the item's own matching found nothing yet
+        await original_flush(*args, **kwargs)
+
+    monkeypatch.setattr(bulk_import, "_flush", item_logged_before_the_write)
+    lines = [(1, json.dumps(REPORT, ensure_ascii=False))]
+    filed = await bulk_import.import_lost_reports(lines, workers=1, parse=parse_lost_report)
+    assert filed.imported == 1
+    match = await Match.select(Match.item.external_ref, Match.report.external_ref).first()
+    assert match == {"item.external_ref": "OLD-I-7", "report.external_ref": "OLD-R-1"}

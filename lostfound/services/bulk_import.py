@@ -181,16 +181,16 @@ async def _run(
 ) -> ImportResult:
     """Parse, validate, write and match, MIN_FLUSH to BATCH records to a transaction.
 
-    With ``workers``, parsing, validation, encryption and matching keys (pure CPU), and the lookups
-    of found items, run in that many processes, JOB records at a time, while this process writes
-    the batches before: the workers never wait for a write. When this process has too little to
+    With ``workers``, parsing, validation, encryption and matching keys (pure CPU), and each
+    record's lookup among the other side's, run in that many processes, JOB records at a time,
+    while this process writes the batches before: the workers never wait for a write. When this process has too little to
     write, it takes over the next job no worker has started, so both sides of the machine stay busy.
     """
     result = ImportResult()
     now = datetime.now(UTC)
     vault()  # keys exist (or are made) before any worker process looks for them
     stations = await _stations() if side == "item" else {}
-    last_report = await _last_report() if side == "item" else 0
+    last_other = await _last_id(matching.SIDES[side].other)
     loop = asyncio.get_running_loop()
     pool = (
         ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_gc)
@@ -205,10 +205,10 @@ async def _run(
 
     async def prepare_here(chunk: list[Entry]) -> asyncio.Future[Batch]:
         good, bad = _prepare_records(side, chunk, now, stations, parse)
-        if pool is not None and side == "item" and good:
-            # A job taken over from a worker is done as the worker would (found items looked up
+        if pool is not None and good:
+            # A job taken over from a worker is done as the worker would (its records looked up
             # too), so that this process is not left with their lookups when the workers are idle.
-            await _look_up(good)
+            await _look_up(side, good)
         done: asyncio.Future[Batch] = loop.create_future()
         done.set_result((_without_facts(good), bad))
         return done
@@ -257,8 +257,8 @@ async def _run(
                 await asyncio.sleep(0)  # lets a worker's finished job be seen
             else:
                 await asyncio.wait([pending[0].future])
-        if side == "item" and pool is not None and result.imported:
-            await _catch_up_reports(last_report, now)
+        if pool is not None and result.imported:
+            await _catch_up(matching.SIDES[side].other, last_other, now)
     finally:
         if collector_was_on:
             gc.enable()
@@ -279,24 +279,27 @@ async def _run(
     return result
 
 
-async def _last_report() -> int:
-    row = await LostReport.select(LostReport.id).order_by(LostReport.id, ascending=False).first()
+async def _last_id(side: Side) -> int:
+    table = matching.SIDES[side].records
+    row = await table.select(table.id).order_by(table.id, ascending=False).first()
     return row["id"] if row else 0
 
 
-async def _catch_up_reports(last_report: int, started: datetime) -> None:
-    """Match again the open reports filed after ``last_report`` or edited since ``started``.
+async def _catch_up(side: Side, last_id: int, started: datetime) -> None:
+    """Match again the open records of ``side`` saved after ``last_id`` or edited since ``started``.
 
-    Found items are looked up before they are written: a report saved between the two met neither
-    the item (its lookup ran before the item's keys were there) nor the item's lookup. Reports
-    saved during an import are few; looking at them again closes that gap.
+    An import's records are looked up before they are written: a record of the other side saved
+    between the two met neither the imported record (its lookup ran before that one's keys were
+    there) nor the imported record's lookup. Records saved during an import are few; looking at
+    them again closes that gap.
     """
-    rows = await LostReport.select(LostReport.id).where(
-        ((LostReport.id > last_report) | (LostReport.updated_at >= started))
-        & LostReport.status.is_in(list(matching.OPEN_REPORT_STATUSES))
+    table = matching.SIDES[side].records
+    statuses = matching.OPEN_ITEM_STATUSES if side == "item" else matching.OPEN_REPORT_STATUSES
+    rows = await table.select(table.id).where(
+        ((table.id > last_id) | (table.updated_at >= started)) & table.status.is_in(list(statuses))
     )
     if rows:
-        await matching.refresh_many("report", [row["id"] for row in rows])
+        await matching.refresh_many(side, [row["id"] for row in rows])
 
 
 def _quiet_gc() -> None:
@@ -336,10 +339,10 @@ def prepare_batch(
     match: bool = False,
 ) -> Batch:
     """The CPU work of a job: runs in a worker process for large imports. It writes nothing; with
-    ``match`` (in a worker), found items get their candidates, read from the database and scored."""
+    ``match`` (in a worker), the records get their candidates, read from the database and scored."""
     good, bad = _prepare_records(side, chunk, now, stations, parse)
-    if match and side == "item" and good:
-        _match_in_worker(good)
+    if match and good:
+        _match_in_worker(side, good)
     return _without_facts(good), bad
 
 
@@ -384,27 +387,27 @@ def _without_facts(good: list[Prepared]) -> list[Prepared]:
     return good
 
 
-def _match_in_worker(batch: list[Prepared]) -> None:
+def _match_in_worker(side: Side, batch: list[Prepared]) -> None:
     """``_look_up`` in a worker process, on connections of the job's own."""
 
     async def look_up() -> None:
         await open_pool(get_settings())  # a worker has no shutdown to close a pool in
         try:
-            await _look_up(batch)
+            await _look_up(side, batch)
         finally:
             await close_pool()
 
     asyncio.run(look_up())
 
 
-async def _look_up(batch: list[Prepared]) -> None:
-    """Score the candidates of found items before they are written, as ``refresh_many`` would.
+async def _look_up(side: Side, batch: list[Prepared]) -> None:
+    """Score the candidates of records before they are written, as ``refresh_many`` would.
 
-    What the lookup reads is the open reports as they stand now; a report saved before the item
-    is written is looked at again when the import ends (``_catch_up_reports``).
+    What the lookup reads is the other side's open records as they stand now; one saved before
+    the batch is written is looked at again when the import ends (``_catch_up``).
     """
     found = await matching.candidates_many(
-        "item",
+        side,
         {index: prepared.key_pairs() for index, prepared in enumerate(batch)},
         {index: prepared.facts for index, prepared in enumerate(batch) if prepared.facts is not None},
     )
