@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,23 @@ async def test_worker_processes_parse_and_validate_jobs_and_the_outcome_is_the_s
     assert match == {"report.external_ref": "OLD-R-1", "decision": "auto"}
 
 
+def _before_the_first_write(monkeypatch: pytest.MonkeyPatch, save: Callable[[], Awaitable[object]]) -> None:
+    """Run ``save`` once the worker's lookups are done (its job has come back) and before anything
+    of the import is written; the record it saves meets nothing yet."""
+    from lostfound.services import bulk_import
+
+    original_flush = bulk_import._flush
+    saved: list[object] = []
+
+    async def flush_after_saving(*args: object, **kwargs: object) -> None:
+        if not saved:
+            saved.append(await save())
+            assert await Match.count() == 0  # the record's own matching found nothing yet
+        await original_flush(*args, **kwargs)
+
+    monkeypatch.setattr(bulk_import, "_flush", flush_after_saving)
+
+
 async def test_a_report_filed_while_a_worker_looked_up_the_items_still_meets_its_item(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -130,17 +148,8 @@ async def test_a_report_filed_while_a_worker_looked_up_the_items_still_meets_its
     from lostfound.services.context import Actor
 
     await make_station("DC")
-    original_flush = bulk_import._flush
-
-    async def report_filed_before_the_write(*args: object, **kwargs: object) -> None:
-        if not await LostReport.count():
-            # The worker's lookup is done (its job has come back), the item is not yet written.
-            report = parse_lost_report(json.dumps({**REPORT, "consent": True}, ensure_ascii=False))
-            await lost_reports.file_report(Actor.anonymous(), report)
-            assert await Match.count() == 0  # the report's own matching found nothing yet
-        await original_flush(*args, **kwargs)
-
-    monkeypatch.setattr(bulk_import, "_flush", report_filed_before_the_write)
+    report = parse_lost_report(json.dumps({**REPORT, "consent": True}, ensure_ascii=False))
+    _before_the_first_write(monkeypatch, lambda: lost_reports.file_report(Actor.anonymous(), report))
     lines = [(1, json.dumps(ITEM, ensure_ascii=False))]
     logged = await bulk_import.import_found_items(lines, workers=1, parse=parse_found_item)
     assert logged.imported == 1
@@ -158,17 +167,9 @@ async def test_an_item_logged_while_a_worker_looked_up_the_reports_still_meets_i
     from tests.factories import SYSTEM
 
     await make_station("DC")
-    original_flush = bulk_import._flush
-
-    async def item_logged_before_the_write(*args: object, **kwargs: object) -> None:
-        if not await FoundItem.count():
-            # The worker's lookup is done (its job has come back), the report is not yet written.
-            clean = {**ITEM, "contents": [{**ITEM["contents"][0], "id_number": OWNER_ID}]}
-            await found_items.create_item(SYSTEM, parse_found_item(json.dumps(clean, ensure_ascii=False)))
-            assert await Match.count() == 0  # the item's own matching found nothing yet
-        await original_flush(*args, **kwargs)
-
-    monkeypatch.setattr(bulk_import, "_flush", item_logged_before_the_write)
+    clean = {**ITEM, "contents": [{**ITEM["contents"][0], "id_number": OWNER_ID}]}
+    item = parse_found_item(json.dumps(clean, ensure_ascii=False))
+    _before_the_first_write(monkeypatch, lambda: found_items.create_item(SYSTEM, item))
     lines = [(1, json.dumps(REPORT, ensure_ascii=False))]
     filed = await bulk_import.import_lost_reports(lines, workers=1, parse=parse_lost_report)
     assert filed.imported == 1
