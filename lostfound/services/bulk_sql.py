@@ -65,30 +65,33 @@ async def update_column(table: type[Table], column: str, values: Sequence[tuple[
     await execute_many(table, f'UPDATE "{table._meta.tablename}" SET "{column}" = ? WHERE "id" = ?', values)
 
 
+def _open_transaction(table: type[Table]) -> tuple[bool, Any]:
+    """(whether it is PostgreSQL, the connection) of the write transaction the caller has open."""
+    engine = table._meta.db
+    transaction = engine.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("bulk reads and writes need an open write transaction")
+    return isinstance(engine, PostgresEngine), transaction.connection
+
+
 async def fetch_in_transaction(table: type[Table], sql: str, params: Sequence[Any]) -> list[Any]:
     """Rows (by column name) of a read on the open write transaction, which sees what it wrote.
 
     Plain SQL: Piccolo builds a query with thousands of ids slower than the database answers it."""
-    engine = table._meta.db
-    transaction = engine.current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("a read of what a transaction wrote needs that transaction open")
-    if isinstance(engine, PostgresEngine):
-        return list(await transaction.connection.fetch(numbered(sql), *params))
-    return list(await transaction.connection.execute_fetchall(sql, tuple(params)))
+    postgres, connection = _open_transaction(table)
+    if postgres:
+        return list(await connection.fetch(numbered(sql), *params))
+    return list(await connection.execute_fetchall(sql, tuple(params)))
 
 
 async def execute_many(table: type[Table], sql: str, values: Sequence[tuple[Any, ...]]) -> None:
     """Run ``sql`` (``?`` placeholders) once per value tuple, on the open write transaction."""
     if not values:
         return
-    engine = table._meta.db
-    transaction = engine.current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("bulk writes need an open write transaction")
-    if isinstance(engine, PostgresEngine):
+    postgres, connection = _open_transaction(table)
+    if postgres:
         sql = numbered(sql)
     else:
         # A bigger page cache for this connection: bulk writes land all over the key indexes.
-        await transaction.connection.execute("PRAGMA cache_size = -524288")
-    await transaction.connection.executemany(sql, values)
+        await connection.execute("PRAGMA cache_size = -524288")
+    await connection.executemany(sql, values)
