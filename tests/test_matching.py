@@ -444,3 +444,45 @@ def test_a_pair_let_go_early_could_never_have_reached_review() -> None:
     namesake.phones, item.phones = ["present"], ["present"]
     phone_keys = name_keys | {(m.KeyKind.PHONE_FULL, m.KeyKind.PHONE_FULL)}
     assert m.score_at_least(item, namesake, phone_keys, m.REVIEW_SCORE) == m.score(item, namesake, phone_keys)
+
+
+def test_a_pair_its_time_and_place_leave_far_behind_is_let_go_before_its_looks() -> None:
+    """Another 王伟's report, with another phone, of an umbrella lost in another district after the
+    wallet was found: even the best looks could not lift it to review, so a lookup stops before
+    reading them. The same report of a wallet lost before the finding, in the same district, is
+    scored in full."""
+    from datetime import datetime, timedelta, timezone
+
+    from lostfound.domain import matching as m
+
+    found = datetime(2025, 3, 30, 9, tzinfo=timezone(timedelta(hours=8)))
+    item = m.MatchFacts(
+        category="wallet",
+        district="东城区",
+        names=["王伟"],
+        phones=["present"],
+        time_from=found,
+        time_to=found,
+        description="棕色皮质长款钱包",
+        colour="棕色",
+    )
+    late = m.MatchFacts(
+        category="umbrella",
+        district="西城区",
+        names=["王伟"],
+        phones=["present"],
+        time_from=found + timedelta(days=2),
+        time_to=found + timedelta(days=2, hours=3),
+        description="棕色皮质长款钱包",
+        colour="棕色",
+    )
+    name_keys = {(m.KeyKind.NAME_WEEK, m.KeyKind.NAME_WEEK)}
+    full = m.score(item, late, name_keys)
+    assert full.score < m.REVIEW_SCORE
+    assert any(r.field is m.Field.DESCRIPTION for r in full.reasons)  # the looks did agree
+    assert m.score_at_least(item, late, name_keys, m.REVIEW_SCORE) is None
+    on_time = m.MatchFacts(**{**late.__dict__, "_described": None})
+    on_time.category, on_time.district = "wallet", "东城区"
+    on_time.time_from, on_time.time_to = found - timedelta(hours=5), found - timedelta(hours=2)
+    kept = m.score_at_least(item, on_time, name_keys, m.REVIEW_SCORE)
+    assert kept is not None and kept == m.score(item, on_time, name_keys)

@@ -523,23 +523,22 @@ def score(item: MatchFacts, report: MatchFacts, agreed: set[tuple[KeyKind, KeyKi
     return scored
 
 
-# The most that time, place, category and looks can add to a score: what is left to gain once the
-# identifying fields are scored.
-_MOST_FROM_CONTEXT = (
-    sum(
-        max(WEIGHTS[f].values())
-        for f in (
-            Field.TIME,
-            Field.DISTRICT,
-            Field.CATEGORY,
-            Field.BRAND,
-            Field.MODEL,
-            Field.THING,
-            Field.COLOUR,
-        )
-    )
+# The most that looks, and then time, place and category too, can add to a score: what is left
+# to gain once the identifying fields are scored, and once the context is.
+_MOST_FROM_LOOKS = (
+    sum(max(WEIGHTS[f].values()) for f in (Field.BRAND, Field.MODEL, Field.THING, Field.COLOUR))
     + DESCRIPTION_BITS
 )
+_MOST_FROM_CONTEXT = (
+    sum(max(WEIGHTS[f].values()) for f in (Field.TIME, Field.DISTRICT, Field.CATEGORY)) + _MOST_FROM_LOOKS
+)
+
+
+def _short_of(reasons: list[Reason], still_to_come: float, floor: float | None) -> bool:
+    """Whether the reasons so far, with the most the rest could add, stay under ``floor``.
+
+    Rounded as the score is: rounding never lowers a bound below what it bounds."""
+    return floor is not None and round(sum(r.weight for r in reasons) + still_to_come, 1) < floor
 
 
 def score_at_least(
@@ -550,7 +549,8 @@ def score_at_least(
     Written for speed (a lookup at a million reports scores up to 30 candidates): fields that
     neither side states are skipped before any work, and a reason is a plain named tuple. A
     candidate with a different valid ID (a third of those a lookup meets at a million reports)
-    is let go before its description is read."""
+    is let go before its time and place are looked at, and one they leave too far under ``floor``
+    before its description is read."""
     reasons: list[Reason] = []
     add = reasons.append
     kinds = {k for pair in agreed for k in pair}
@@ -581,8 +581,7 @@ def score_at_least(
         add(Reason(Field.SERIAL, Level.EXACT.value, WEIGHTS[Field.SERIAL][Level.EXACT]))
     elif item.serials and report.serials:
         add(Reason(Field.SERIAL, Level.DIFFERENT.value, WEIGHTS[Field.SERIAL][Level.DIFFERENT]))
-    # Rounded as the score is: rounding never lowers a bound below what it bounds.
-    if floor is not None and round(sum(r.weight for r in reasons) + _MOST_FROM_CONTEXT, 1) < floor:
+    if _short_of(reasons, _MOST_FROM_CONTEXT, floor):
         return None
     time_level, days = _time(item, report)
     if time_level is not Level.MISSING:
@@ -595,6 +594,9 @@ def score_at_least(
     category = _category(item, report)
     if category is not Level.MISSING:
         add(Reason(Field.CATEGORY, str(category), WEIGHTS[Field.CATEGORY].get(category, 0.0)))
+    # Reading a description is the dearest part of a score: a pair the looks cannot lift is let go first.
+    if _short_of(reasons, _MOST_FROM_LOOKS, floor):
+        return None
     reasons.extend(_looks(item, report))
     kept = tuple(sorted((r for r in reasons if r.weight != 0), key=_heaviest_first))
     return Scored(round(sum(r.weight for r in kept), 1), kept)
@@ -640,8 +642,13 @@ def keys_meeting(
     agreed: dict[int, set[tuple[KeyKind, KeyKind]]] = {}
     for key, kind, record in theirs:
         for mine in our_kinds.get(key, ()):
-            agreed.setdefault(record, set()).add((mine, KeyKind(kind)))
+            agreed.setdefault(record, set()).add((mine, _KIND_OF[kind]))
     return agreed
+
+
+# The stored kind as its enum member: a dict lookup, where calling KeyKind() costs several times
+# more (a lookup at a million reports reads some hundred key rows).
+_KIND_OF = {int(kind): kind for kind in KeyKind}
 
 
 # Keys that only a record of the same person (or card) is likely to share; names and places are not.
