@@ -1,0 +1,45 @@
+"""The bench's check of what ``auto`` without an identifier would do: it must never count an identified
+pair, nor one with another valid ID, and the pair it chooses must leave no wrong owner on its own data."""
+
+from bench.matching import Suggestion, _auto_unidentified, choose_unidentified_pair
+
+
+def _result(suggestions: dict[str, list[Suggestion]], truth: dict[str, str | None]) -> dict:
+    return {
+        "suggestions": suggestions,
+        "truth": [{"item": item, "report": report, "set": "city"} for item, report in truth.items()],
+    }
+
+
+def test_only_unidentified_pairs_without_a_conflicting_id_are_counted() -> None:
+    by_id = [Suggestion("R1", 30.0, True, "id_number:exact name:exact")]
+    other_id = [Suggestion("R1", 30.0, False, "id_number:different name:exact phone:exact")]
+    by_name = [Suggestion("R1", 20.0, False, "name:exact time:in_window"), Suggestion("R2", 9.0, False)]
+    assert _auto_unidentified(by_id, 12, 0) is None
+    assert _auto_unidentified(other_id, 12, 0) is None
+    assert _auto_unidentified(by_name, 12, 11) == by_name[0]
+    assert _auto_unidentified(by_name, 12, 11.5) is None  # 20 - 9 is short of the margin
+    assert _auto_unidentified(by_name, 20.5, 0) is None
+
+
+def test_the_chosen_pair_leaves_no_wrong_owner_on_the_tuning_data() -> None:
+    result = _result(
+        {
+            # A namesake's report, alone and well above review: only a higher threshold keeps it out.
+            "I1": [Suggestion("R-other", 17.0, False, "name:exact district:exact")],
+            "I2": [Suggestion("R2", 19.0, False, "name:exact district:exact colour:exact")],
+            "I3": [Suggestion("R3", 25.0, False, "name:exact"), Suggestion("R9", 24.0, False)],
+        },
+        {"I1": None, "I2": "R2", "I3": "R3"},
+    )
+    threshold, margin = choose_unidentified_pair(result)
+    assert threshold > 17.0 and threshold <= 19.0
+    assert _auto_unidentified(result["suggestions"]["I1"], threshold, margin) is None
+    assert _auto_unidentified(result["suggestions"]["I2"], threshold, margin) is not None
+    # I3 stands only 1 above its rival: the most right owners with none wrong take it in too.
+    assert margin <= 1.0
+
+
+def test_no_pair_when_every_unidentified_top_is_wrong() -> None:
+    result = _result({"I1": [Suggestion("R-other", 30.0, False, "name:exact")]}, {"I1": "R1"})
+    assert choose_unidentified_pair(result) is None
