@@ -125,6 +125,9 @@ class FoundItem(Table, tablename="found_item"):
     # The record's rows of its key table, packed (``services.matching.pack_keys``): how they are
     # found again to be replaced or dropped. Keyed hashes, erased with the keys.
     match_keys = Bytea(default=b"")
+    # Whether the record holds a valid ID number, written with ``match_keys``: a lookup by a valid
+    # ID lets such a candidate go unread when only names and places met (see services.matching).
+    holds_valid_id = Boolean(default=False)
 
 
 class ItemContent(Table, tablename="item_content"):
@@ -221,6 +224,9 @@ class LostReport(Table, tablename="lost_report"):
     # The record's rows of its key table, packed (``services.matching.pack_keys``): how they are
     # found again to be replaced or dropped. Keyed hashes, erased with the keys.
     match_keys = Bytea(default=b"")
+    # Whether the record holds a valid ID number, written with ``match_keys``: a lookup by a valid
+    # ID lets such a candidate go unread when only names and places met (see services.matching).
+    holds_valid_id = Boolean(default=False)
 
 
 class ReportContent(Table, tablename="report_content"):

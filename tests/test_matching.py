@@ -486,3 +486,107 @@ def test_a_pair_its_time_and_place_leave_far_behind_is_let_go_before_its_looks()
     on_time.time_from, on_time.time_to = found - timedelta(hours=5), found - timedelta(hours=2)
     kept = m.score_at_least(item, on_time, name_keys, m.REVIEW_SCORE)
     assert kept is not None and kept == m.score(item, on_time, name_keys)
+
+
+async def test_an_item_whose_id_number_was_struck_out_is_found_by_a_namesake_with_an_id(
+    client: httpx.AsyncClient,
+) -> None:
+    """A lookup by a valid ID leaves unread the candidates that hold another valid ID and met it by name
+    alone. An item whose number turned out to be misread and was struck out holds none any more: a
+    report with an ID and the holder's name must then find it by name, place and time."""
+    import msgspec
+
+    from lostfound.services import found_items
+    from lostfound.web.api_bodies import FoundItemIn
+    from lostfound.web.api_bodies import found_item_input as to_input
+
+    headers = await _headers()
+    ref = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OTHER_ID}])
+    item = await found_items.get_item(ref)
+    assert (await FoundItem.select(FoundItem.holds_valid_id).where(FoundItem.id == item["id"]).first())[
+        "holds_valid_id"
+    ]
+    body = {
+        "station": "DC",
+        "category": "wallet",
+        "description": "钱包",
+        "found_at": "2025-03-30T09:10:00+08:00",
+        "found_place": "人民路公交站",
+        "district": "东城区",
+        "contents": [{"kind": "id_card", "holder_name": "黎晓梅"}],
+    }
+    removed = [row["id"] for row in item["contents"]]
+    await found_items.update_item(SYSTEM, ref, to_input(msgspec.convert(body, FoundItemIn)), removed)
+
+    report = await _report(client)  # 黎晓梅 with OWNER_ID: only the name, the place and the time agree
+    response = await client.get(f"/api/v1/lost-reports/{report}/matches", headers=headers)
+    assert response.status_code == 200, response.text
+    found = response.json()["matches"]
+    assert [m["found_item"] for m in found] == [ref] and found[0]["decision"] == "review"
+
+
+async def test_imported_records_say_whether_they_hold_a_valid_id() -> None:
+    """What a lookup reads to let namesakes with another ID go: written by the import as by a save."""
+    import msgspec
+
+    from lostfound.services import bulk_import, lost_reports
+    from lostfound.web.api_bodies import LostReportIn
+    from lostfound.web.api_bodies import lost_report_input as to_input
+
+    def body(name: str, number: str, phone: str) -> dict:
+        return {
+            "owner": {"name": name, "id_number": number, "phone": phone},
+            "category": "wallet",
+            "description": "黑色钱包",
+            "consent": True,
+            "lost_from": "2025-03-30T23:00:00+08:00",
+            "lost_place": "夜市",
+            "district": "东城区",
+        }
+
+    bodies = [
+        body("黎晓梅", OWNER_ID, OWNER_PHONE),
+        body("程国栋", _typo(OTHER_ID), "13905795120"),
+        body("王伟", "", "13900001111"),
+    ]
+    entries = [(line, to_input(msgspec.convert(b, LostReportIn))) for line, b in enumerate(bodies, 1)]
+    result = await bulk_import.import_lost_reports(entries)
+    assert not result.bad, result.bad
+    flags = []
+    for _, reference in result.mapping:
+        stored = await lost_reports.get_report(reference)
+        row = await LostReport.select(LostReport.holds_valid_id).where(LostReport.id == stored["id"]).first()
+        flags.append(bool(row["holds_valid_id"]))
+    assert flags == [True, False, False]  # a number failing its check is kept, but is not a valid ID
+
+
+def test_a_namesake_with_another_valid_id_left_unread_could_never_have_reached_review() -> None:
+    """The best a pair whose valid IDs differ can do without a number key in common (a rare name,
+    the same card's last 4, the same evening, district and wallet) stays under review; any number
+    key in common (a phone, part of one, a card, a passport) keeps the candidate to be read."""
+    from datetime import datetime, timedelta, timezone
+
+    from lostfound.domain import matching as m
+
+    found = datetime(2025, 3, 30, 9, tzinfo=timezone(timedelta(hours=8)))
+
+    def facts(number: str) -> m.MatchFacts:
+        return m.MatchFacts(
+            category="wallet",
+            ids=[m.IdFact(number, True)],
+            names=["黎晓梅"],
+            card_last4=["6612"],
+            district="东城区",
+            time_from=found - timedelta(hours=3),
+            time_to=found,
+            description="棕色皮质长款钱包 苹果",
+            colour="棕色",
+            brand="苹果",
+        )
+
+    by_name = {(m.KeyKind.NAME_WEEK, m.KeyKind.NAME_WEEK), (m.KeyKind.ID_PIECE, m.KeyKind.ID_PIECE)}
+    best = m.score(facts(OTHER_ID), facts(OWNER_ID), by_name)
+    assert best.score < m.REVIEW_SCORE and m.hopeless_against_valid_id(by_name, m.REVIEW_SCORE)
+    for kind in (m.KeyKind.PHONE_FULL, m.KeyKind.PHONE_PIECE, m.KeyKind.CARD_WEEK, m.KeyKind.PASSPORT):
+        assert not m.hopeless_against_valid_id(by_name | {(kind, kind)}, m.REVIEW_SCORE)
+    assert not m.hopeless_against_valid_id({(m.KeyKind.ID_FULL, m.KeyKind.ID_REPAIR)}, m.REVIEW_SCORE)

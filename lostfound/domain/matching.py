@@ -323,13 +323,16 @@ AUTO_MARGIN = 3.0
 REVIEW_SCORE = 8.0
 
 
+NAME_MOST = 9.0  # the weight of the rarest name's exact agreement
+
+
 def name_weight(level: names.NameLevel, name: str) -> float:
     if level is names.NameLevel.DIFFERENT:
         return NAME_DIFFERENT
     if level not in NAME_FACTOR:
         return 0.0
     # Agreeing on a rare name tells more than on 王伟; capped so a name alone never decides.
-    return round(NAME_FACTOR[level] * min(9.0, max(3.0, names.surprise_bits(name) - 6.0)), 1)
+    return round(NAME_FACTOR[level] * min(NAME_MOST, max(3.0, names.surprise_bits(name) - 6.0)), 1)
 
 
 class Reason(NamedTuple):
@@ -534,6 +537,15 @@ _MOST_FROM_CONTEXT = (
 )
 
 
+# The most a pair whose valid IDs differ can score when no number key met (see ``_LIFTING_KEYS``).
+_MOST_AGAINST_ANOTHER_ID = (
+    WEIGHTS[Field.ID_NUMBER][Level.DIFFERENT]
+    + NAME_MOST
+    + WEIGHTS[Field.CARD_LAST4][Level.EXACT]
+    + _MOST_FROM_CONTEXT
+)
+
+
 def _short_of(reasons: list[Reason], still_to_come: float, floor: float | None) -> bool:
     """Whether the reasons so far, with the most the rest could add, stay under ``floor``.
 
@@ -600,6 +612,22 @@ def score_at_least(
     reasons.extend(_looks(item, report))
     kept = tuple(sorted((r for r in reasons if r.weight != 0), key=_heaviest_first))
     return Scored(round(sum(r.weight for r in kept), 1), kept)
+
+
+def holds_valid_id(facts: MatchFacts) -> bool:
+    return any(fact.valid for fact in facts.ids)
+
+
+def hopeless_against_valid_id(pairs: set[tuple[KeyKind, KeyKind]], floor: float) -> bool:
+    """Whether a pair met only through ``pairs`` cannot reach ``floor`` when both records hold a valid ID.
+
+    Without a number key in common the IDs differ (−25), and only a name, a card's last 4 (compared
+    without a key) and the context can add to the score: a passport, phone, IMEI or serial agrees
+    only through its key, and an ID's pieces and masks count for nothing once two valid IDs differ.
+    A lookup lets such a candidate go without reading it (``services.matching``)."""
+    if any(kind in _LIFTING_KEYS for pair in pairs for kind in pair):
+        return False
+    return round(_MOST_AGAINST_ANOTHER_ID, 1) < floor
 
 
 def _heaviest_first(reason: Reason) -> float:
@@ -669,6 +697,8 @@ NUMBER_KEYS = frozenset(
         KeyKind.SERIAL,
     }
 )
+# Keys that can lift a pair whose valid IDs differ: every number key but the ID's pieces and masks.
+_LIFTING_KEYS = NUMBER_KEYS - {KeyKind.ID_PIECE, KeyKind.ID_MASK}
 MAX_CANDIDATES = 30
 # Keys of what a thing looks like: they never identify anyone.
 LOOK_KEYS = frozenset({KeyKind.DESC_WEEK, KeyKind.DESC_DISTRICT, KeyKind.DESC_BRAND})

@@ -60,9 +60,12 @@ async def delete_tuples(
     await execute_many(table, f'DELETE FROM "{table._meta.tablename}" WHERE {where}', values)
 
 
-async def update_column(table: type[Table], column: str, values: Sequence[tuple[Any, int]]) -> None:
-    """Set ``column`` of each row: ``values`` holds (new value, row id) pairs."""
-    await execute_many(table, f'UPDATE "{table._meta.tablename}" SET "{column}" = ? WHERE "id" = ?', values)
+async def update_columns(
+    table: type[Table], columns: Sequence[str], values: Sequence[tuple[Any, ...]]
+) -> None:
+    """Set ``columns`` of each row: ``values`` holds (new values..., row id) tuples."""
+    assignments = ", ".join(f'"{column}" = ?' for column in columns)
+    await execute_many(table, f'UPDATE "{table._meta.tablename}" SET {assignments} WHERE "id" = ?', values)
 
 
 def _open_transaction(table: type[Table]) -> tuple[bool, Any]:

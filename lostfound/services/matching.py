@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -31,7 +31,7 @@ from lostfound.services.bulk_sql import (
     fetch_in_transaction,
     insert_rows,
     insert_tuples,
-    update_column,
+    update_columns,
 )
 from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN
 from lostfound.services.transactions import write_transaction
@@ -239,11 +239,16 @@ def facts_of_values(side: Side, values: dict[str, Any], rows: Sequence[dict[str,
 
 
 async def load_facts(
-    side: Side, record_ids: Sequence[int], open_only: bool = False, phones: bool = True
+    side: Side,
+    record_ids: Sequence[int],
+    open_only: bool = False,
+    phones: bool = True,
+    unless_valid_id: Collection[int] = (),
 ) -> dict[int, m.MatchFacts]:
     """Facts of records of one side, numbers decrypted in memory only.
 
-    ``open_only``: only records still in play; ``phones`` false: a phone is only marked present.
+    ``open_only``: only records still in play; ``phones`` false: a phone is only marked present;
+    ``unless_valid_id``: records left out (not decrypted, their contents not read) if they hold a valid ID.
     """
     today = _today()
     facts: dict[int, m.MatchFacts] = {}
@@ -254,22 +259,25 @@ async def load_facts(
     for chunk in _chunks(list(record_ids)):
         if side == "item":
             rows = await fast_reads.fetch(
-                "SELECT id, category, district, found_at, description, colour, brand FROM found_item "
-                f"WHERE id IN ({_marks(chunk)}){status_filter}",
+                "SELECT id, holds_valid_id, category, district, found_at, description, colour, brand "
+                f"FROM found_item WHERE id IN ({_marks(chunk)}){status_filter}",
                 [*chunk, *statuses],
                 inline=True,
             )
-            for record, *columns in rows:
-                facts[record] = _item_facts(*columns)
+            for record, valid_id, *columns in rows:
+                if not (valid_id and record in unless_valid_id):
+                    facts[record] = _item_facts(*columns)
         else:
             rows = await fast_reads.fetch(
-                "SELECT id, category, district, lost_from, lost_to, owner_name, owner_id_enc, owner_phone_enc, "
-                f"description, colour, brand FROM lost_report WHERE id IN ({_marks(chunk)}){status_filter}",
+                "SELECT id, holds_valid_id, category, district, lost_from, lost_to, owner_name, owner_id_enc, "
+                "owner_phone_enc, description, colour, brand "
+                f"FROM lost_report WHERE id IN ({_marks(chunk)}){status_filter}",
                 [*chunk, *statuses],
                 inline=True,
             )
-            for record, *columns in rows:
-                facts[record] = _report_facts(*columns, today, phones)
+            for record, valid_id, *columns in rows:
+                if not (valid_id and record in unless_valid_id):
+                    facts[record] = _report_facts(*columns, today, phones)
         tables = SIDES[side]
         present = [record for record in chunk if record in facts]
         if not present:
@@ -499,7 +507,9 @@ async def _scored_candidates(
         facts = await load_facts(side, sorted(record for record, found in agreed.items() if found))
     other_side = SIDES[side].other
     wanted = sorted({other for found in agreed.values() for other in found})
-    other_facts = await load_facts(other_side, wanted, open_only=True, phones=False)
+    other_facts = await load_facts(
+        other_side, wanted, open_only=True, phones=False, unless_valid_id=_hopeless_if_valid_id(agreed, facts)
+    )
     return {
         record: m.decide(
             (other, scored)
@@ -511,6 +521,21 @@ async def _scored_candidates(
         else []
         for record, found in agreed.items()
     }
+
+
+def _hopeless_if_valid_id(
+    agreed: dict[int, dict[int, set[tuple[m.KeyKind, m.KeyKind]]]], facts: dict[int, m.MatchFacts]
+) -> set[int]:
+    """Candidates that no record met them could score to review if they hold a valid ID: every one
+    holds another and met them by names and places alone (a namesake's report, a third of those met
+    at a million reports). Left unread, they are dropped as scoring would drop them."""
+    verdict: dict[int, bool] = {}
+    for record, found in agreed.items():
+        valid = m.holds_valid_id(facts[record]) if found else False
+        for other, pairs in found.items():
+            hopeless = valid and m.hopeless_against_valid_id(pairs, m.REVIEW_SCORE)
+            verdict[other] = verdict.get(other, True) and hopeless
+    return {other for other, hopeless in verdict.items() if hopeless}
 
 
 async def candidates(side: Side, facts: m.MatchFacts, keys: list[tuple[int, m.KeyKind]]) -> list[m.Decided]:
@@ -557,11 +582,15 @@ async def refresh_many(
     tables = SIDES[side]
     async with write_transaction():
         if known is None:  # records written with their keys listed (bulk import) list them already
+            assert facts is not None
             await _drop_keys(side, list(keys))
-            await update_column(
+            await update_columns(
                 tables.records,
-                "match_keys",
-                [(pack_keys(record_keys), record) for record, record_keys in keys.items()],
+                ("match_keys", "holds_valid_id"),
+                [
+                    (pack_keys(record_keys), m.holds_valid_id(facts[record]), record)
+                    for record, record_keys in keys.items()
+                ],
             )
         rows = [(key, int(kind), record) for record, record_keys in keys.items() for key, kind in record_keys]
         # In the table's order, near enough: by the key alone sorts in half the time of whole rows.
@@ -598,7 +627,7 @@ async def forget(side: Side, record_id: int) -> None:
     column = getattr(Match, tables.key_fk)
     async with write_transaction():
         await _drop_keys(side, [record_id])
-        await update_column(tables.records, "match_keys", [(b"", record_id)])
+        await update_columns(tables.records, ("match_keys", "holds_valid_id"), [(b"", False, record_id)])
         others = await Match.select(getattr(Match, tables.other)).where(
             (column == record_id) & (Match.state == "suggested")
         )
