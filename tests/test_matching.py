@@ -41,8 +41,8 @@ async def _report(client: httpx.AsyncClient, name: str = "黎晓梅", **changes)
     return response.json()["reference"]
 
 
-async def _item(client: httpx.AsyncClient, headers: dict, contents: list[dict], **changes) -> str:
-    body = {
+def _item_body(contents: list[dict], **changes) -> dict:
+    return {
         "station": "DC",
         "category": "wallet",
         "description": "钱包",
@@ -52,6 +52,10 @@ async def _item(client: httpx.AsyncClient, headers: dict, contents: list[dict], 
         "contents": contents,
         **changes,
     }
+
+
+async def _item(client: httpx.AsyncClient, headers: dict, contents: list[dict], **changes) -> str:
+    body = _item_body(contents, **changes)
     response = await client.post("/api/v1/found-items", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["reference"]
@@ -506,15 +510,7 @@ async def test_an_item_whose_id_number_was_struck_out_is_found_by_a_namesake_wit
     assert (await FoundItem.select(FoundItem.holds_valid_id).where(FoundItem.id == item["id"]).first())[
         "holds_valid_id"
     ]
-    body = {
-        "station": "DC",
-        "category": "wallet",
-        "description": "钱包",
-        "found_at": "2025-03-30T09:10:00+08:00",
-        "found_place": "人民路公交站",
-        "district": "东城区",
-        "contents": [{"kind": "id_card", "holder_name": "黎晓梅"}],
-    }
+    body = _item_body([{"kind": "id_card", "holder_name": "黎晓梅"}])  # the number struck out
     removed = [row["id"] for row in item["contents"]]
     await found_items.update_item(SYSTEM, ref, to_input(msgspec.convert(body, FoundItemIn)), removed)
 
