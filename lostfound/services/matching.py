@@ -526,12 +526,14 @@ async def _scored_candidates(
 def _hopeless_if_valid_id(
     agreed: dict[int, dict[int, set[tuple[m.KeyKind, m.KeyKind]]]], facts: dict[int, m.MatchFacts]
 ) -> set[int]:
-    """Candidates that no record met them could score to review if they hold a valid ID: every one
-    holds another and met them by names and places alone (a namesake's report, a third of those met
-    at a million reports). Left unread, they are dropped as scoring would drop them."""
+    """Candidates none of whose pairs could reach review if the candidate holds a valid ID: every record
+    that met one holds a valid ID too and met it by names and places alone (a namesake's report, most
+    of the third a lookup at a million reports lets go). Left unread, they are dropped as scoring would."""
     verdict: dict[int, bool] = {}
     for record, found in agreed.items():
-        valid = m.holds_valid_id(facts[record]) if found else False
+        if not found:
+            continue  # a record that met nothing has no facts read
+        valid = m.holds_valid_id(facts[record])
         for other, pairs in found.items():
             hopeless = valid and m.hopeless_against_valid_id(pairs, m.REVIEW_SCORE)
             verdict[other] = verdict.get(other, True) and hopeless
