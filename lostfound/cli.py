@@ -522,6 +522,22 @@ def media_sweep(older_than: float) -> None:
     click.echo(f"removed {len(removed)} file(s) no record names")
 
 
+@main.command("rematch")
+def rematch_command() -> None:
+    """Key and match every open record again: after an upgrade that changes how records are keyed."""
+    from lostfound.services.matching import open_count, rematch_open
+
+    async def run() -> dict[str, int]:
+        done = {}
+        for side, label in (("report", "lost reports"), ("item", "found items")):
+            with click.progressbar(length=await open_count(side), label=label, file=sys.stderr) as bar:
+                done[side] = await rematch_open(side, bar.update)
+        return done
+
+    done = _service_call(run())
+    click.echo(f"matched again: {done['report']} open lost report(s), {done['item']} open found item(s)")
+
+
 @main.command("match")
 @click.argument("reference")
 @click.option("--json", "as_json", is_flag=True, help="Print the API answer as JSON.")

@@ -307,6 +307,59 @@ async def test_a_crowded_name_only_adds_to_owners_another_key_found(
     assert ("name", "exact") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
+async def test_a_dropped_middle_character_is_found_where_its_district_and_week_meet(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """黎梅 on a bank card finds 黎晓梅's report although the district and the week are each crowded
+    with other 黎·梅 (as at a million reports); those others share one of the two and are not read."""
+    from lostfound.services import matching
+
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 1)  # a key two reports share is crowded
+    headers = await _headers()
+    owner = await _report(client, owner={"id_number": ""})
+    await _report(  # same district, a month before
+        client,
+        "黎春梅",
+        owner={"id_number": "", "phone": "13900001111"},
+        lost_from="2025-02-20T19:00:00+08:00",
+        lost_to="2025-02-20T22:00:00+08:00",
+    )
+    await _report(client, "黎秋梅", owner={"id_number": "", "phone": "13900002222"}, district="西城区")
+    contents = [{"kind": "bank_card", "holder_name": "黎梅", "card_last4": "0128"}]
+    found = await _matches(client, headers, await _item(client, headers, contents, colour="棕色"))
+    assert [m["lost_report"] for m in found] == [owner]
+    assert ("name", "partial") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+    assert found[0]["decision"] == "review"
+
+
+async def test_rematch_gives_records_saved_before_an_upgrade_the_keys_of_the_current_code(
+    client: httpx.AsyncClient,
+) -> None:
+    """Records keyed by an older release lack the keys the current lookups use: ``lostfound rematch``
+    keys and matches every open record again, and leaves closed ones out of the index."""
+    from lostfound.services import lost_reports
+    from tests.test_cli import run
+
+    headers = await _headers()
+    owner = await _report(client)
+    withdrawn = await _report(client, "程国栋", owner={"id_number": OTHER_ID, "phone": "13900001111"})
+    await lost_reports.withdraw(withdrawn)
+    item = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}])
+    assert [m["lost_report"] for m in await _matches(client, headers, item)] == [owner]
+    # As an older release left them: the report lists no key and met no item.
+    await ReportKey.delete(force=True)
+    await LostReport.update({LostReport.match_keys: b""}, force=True)
+    await Match.delete(force=True)
+    done = run("rematch")
+    assert done.returncode == 0, done.stderr
+    assert "1 open lost report(s), 1 open found item(s)" in done.stdout
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [owner] and found[0]["decision"] == "auto"
+    keyed = {row["reference"]: row["match_keys"] for row in await LostReport.select()}
+    assert keyed[owner] and keyed[withdrawn] == b""
+    assert await ReportKey.count() == len(keyed[owner]) // 16  # each key and its kind: 8 bytes each
+
+
 def _same_mask(number: str) -> str:
     """Another valid number with the same region and last 4 (the same masked form)."""
     for day in range(10, 29):

@@ -109,7 +109,7 @@ class KeyKind(IntEnum):
     NAME_WEEK = 10
     CARD_DISTRICT = 11
     CARD_WEEK = 12
-    NAME_SKELETON = 13  # surname + last character, with district or week
+    NAME_SKELETON = 13  # surname + last character, with district, week or both
     IMEI_FULL = 14
     IMEI_REPAIR = 15  # a Luhn-valid neighbour of an IMEI that fails its check digit
     SERIAL = 16
@@ -185,6 +185,9 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
         for skeleton in names.skeletons(name):
             if district:
                 keys.add((f"ns:{skeleton}|{district}", KeyKind.NAME_SKELETON))
+                # Both at once: at a million reports a common skeleton is shared by hundreds in a
+                # district and dozens in a week, too many to read, but seldom by many in both.
+                keys.update((f"nsdw:{skeleton}|{district}|{week}", KeyKind.NAME_SKELETON) for week in weeks)
             keys.update((f"nsw:{skeleton}|{week}", KeyKind.NAME_SKELETON) for week in weeks)
     for last4 in facts.card_last4:
         if district:

@@ -294,7 +294,7 @@ async def _catch_up(side: Side, last_id: int, started: datetime) -> None:
     them again closes that gap.
     """
     table = matching.SIDES[side].records
-    statuses = matching.OPEN_ITEM_STATUSES if side == "item" else matching.OPEN_REPORT_STATUSES
+    statuses = matching.open_statuses(side)
     rows = await table.select(table.id).where(
         ((table.id > last_id) | (table.updated_at >= started)) & table.status.is_in(list(statuses))
     )

@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from array import array
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -54,6 +54,11 @@ CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter
 # Only records still in play are matched.
 OPEN_ITEM_STATUSES = (ItemStatus.IN_CUSTODY.value, ItemStatus.TRANSFERRED.value, ItemStatus.UNCLAIMED.value)
 OPEN_REPORT_STATUSES = (ReportStatus.OPEN.value,)
+
+
+def open_statuses(side: Side) -> tuple[str, ...]:
+    """The statuses in which a record of ``side`` is still in play."""
+    return OPEN_ITEM_STATUSES if side == "item" else OPEN_REPORT_STATUSES
 
 
 @dataclass(frozen=True)
@@ -254,7 +259,7 @@ async def load_facts(
     facts: dict[int, m.MatchFacts] = {}
     statuses: Sequence[str] = ()
     if open_only:
-        statuses = OPEN_ITEM_STATUSES if side == "item" else OPEN_REPORT_STATUSES
+        statuses = open_statuses(side)
     status_filter = f" AND status IN ({_marks(statuses)})" if statuses else ""
     for chunk in _chunks(list(record_ids)):
         if side == "item":
@@ -448,7 +453,7 @@ def _agreed(
 
 async def _open_records(side: Side, record_ids: Sequence[int]) -> set[int]:
     table = SIDES[side].table
-    statuses = OPEN_ITEM_STATUSES if side == "item" else OPEN_REPORT_STATUSES
+    statuses = open_statuses(side)
     found: set[int] = set()
     for chunk in _chunks(list(record_ids)):
         rows = await fast_reads.fetch(
@@ -600,6 +605,38 @@ async def refresh_many(
         await insert_tuples(tables.keys, ("key", "kind", tables.key_fk), rows)
         await _store(side, decided, list(keys), fresh=known is not None)
     return decided
+
+
+async def open_count(side: Side) -> int:
+    table = SIDES[side].records
+    return await table.count().where(table.status.is_in(list(open_statuses(side))))
+
+
+async def rematch_open(
+    side: Side, progress: Callable[[int], None] = lambda n: None, batch: int = 1000
+) -> int:
+    """Re-key and re-match every open record of one side, a batch at a time; returns how many.
+
+    A record keeps the keys it was saved with until it is next edited: after an upgrade that keys
+    records differently, this gives the older ones the keys the new lookups look for. Reports
+    first, then items, as an import leaves them (``lostfound rematch``).
+    """
+    table = SIDES[side].records
+    statuses = open_statuses(side)
+    done = last = 0
+    while True:
+        rows = await (
+            table.select(table.id)
+            .where((table.id > last) & table.status.is_in(list(statuses)))
+            .order_by(table.id)
+            .limit(batch)
+        )
+        if not rows:
+            return done
+        record_ids = [row["id"] for row in rows]
+        await refresh_many(side, record_ids)
+        done, last = done + len(record_ids), record_ids[-1]
+        progress(len(record_ids))
 
 
 async def refresh(side: Side, record_id: int) -> list[m.Decided]:
