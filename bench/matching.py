@@ -266,6 +266,35 @@ def report_unidentified(result: dict[str, Any], pair: tuple[float, float] | None
     )
 
 
+def recall_at_k(result: dict[str, Any], group: list[dict], k: int) -> float:
+    """Share of ``group`` (truth rows) whose true report is among the item's first ``k`` suggestions."""
+    hits = sum(
+        1 for t in group if t["report"] in [s.report_ref for s in result["suggestions"][t["item"]][:k]]
+    )
+    return hits / len(group) if group else float("nan")
+
+
+def recall_at_precision(
+    result: dict[str, Any], items: set[str], owned: int, precision: float = 0.999
+) -> float:
+    """Top-1 suggestions of ``items`` ranked by score: the recall of the longest prefix that holds ``precision``."""
+    truth = {t["item"]: t["report"] for t in result["truth"]}
+    tops = sorted(
+        (
+            (found[0].score, found[0].report_ref == truth[item])
+            for item, found in result["suggestions"].items()
+            if found and item in items
+        ),
+        reverse=True,
+    )
+    best, hits = 0.0, 0
+    for rank, (_, ok) in enumerate(tops, 1):
+        hits += ok
+        if hits / rank >= precision:
+            best = hits / owned
+    return best
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -279,10 +308,7 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
     carrying = [t for t in owned if t["carries_identifier"]]
 
     def recall_at(k: int, group: list[dict]) -> float:
-        hits = sum(
-            1 for t in group if t["report"] in [s.report_ref for s in result["suggestions"][t["item"]][:k]]
-        )
-        return hits / len(group) if group else float("nan")
+        return recall_at_k(result, group, k)
 
     city_items = {t["item"] for t in city}
     autos, right, _ = _autos(
@@ -299,20 +325,7 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
     from lostfound.domain.matching import AUTO_MARGIN, AUTO_SCORE
 
     _, _, wrong_service = _autos(result, AUTO_SCORE, AUTO_MARGIN)
-    # Recall at precision >= 0.999: top-1 suggestions ranked by score, the longest prefix that holds it.
-    tops = sorted(
-        (
-            (found[0].score, found[0].report_ref == truth[item]["report"])
-            for item, found in result["suggestions"].items()
-            if found and item in city_items
-        ),
-        reverse=True,
-    )
-    best_recall, hits = 0.0, 0
-    for rank, (_, ok) in enumerate(tops, 1):
-        hits += ok
-        if hits / rank >= 0.999:
-            best_recall = hits / len(owned)
+    best_recall = recall_at_precision(result, city_items, len(owned))
     lat = result["latencies"]
     print(f"  seed {result['seed']} on {result['engine']}: {len(city)} items, {len(owned)} with a report")
     print(f"  import: {result['reports_per_s']:,.0f} reports/s, {result['items_per_s']:,.0f} items/s")

@@ -43,3 +43,39 @@ def test_the_chosen_pair_leaves_no_wrong_owner_on_the_tuning_data() -> None:
 def test_no_pair_when_every_unidentified_top_is_wrong() -> None:
     result = _result({"I1": [Suggestion("R-other", 30.0, False, "name:exact")]}, {"I1": "R1"})
     assert choose_unidentified_pair(result) is None
+
+
+def test_the_splink_baseline_leaves_a_missing_field_empty_and_ranks_by_its_own_pair() -> None:
+    """A field the record lacks must be NULL to Splink: an empty name would count against the pair."""
+    from bench.splink_baseline import _item_row, _report_row, choose_pair
+
+    slip = {
+        "external_ref": "I1",
+        "district": "东城区",
+        "category": "wallet",
+        "colour": "",
+        "found_at": "2025-03-30T09:10:00+08:00",
+        "contents": [{"kind": "phone_number", "holder_name": "", "id_number": "", "phone": "138 0579 6612"}],
+    }
+    row = _item_row(slip)
+    assert row["name"] is None and row["name_pinyin"] is None and row["id_number"] is None
+    assert row["phone"] == "13805796612" and row["colour"] is None and row["date"] == "2025-03-30"
+    report = {
+        "external_ref": "R1",
+        "owner": {"name": "黎晓梅", "id_number": "330784********1239", "phone": "13805796612"},
+        "district": "东城区",
+        "category": "wallet",
+        "colour": "棕色",
+        "lost_from": "2025-03-28T19:00:00+08:00",
+        "contents": [{"kind": "bank_card", "card_number": "", "card_last4": "0128"}],
+    }
+    row = _report_row(report)
+    assert (
+        row["name_pinyin"] == "li xiao mei" and row["id_mask"] == "3307841239" and row["card_last4"] == "0128"
+    )
+    result = _result(
+        {"I1": [Suggestion("R1", 12.0, True)], "I2": [Suggestion("R-other", 9.0, True)]},
+        {"I1": "R1", "I2": None},
+    )
+    score, _ = choose_pair(result)
+    assert 9.0 < score <= 12.0
