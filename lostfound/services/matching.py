@@ -413,10 +413,12 @@ async def _look_rows(
     }
     wanted = sorted({key for record in anonymous for key, _ in keys[record] if key in crowded})
     other = SIDES[SIDES[side].other]
-    # One statement of one bounded probe per key (SQLite takes at most 500 parts to a UNION).
+    # One statement of one bounded probe per key (SQLite takes at most 500 parts to a UNION). The
+    # rows come in the key index's order, so both engines read the same ones (PostgreSQL's plan,
+    # without the ORDER BY, could take any 200).
     probe = (
         f"SELECT * FROM (SELECT key, kind, {other.key_fk} FROM {other.key_table} "
-        f"WHERE key = ? LIMIT {MAX_LOOK_POSTINGS}) AS k"
+        f"WHERE key = ? ORDER BY kind, {other.key_fk} LIMIT {MAX_LOOK_POSTINGS}) AS k"
     )
     rows: dict[int, list[tuple[int, int]]] = {}
     for chunk in _chunks(wanted, 100):
