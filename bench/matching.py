@@ -121,7 +121,12 @@ async def _suggestions() -> tuple[dict[str, list[Suggestion]], list[dict[str, An
     item_rows = await FoundItem.select(FoundItem.id, FoundItem.external_ref)
     by_item: dict[str, list[Suggestion]] = {row["external_ref"]: [] for row in item_rows}
     item_ext = {row["id"]: row["external_ref"] for row in item_rows}
-    for row in await Match.select(Match.item, Match.report, Match.score, Match.reasons):
+    # Best first, and equal scores the latest report first, as the service lists them (``matches_of``):
+    # in the order the database happens to return them, the engines broke ties differently.
+    query = Match.select(Match.item, Match.report, Match.score, Match.reasons).order_by(
+        Match.report, ascending=False
+    )
+    for row in await query:
         reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"])
         eligible = auto_eligible(reasons)
         by_item[item_ext[row["item"]]].append(
@@ -133,7 +138,7 @@ async def _suggestions() -> tuple[dict[str, list[Suggestion]], list[dict[str, An
             )
         )
     for found in by_item.values():
-        found.sort(key=lambda s: -s.score)
+        found.sort(key=lambda s: -s.score)  # stable: ties stay latest first
 
     return by_item, item_rows
 
