@@ -246,6 +246,31 @@ async def test_a_loss_across_sunday_midnight_finds_an_item_found_the_next_week(
     assert [m["lost_report"] for m in await _matches(client, headers, item)] == [report]
 
 
+@pytest.mark.parametrize(
+    ("found_at", "said"),
+    [("2025-03-28T23:40:00+08:00", "失物当天拾得"), ("2025-03-29T09:10:00+08:00", "失物时间在拾得前1天")],
+)
+async def test_the_days_between_loss_and_find_are_counted_as_an_officer_counts_them(
+    client: httpx.AsyncClient, found_at: str, said: str
+) -> None:
+    """Lost on the evening of the 28th: found late that night is the same day, found the next morning is
+    a day later, although less than 24 hours have passed either way."""
+    from lostfound.i18n import set_locale
+    from lostfound.web.templating import reason_text
+
+    headers = await _headers()
+    await _report(client)  # lost 28 March, 19:00 to 22:00
+    item = await _item(
+        client,
+        headers,
+        [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}],
+        found_at=found_at,
+    )
+    (time,) = [r for r in (await _matches(client, headers, item))[0]["reasons"] if r["field"] == "time"]
+    set_locale("zh_Hans")
+    assert reason_text(time) == said
+
+
 async def test_bulk_import_works_out_the_same_facts_that_matching_reads_back() -> None:
     """Import computes facts beside the database work; they must equal what a later refresh reads."""
     from datetime import UTC, datetime

@@ -446,7 +446,9 @@ def _time(item: MatchFacts, report: MatchFacts) -> tuple[Level, int | None]:
     lost_to = report.time_to or lost_from
     if found < lost_from - _CLOCK_SLACK:
         return Level.BEFORE_LOSS, None
-    days = max(0, (found - lost_from).days)
+    # Calendar days in the city's time (both times are local): lost at 21:00 and found at 09:00 the
+    # next morning is "lost 1 day before", as an officer counts, not "the same day".
+    days = max(0, (found.date() - lost_from.date()).days)
     if found <= lost_to + _CLOCK_SLACK:
         return Level.IN_WINDOW, days
     after = found - lost_to
