@@ -279,6 +279,17 @@ def recall_at_k(result: dict[str, Any], group: list[dict], k: int) -> float:
     return hits / len(group) if group else float("nan")
 
 
+def print_recall_by_case(result: dict[str, Any], owned: list[dict], label: str, k: int = 10) -> None:
+    """One line: recall@k of each case of the synthetic city among ``owned``."""
+    by_case: dict[str, list[dict]] = {}
+    for t in owned:
+        by_case.setdefault(t["case"], []).append(t)
+    print(
+        f"  {label}: "
+        + ", ".join(f"{case} {recall_at_k(result, group, k):.2f}" for case, group in sorted(by_case.items()))
+    )
+
+
 def recall_at_precision(
     result: dict[str, Any], items: set[str], owned: int, precision: float = 0.999
 ) -> float:
@@ -392,13 +403,7 @@ def _report_goods(
     print(f"  goods: {len(goods)} items, {len(owned)} with a report; recall@1/5/10: {at_k}")
     at_k = " / ".join(f"{recall_at(k, by_imei):.3f}" for k in (1, 5, 10))
     print(f"  phones whose report states the IMEI ({len(by_imei)}): recall@1/5/10 {at_k}")
-    by_case: dict[str, list[dict]] = {}
-    for t in owned:
-        by_case.setdefault(t["case"], []).append(t)
-    print(
-        "  goods recall@10 by case: "
-        + ", ".join(f"{case} {recall_at(10, group):.2f}" for case, group in sorted(by_case.items()))
-    )
+    print_recall_by_case(result, owned, "goods recall@10 by case")
     right = wrong = 0
     for t in goods:
         chosen = _auto(result["suggestions"][t["item"]], threshold, margin)

@@ -23,7 +23,7 @@ import logging
 import time
 from typing import Any
 
-from bench.matching import Suggestion, _autos, recall_at_k, recall_at_precision
+from bench.matching import Suggestion, _autos, print_recall_by_case, recall_at_k, recall_at_precision
 from bench.synthetic import generate
 
 # Candidate pairs: any one of these agreeing puts a pair before the model.
@@ -201,13 +201,7 @@ def report(result: dict[str, Any], pair: tuple[float, float]) -> None:
         f"{(right / autos if autos else float('nan')):.4f}, recall {right / len(owned):.3f}, wrong owners {wrong}"
     )
     print(f"  recall at precision >= 0.999: {recall_at_precision(result, items, len(owned)):.3f}")
-    by_case: dict[str, list[dict]] = {}
-    for t in owned:
-        by_case.setdefault(t["case"], []).append(t)
-    print(
-        "  recall@10 by case: "
-        + ", ".join(f"{case} {recall_at_k(result, group, 10):.2f}" for case, group in sorted(by_case.items()))
-    )
+    print_recall_by_case(result, owned, "recall@10 by case")
 
 
 def main() -> None:
