@@ -323,9 +323,6 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
     owned = [t for t in city if t["report"]]
     carrying = [t for t in owned if t["carries_identifier"]]
 
-    def recall_at(k: int, group: list[dict]) -> float:
-        return recall_at_k(result, group, k)
-
     city_items = {t["item"] for t in city}
     autos, right, _ = _autos(
         {
@@ -345,9 +342,9 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
     lat = result["latencies"]
     print(f"  seed {result['seed']} on {result['engine']}: {len(city)} items, {len(owned)} with a report")
     print(f"  import: {result['reports_per_s']:,.0f} reports/s, {result['items_per_s']:,.0f} items/s")
-    at_k = " / ".join(f"{recall_at(k, owned):.3f}" for k in (1, 5, 10))
+    at_k = " / ".join(f"{recall_at_k(result, owned, k):.3f}" for k in (1, 5, 10))
     print(f"  recall@1/5/10 (owner reported):     {at_k}")
-    at_k = " / ".join(f"{recall_at(k, carrying):.3f}" for k in (1, 5, 10))
+    at_k = " / ".join(f"{recall_at_k(result, carrying, k):.3f}" for k in (1, 5, 10))
     print(f"  recall@1/5/10 (carries identifier): {at_k}")
     print(f"  share of owned items carrying an identifier: {len(carrying) / len(owned):.3f}")
     print(
@@ -382,7 +379,7 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         + ", ".join(f"{case} {sum(v) / len(v):.2f}" for case, v in sorted(by_case.items()))
     )
     if goods:
-        _report_goods(result, goods, threshold, margin, recall_at)
+        _report_goods(result, goods, threshold, margin)
     for item, found in result["suggestions"].items():
         chosen = _auto(found, threshold, margin)
         if chosen is not None and chosen.report_ref != truth[item]["report"]:
@@ -393,15 +390,13 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
             )
 
 
-def _report_goods(
-    result: dict[str, Any], goods: list[dict], threshold: float, margin: float, recall_at: Any
-) -> None:
+def _report_goods(result: dict[str, Any], goods: list[dict], threshold: float, margin: float) -> None:
     """Bags, keys, umbrellas, clothing and phones: found by looks for review, by IMEI automatically."""
     owned = [t for t in goods if t["report"]]
     by_imei = [t for t in owned if t["carries_identifier"]]
-    at_k = " / ".join(f"{recall_at(k, owned):.3f}" for k in (1, 5, 10))
+    at_k = " / ".join(f"{recall_at_k(result, owned, k):.3f}" for k in (1, 5, 10))
     print(f"  goods: {len(goods)} items, {len(owned)} with a report; recall@1/5/10: {at_k}")
-    at_k = " / ".join(f"{recall_at(k, by_imei):.3f}" for k in (1, 5, 10))
+    at_k = " / ".join(f"{recall_at_k(result, by_imei, k):.3f}" for k in (1, 5, 10))
     print(f"  phones whose report states the IMEI ({len(by_imei)}): recall@1/5/10 {at_k}")
     print_recall_by_case(result, owned, "goods recall@10 by case")
     right = wrong = 0
