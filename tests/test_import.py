@@ -175,3 +175,22 @@ async def test_an_item_logged_while_a_worker_looked_up_the_reports_still_meets_i
     assert filed.imported == 1
     match = await Match.select(Match.item.external_ref, Match.report.external_ref).first()
     assert match == {"item.external_ref": "OLD-I-7", "report.external_ref": "OLD-R-1"}
+
+
+async def test_a_line_that_is_not_utf8_is_one_bad_line_and_a_byte_order_mark_is_no_problem(
+    tmp_path: Path,
+) -> None:
+    """Files exported by spreadsheets start with a byte order mark and end lines with CR LF; a line
+    written in another encoding (GBK, say) is reported with its number, and the rest is imported."""
+    good = json.dumps(REPORT, ensure_ascii=False).encode()
+    gbk = json.dumps({**REPORT, "external_ref": "OLD-R-2"}, ensure_ascii=False).encode("gbk")
+    other = json.dumps({**REPORT, "external_ref": "OLD-R-3"}, ensure_ascii=False).encode()
+    path = tmp_path / "reports.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + good + b"\r\n" + gbk + b"\r\n" + other + b"\r\n")
+    done = run("import", "lost-reports", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "imported 2, skipped 1" in done.stdout
+    assert "line 2: skipped: not a valid record: not UTF-8 text" in done.stderr
+    assert "Traceback" not in done.stderr
+    refs = {r["external_ref"] for r in await LostReport.select(LostReport.external_ref)}
+    assert refs == {"OLD-R-1", "OLD-R-3"}

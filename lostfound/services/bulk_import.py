@@ -104,7 +104,8 @@ class Prepared:
 
 
 Entry = tuple[int, Any]  # (line number, parsed input, the reason it could not be parsed, or a raw line)
-Parse = Callable[[str], Any]  # a raw line to a service input; raises ValueError for a bad line
+# A raw line (bytes, as the command line reads it) to a service input; raises ValueError for a bad line.
+Parse = Callable[[str | bytes], Any]
 Writer = Callable[[list[Prepared], ImportResult], Awaitable[list[int]]]
 Batch = tuple[list[Prepared], list[tuple[int, str]]]
 
