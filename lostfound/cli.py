@@ -361,7 +361,8 @@ def _report_import(result: Any, map_out: str | None) -> None:
                     json.dumps({"external_ref": external_ref, "reference": reference}, ensure_ascii=False)
                     + "\n"
                 )
-    click.echo(f"imported {result.imported}, skipped {len(result.bad)}")
+    already = f", already imported {result.already}" if result.already else ""
+    click.echo(f"imported {result.imported}{already}, skipped {len(result.bad)}")
 
 
 @main.group()

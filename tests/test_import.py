@@ -194,3 +194,46 @@ async def test_a_line_that_is_not_utf8_is_one_bad_line_and_a_byte_order_mark_is_
     assert "Traceback" not in done.stderr
     refs = {r["external_ref"] for r in await LostReport.select(LostReport.external_ref)}
     assert refs == {"OLD-R-1", "OLD-R-3"}
+
+
+async def test_an_import_run_again_brings_in_only_what_it_had_not_and_maps_every_line(tmp_path: Path) -> None:
+    """An interrupted migration is simply run again: records whose external reference is already there
+    are mapped to their reference, not copied (a copy would be the runner-up of every match of the
+    first, and the owner's wallet would never be suggested automatically)."""
+    await make_station("DC")
+    first = json.dumps(REPORT, ensure_ascii=False)
+    second = json.dumps(
+        {**REPORT, "owner": {"name": "程国栋", "phone": "13900001111"}, "external_ref": "OLD-R-2"}
+    )
+    done = run("import", "lost-reports", _write(tmp_path / "part.jsonl", [first]))
+    assert done.returncode == 0 and "imported 1, skipped 0" in done.stdout, done.stderr
+
+    repeated = json.dumps({**REPORT, "description": "又一行", "external_ref": "OLD-R-2"}, ensure_ascii=False)
+    whole = _write(tmp_path / "whole.jsonl", [first, second, repeated])
+    done = run("import", "lost-reports", whole, "--map-out", str(tmp_path / "map.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert "imported 1, already imported 1, skipped 1" in done.stdout
+    assert "line 3: skipped: external_ref OLD-R-2 is that of line 2" in done.stderr
+    mapping = [json.loads(line) for line in (tmp_path / "map.jsonl").read_text().splitlines()]
+    stored = {
+        r["external_ref"]: r["reference"]
+        for r in await LostReport.select(LostReport.external_ref, LostReport.reference)
+    }
+    assert [(m["external_ref"], m["reference"]) for m in mapping] == [
+        ("OLD-R-1", stored["OLD-R-1"]),
+        ("OLD-R-2", stored["OLD-R-2"]),
+    ]
+    assert await LostReport.count() == 2
+
+    clean = {**ITEM, "contents": [{**ITEM["contents"][0], "id_number": OWNER_ID}]}
+    done = run(
+        "import", "found-items", _write(tmp_path / "items.jsonl", [json.dumps(clean, ensure_ascii=False)])
+    )
+    assert done.returncode == 0, done.stderr
+    match = await Match.select(Match.report.external_ref, Match.decision).first()
+    assert match == {"report.external_ref": "OLD-R-1", "decision": "auto"}
+    done = run(
+        "import", "found-items", _write(tmp_path / "items.jsonl", [json.dumps(clean, ensure_ascii=False)])
+    )
+    assert "imported 0, already imported 1, skipped 0" in done.stdout
+    assert await FoundItem.count() == 1

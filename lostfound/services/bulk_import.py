@@ -61,8 +61,15 @@ BATCH = 50_000
 @dataclass
 class ImportResult:
     imported: int = 0
+    # Lines whose external reference a record of the same side already has (an import run again).
+    already: int = 0
     bad: list[tuple[int, str]] = field(default_factory=list)  # (line number, what is wrong)
-    mapping: list[tuple[str, str]] = field(default_factory=list)  # (external_ref, reference)
+    mapped: list[tuple[int, str, str]] = field(default_factory=list)  # (line, external_ref, reference)
+
+    @property
+    def mapping(self) -> list[tuple[str, str]]:
+        """(external_ref, reference) in line order, of records written now and found already there."""
+        return [(external_ref, reference) for _, external_ref, reference in sorted(self.mapped)]
 
 
 @dataclass
@@ -426,14 +433,58 @@ async def _flush(
     good, bad = prepared
     result.bad += bad
     if good:
-        record_ids = await write(good, result)
+        # One transaction for the check and the write (the writer's joins it): no other import can
+        # bring in the same references in between.
+        async with write_transaction():
+            good = await _not_yet_imported(side, good, result)
+            record_ids = await write(good, result) if good else []
+        if not record_ids:
+            progress(len(prepared[0]) + len(bad))
+            return
         known = {record: p.key_pairs() for record, p in zip(record_ids, good, strict=True)}
         decided = {
             record: p.decided for record, p in zip(record_ids, good, strict=True) if p.decided is not None
         }
         await matching.refresh_many(side, record_ids, known, decided)
         result.imported += len(record_ids)
-    progress(len(good) + len(bad))
+    progress(len(prepared[0]) + len(bad))
+
+
+async def _not_yet_imported(side: Side, good: list[Prepared], result: ImportResult) -> list[Prepared]:
+    """The records of ``good`` whose external reference no record of ``side`` has yet.
+
+    An import run again (after it was interrupted, say) brings in only what it had not: a second copy
+    of a report would be the runner-up of every match of the first, and neither would ever be
+    suggested automatically. A record already there is mapped to its reference; a reference repeated
+    within a batch is a bad line (one repeated further apart is found already there).
+    """
+    table = matching.SIDES[side].records
+    wanted = sorted({p.values["external_ref"] for p in good if p.values["external_ref"]})
+    known: dict[str, str] = {}
+    for chunk in matching._chunks(wanted, 500):
+        marks = ", ".join(["{}"] * len(chunk))
+        # The index holds only records that have a reference: the query says so, or it is not used.
+        sql = (
+            f"SELECT external_ref, reference FROM {table._meta.tablename} "
+            f"WHERE external_ref <> '' AND external_ref IN ({marks})"
+        )
+        known.update((row["external_ref"], row["reference"]) for row in await table.raw(sql, *chunk))
+    fresh: list[Prepared] = []
+    first_line: dict[str, int] = {}
+    for prepared in good:
+        external_ref = prepared.values["external_ref"]
+        if external_ref in known:
+            result.already += 1
+            result.mapped.append((prepared.line, external_ref, known[external_ref]))
+        elif external_ref in first_line:
+            result.bad.append(
+                (prepared.line, f"external_ref {external_ref} is that of line {first_line[external_ref]}")
+            )
+        else:
+            if external_ref:
+                first_line[external_ref] = prepared.line
+            fresh.append(prepared)
+    return fresh
 
 
 def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dict[str, Any]]) -> Prepared:
@@ -525,8 +576,9 @@ async def _write_items(batch: list[Prepared], result: ImportResult) -> list[int]
         await audit.record(
             actor, "found_item.import", "found_item", refs[0], {"count": len(refs), "last": refs[-1]}
         )
-    result.mapping += [
-        (prepared.values["external_ref"], ref) for ref, prepared in zip(refs, batch, strict=True)
+    result.mapped += [
+        (prepared.line, prepared.values["external_ref"], ref)
+        for ref, prepared in zip(refs, batch, strict=True)
     ]
     return record_ids
 
@@ -614,7 +666,8 @@ async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bo
         await audit.record(
             actor, "lost_report.import", "lost_report", refs[0], {"count": len(refs), "last": refs[-1]}
         )
-    result.mapping += [
-        (prepared.values["external_ref"], ref) for ref, prepared in zip(refs, batch, strict=True)
+    result.mapped += [
+        (prepared.line, prepared.values["external_ref"], ref)
+        for ref, prepared in zip(refs, batch, strict=True)
     ]
     return record_ids
