@@ -436,18 +436,18 @@ async def _flush(
         # One transaction for the check and the write (the writer's joins it): no other import can
         # bring in the same references in between.
         async with write_transaction():
-            good = await _not_yet_imported(side, good, result)
-            record_ids = await write(good, result) if good else []
-        if not record_ids:
-            progress(len(prepared[0]) + len(bad))
-            return
-        known = {record: p.key_pairs() for record, p in zip(record_ids, good, strict=True)}
-        decided = {
-            record: p.decided for record, p in zip(record_ids, good, strict=True) if p.decided is not None
-        }
-        await matching.refresh_many(side, record_ids, known, decided)
-        result.imported += len(record_ids)
-    progress(len(prepared[0]) + len(bad))
+            fresh = await _not_yet_imported(side, good, result)
+            record_ids = await write(fresh, result) if fresh else []
+        if record_ids:
+            known = {record: p.key_pairs() for record, p in zip(record_ids, fresh, strict=True)}
+            decided = {
+                record: p.decided
+                for record, p in zip(record_ids, fresh, strict=True)
+                if p.decided is not None
+            }
+            await matching.refresh_many(side, record_ids, known, decided)
+            result.imported += len(record_ids)
+    progress(len(good) + len(bad))
 
 
 async def _not_yet_imported(side: Side, good: list[Prepared], result: ImportResult) -> list[Prepared]:
@@ -461,7 +461,8 @@ async def _not_yet_imported(side: Side, good: list[Prepared], result: ImportResu
     table = matching.SIDES[side].records
     wanted = sorted({p.values["external_ref"] for p in good if p.values["external_ref"]})
     known: dict[str, str] = {}
-    for chunk in matching._chunks(wanted, 500):
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
         marks = ", ".join(["{}"] * len(chunk))
         # The index holds only records that have a reference: the query says so, or it is not used.
         sql = (
