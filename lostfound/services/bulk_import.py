@@ -3,7 +3,8 @@
 Each record goes through the same validation as the API. A bad record is reported with its
 line number and skipped; a number that fails only its check character is kept as printed
 (matching repairs it). Good records are written a batch at a time, gap-free references
-reserved per batch, then matched in bulk.
+reserved per batch, then matched in bulk; one whose external reference is already there (an
+import run again) is mapped to that record instead of copied.
 """
 
 from __future__ import annotations
