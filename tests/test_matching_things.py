@@ -183,7 +183,7 @@ def test_of_many_look_alikes_those_sharing_the_rarest_keys_are_scored() -> None:
         district: [(int(m.KeyKind.DESC_DISTRICT), record) for record in crowd[:40]],
         brand: [(int(m.KeyKind.DESC_BRAND), 7)],
     }
-    kept = _by_looks(ours, postings, set())
+    kept = _by_looks(ours, postings)
     assert len(kept) == m.MAX_CANDIDATES
     assert 7 in kept  # the one sharing the brand, though it shares fewer keys than the crowd
     assert max(crowd[:40]) in kept and min(crowd[40:]) not in kept  # then week and district, latest first

@@ -8,6 +8,7 @@ and agreement level; the decision is ``auto`` only far above the rest (see ``dec
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -726,21 +727,30 @@ def strongest(
 
 
 def rarest_shared(
-    agreed: dict[int, set[tuple[KeyKind, KeyKind]]],
     ours: Sequence[tuple[int, KeyKind]],
     postings: dict[int, list[tuple[int, int]]],
     limit: int = MAX_CANDIDATES,
 ) -> dict[int, set[tuple[KeyKind, KeyKind]]]:
-    """The candidates worth scoring for a record known only by its looks: those sharing its rarest
-    keys (a key shared by n records counts 1/n: a brand in a week before a colour in a district),
-    the latest records first among equals. ``postings``: key -> [(their kind, their record)]."""
+    """The candidates worth scoring for a record known only by its looks, with the kinds of keys
+    that met: those sharing its rarest keys (a key shared by n records counts 1/n: a brand in a week
+    before a colour in a district), the latest records first among equals. ``postings``: key ->
+    [(their kind, their record)], every row read of each of our keys.
+
+    At a million reports such a record meets a thousand others: they are ranked by their plain
+    sums, and only the ``limit`` best get their kinds of keys grouped."""
+    keys = {key for key, _ in ours}
     shared: dict[int, float] = {}
-    for key in {key for key, _ in ours}:
+    for key in keys:
         rows = postings.get(key, ())
         for _, record in rows:
             shared[record] = shared.get(record, 0.0) + 1 / len(rows)
-    best = sorted(agreed, key=lambda record: (shared.get(record, 0.0), record), reverse=True)
-    return {record: agreed[record] for record in best[:limit]}
+    best = heapq.nlargest(limit, shared, key=lambda record: (shared[record], record))
+    chosen = set(best)
+    agreed = keys_meeting(
+        ours,
+        ((key, kind, record) for key in keys for kind, record in postings.get(key, ()) if record in chosen),
+    )
+    return {record: agreed[record] for record in best}
 
 
 # --- reasons in plain words ------------------------------------------------------------------

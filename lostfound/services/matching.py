@@ -116,13 +116,17 @@ def _phone(token: str, column: str, decrypt: bool) -> str:
     return _decrypt(token, column) if decrypt else PHONE_PRESENT
 
 
-def _add_content(facts: m.MatchFacts, row: Sequence[Any], today: Any, phones: bool = True) -> None:
+def _add_content(
+    facts: m.MatchFacts, row: Sequence[Any], today: Any, phones: bool = True, numbers: bool = True
+) -> None:
     _, kind, holder, number_enc, last4, phone_enc = row
     if holder:
         name = names.normalise_name(holder)
         if name and name not in facts.names:
             facts.names.append(name)
-    if kind in ID_NUMBER_KINDS:
+    if not numbers:
+        pass  # see ``load_facts``
+    elif kind in ID_NUMBER_KINDS:
         _add_id(facts, _decrypt(number_enc, ID_COLUMN), today)
     elif kind == ContentKind.PASSPORT and number_enc:
         facts.passports.append(_decrypt(number_enc, ID_COLUMN))
@@ -179,6 +183,7 @@ def _report_facts(
     brand: str,
     today: Any,
     phones: bool = True,
+    numbers: bool = True,
 ) -> m.MatchFacts:
     fact = m.MatchFacts(
         category=category,
@@ -191,7 +196,8 @@ def _report_facts(
     )
     if name:
         fact.names.append(names.normalise_name(name))
-    _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today)
+    if numbers:
+        _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today)
     if phone_enc:
         fact.phones.append(_phone(phone_enc, OWNER_PHONE_COLUMN, phones))
     return fact
@@ -249,11 +255,15 @@ async def load_facts(
     open_only: bool = False,
     phones: bool = True,
     unless_valid_id: Collection[int] = (),
+    numbers_of: Collection[int] | None = None,
 ) -> dict[int, m.MatchFacts]:
     """Facts of records of one side, numbers decrypted in memory only.
 
     ``open_only``: only records still in play; ``phones`` false: a phone is only marked present;
-    ``unless_valid_id``: records left out (not decrypted, their contents not read) if they hold a valid ID.
+    ``unless_valid_id``: records left out (not decrypted, their contents not read) if they hold a valid ID;
+    ``numbers_of``: the records whose ID, passport, IMEI and serial numbers are read (None: all). A
+    candidate's numbers only count against numbers of the same kind: a record that holds none meets
+    candidates whose numbers need not be decrypted.
     """
     today = _today()
     facts: dict[int, m.MatchFacts] = {}
@@ -282,7 +292,8 @@ async def load_facts(
             )
             for record, valid_id, *columns in rows:
                 if not (valid_id and record in unless_valid_id):
-                    facts[record] = _report_facts(*columns, today, phones)
+                    numbers = numbers_of is None or record in numbers_of
+                    facts[record] = _report_facts(*columns, today, phones, numbers)
         tables = SIDES[side]
         present = [record for record in chunk if record in facts]
         if not present:
@@ -295,7 +306,7 @@ async def load_facts(
         )
         for row in contents:
             if row[0] in facts:
-                _add_content(facts[row[0]], row, today, phones)
+                _add_content(facts[row[0]], row, today, phones, numbers_of is None or row[0] in numbers_of)
     for fact in facts.values():
         _finish(fact)
     return facts
@@ -430,10 +441,10 @@ async def _look_rows(
 
 
 def _by_looks(
-    keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]], crowded: set[int]
+    keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]]
 ) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
     """Candidates of a record known only by its looks (see ``m.rarest_shared``)."""
-    return m.rarest_shared(_agreed(keys, postings, crowded), keys, postings)
+    return m.rarest_shared(keys, postings)
 
 
 def _agreed(
@@ -500,10 +511,10 @@ async def _scored_candidates(
     # Most records of a large import meet nothing: they are skipped before any grouping.
     met = postings.keys() | crowded
     anonymous, look_rows = await _look_rows(side, keys, crowded)
-    # What the records known only by their looks meet: their crowded look keys count as read.
-    by_looks = ({**postings, **look_rows}, crowded - look_rows.keys()) if look_rows else (postings, crowded)
+    # What the records known only by their looks meet: the rows read of their crowded look keys too.
+    by_looks = {**postings, **look_rows} if look_rows else postings
     agreed = {
-        record: _by_looks(record_keys, *by_looks)
+        record: _by_looks(record_keys, by_looks)
         if record in anonymous
         else m.strongest(_agreed(record_keys, postings, crowded))
         if any(key in met for key, _ in record_keys)
@@ -515,7 +526,17 @@ async def _scored_candidates(
     other_side = SIDES[side].other
     wanted = sorted({other for found in agreed.values() for other in found})
     other_facts = await load_facts(
-        other_side, wanted, open_only=True, phones=False, unless_valid_id=_hopeless_if_valid_id(agreed, facts)
+        other_side,
+        wanted,
+        open_only=True,
+        phones=False,
+        unless_valid_id=_hopeless_if_valid_id(agreed, facts),
+        numbers_of={
+            other
+            for record, found in agreed.items()
+            if found and _holds_numbers(facts[record])
+            for other in found
+        },
     )
     return {
         record: m.decide(
@@ -528,6 +549,11 @@ async def _scored_candidates(
         else []
         for record, found in agreed.items()
     }
+
+
+def _holds_numbers(facts: m.MatchFacts) -> bool:
+    """Whether a record holds a number a candidate's number of the same kind is compared with."""
+    return bool(facts.ids or facts.passports or facts.imeis or facts.serials)
 
 
 def _hopeless_if_valid_id(
