@@ -237,3 +237,30 @@ async def test_an_import_run_again_brings_in_only_what_it_had_not_and_maps_every
     )
     assert "imported 0, already imported 1, skipped 0" in done.stdout
     assert await FoundItem.count() == 1
+
+
+async def test_a_report_met_by_two_wallets_in_one_batch_counts_its_id_against_the_namesake() -> None:
+    """A candidate's ID is decrypted for a lookup only when a record meeting it holds a number: met in
+    one batch by a wallet naming its owner only and by a namesake's ID card, the report is the first
+    wallet's candidate and not the second's (two valid IDs that differ are two people)."""
+    from lostfound.cli import parse_found_item, parse_lost_report
+    from lostfound.services import bulk_import
+    from tests.test_matching import OTHER_ID
+
+    await make_station("DC")
+    filed = await bulk_import.import_lost_reports(
+        [(1, json.dumps(REPORT, ensure_ascii=False))], parse=parse_lost_report
+    )
+    assert filed.imported == 1
+    card = {"kind": "bank_card", "holder_name": "黎晓梅", "bank": "农业银行"}
+    by_name = {**ITEM, "external_ref": "NAME-ONLY", "contents": [card]}
+    namesake = {
+        **ITEM,
+        "external_ref": "NAMESAKE",
+        "contents": [{**ITEM["contents"][0], "id_number": OTHER_ID}],
+    }
+    lines = [(n, json.dumps(item, ensure_ascii=False)) for n, item in enumerate((by_name, namesake), 1)]
+    logged = await bulk_import.import_found_items(lines, parse=parse_found_item)
+    assert logged.imported == 2, logged.bad
+    matches = await Match.select(Match.item.external_ref, Match.decision)
+    assert matches == [{"item.external_ref": "NAME-ONLY", "decision": "review"}]

@@ -124,9 +124,17 @@ def _add_content(
         name = names.normalise_name(holder)
         if name and name not in facts.names:
             facts.names.append(name)
-    if not numbers:
-        pass  # see ``load_facts``
-    elif kind in ID_NUMBER_KINDS:
+    if numbers:  # see ``load_facts``
+        _add_number(facts, kind, number_enc, today)
+    if last4:
+        facts.card_last4.append(last4)
+    if phone_enc:
+        facts.phones.append(_phone(phone_enc, PHONE_COLUMN, phones))
+
+
+def _add_number(facts: m.MatchFacts, kind: str, number_enc: str, today: Any) -> None:
+    """A content row's ID, passport, IMEI or serial number."""
+    if kind in ID_NUMBER_KINDS:
         _add_id(facts, _decrypt(number_enc, ID_COLUMN), today)
     elif kind == ContentKind.PASSPORT and number_enc:
         facts.passports.append(_decrypt(number_enc, ID_COLUMN))
@@ -135,10 +143,6 @@ def _add_content(
         facts.imeis.append(devices.normalise_imei(_decrypt(number_enc, ID_COLUMN)))
     elif kind == ContentKind.SERIAL_NUMBER and number_enc:
         facts.serials.append(devices.serial_key(_decrypt(number_enc, ID_COLUMN)))
-    if last4:
-        facts.card_last4.append(last4)
-    if phone_enc:
-        facts.phones.append(_phone(phone_enc, PHONE_COLUMN, phones))
 
 
 _TZ = ZoneInfo(TIMEZONE)
