@@ -266,8 +266,8 @@ async def load_facts(
     ``open_only``: only records still in play; ``phones`` false: a phone is only marked present;
     ``unless_valid_id``: records left out (not decrypted, their contents not read) if they hold a valid ID;
     ``numbers_of``: the records whose ID, passport, IMEI and serial numbers are read (None: all). A
-    candidate's numbers only count against numbers of the same kind: a record that holds none meets
-    candidates whose numbers need not be decrypted.
+    candidate's numbers only count against numbers of the same kind (its ID against a valid one): a
+    record that holds none meets candidates whose numbers need not be decrypted.
     """
     today = _today()
     facts: dict[int, m.MatchFacts] = {}
@@ -538,7 +538,7 @@ async def _scored_candidates(
         numbers_of={
             other
             for record, found in agreed.items()
-            if found and _holds_numbers(facts[record])
+            if found and _compares_numbers(facts[record])
             for other in found
         },
     )
@@ -555,9 +555,11 @@ async def _scored_candidates(
     }
 
 
-def _holds_numbers(facts: m.MatchFacts) -> bool:
-    """Whether a record holds a number a candidate's number of the same kind is compared with."""
-    return bool(facts.ids or facts.passports or facts.imeis or facts.serials)
+def _compares_numbers(facts: m.MatchFacts) -> bool:
+    """Whether a record holds a number that a candidate's number of the same kind is compared with:
+    a valid ID (one that fails its check, or is masked, agrees only through its keys), a passport,
+    an IMEI or a serial number."""
+    return m.holds_valid_id(facts) or bool(facts.passports or facts.imeis or facts.serials)
 
 
 def _hopeless_if_valid_id(
