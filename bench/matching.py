@@ -370,14 +370,7 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         f"  lookup latency over {len(lat)} items: p50 {_percentile(lat, 0.5):.2f} ms, "
         f"p95 {_percentile(lat, 0.95):.2f} ms, p99 {_percentile(lat, 0.99):.2f} ms"
     )
-    by_case: dict[str, list[int]] = {}
-    for t in owned:
-        found = result["suggestions"][t["item"]]
-        by_case.setdefault(t["case"], []).append(int(bool(found) and found[0].report_ref == t["report"]))
-    print(
-        "  recall@1 by case: "
-        + ", ".join(f"{case} {sum(v) / len(v):.2f}" for case, v in sorted(by_case.items()))
-    )
+    print_recall_by_case(result, owned, "recall@1 by case", k=1)
     if goods:
         _report_goods(result, goods, threshold, margin)
     for item, found in result["suggestions"].items():

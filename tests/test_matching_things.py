@@ -173,8 +173,6 @@ async def test_a_bag_naming_nobody_finds_its_owner_among_crowds_of_look_alikes(
 
 
 def test_of_many_look_alikes_those_sharing_the_rarest_keys_are_scored() -> None:
-    from lostfound.services.matching import _by_looks
-
     week, district, brand = 1, 2, 3  # keys: a colour in a week, in a district, a brand in a week
     ours = [(week, m.KeyKind.DESC_WEEK), (district, m.KeyKind.DESC_DISTRICT), (brand, m.KeyKind.DESC_BRAND)]
     crowd = list(range(100, 160))
@@ -183,7 +181,7 @@ def test_of_many_look_alikes_those_sharing_the_rarest_keys_are_scored() -> None:
         district: [(int(m.KeyKind.DESC_DISTRICT), record) for record in crowd[:40]],
         brand: [(int(m.KeyKind.DESC_BRAND), 7)],
     }
-    kept = _by_looks(ours, postings)
+    kept = m.rarest_shared(ours, postings)
     assert len(kept) == m.MAX_CANDIDATES
     assert 7 in kept  # the one sharing the brand, though it shares fewer keys than the crowd
     assert max(crowd[:40]) in kept and min(crowd[40:]) not in kept  # then week and district, latest first

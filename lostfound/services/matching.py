@@ -48,7 +48,7 @@ OWNER_PHONE_COLUMN = "lost_report.owner_phone"
 MAX_POSTINGS = 25
 # A thing that names nobody (a bag, keys) has only its looks to go by, and at a million reports a
 # week's black bags in a district are dozens: for such a record, this many rows of each crowded
-# look key are read, and the candidates sharing its rarest keys are scored (``_by_looks``).
+# look key are read, and the candidates sharing its rarest keys are scored (``m.rarest_shared``).
 MAX_LOOK_POSTINGS = 200
 CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 # Only records still in play are matched.
@@ -444,13 +444,6 @@ async def _look_rows(
     return anonymous, rows
 
 
-def _by_looks(
-    keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]]
-) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
-    """Candidates of a record known only by its looks (see ``m.rarest_shared``)."""
-    return m.rarest_shared(keys, postings)
-
-
 def _agreed(
     keys: list[tuple[int, m.KeyKind]], postings: dict[int, list[tuple[int, int]]], crowded: set[int]
 ) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
@@ -518,7 +511,7 @@ async def _scored_candidates(
     # What the records known only by their looks meet: the rows read of their crowded look keys too.
     by_looks = {**postings, **look_rows} if look_rows else postings
     agreed = {
-        record: _by_looks(record_keys, by_looks)
+        record: m.rarest_shared(record_keys, by_looks)
         if record in anonymous
         else m.strongest(_agreed(record_keys, postings, crowded))
         if any(key in met for key, _ in record_keys)
