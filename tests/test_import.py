@@ -239,6 +239,35 @@ async def test_an_import_run_again_brings_in_only_what_it_had_not_and_maps_every
     assert await FoundItem.count() == 1
 
 
+async def test_an_old_file_run_again_does_not_bring_back_a_report_whose_personal_data_was_erased(
+    tmp_path: Path,
+) -> None:
+    """Retention erased a closed report; the migration file, run again a year later, leaves it erased
+    and maps its line to it instead of filing the owner's details anew."""
+    from datetime import UTC, datetime, timedelta
+
+    from lostfound.services.retention import run_retention
+    from lostfound.settings import get_settings
+
+    await make_station("DC")
+    line = _write(tmp_path / "reports.jsonl", [json.dumps(REPORT, ensure_ascii=False)])
+    assert run("import", "lost-reports", line).returncode == 0
+    settings = get_settings()
+    closed = datetime.now(UTC) - timedelta(days=settings.closed_report_retention_days + 1)
+    await LostReport.update({LostReport.status: "withdrawn", LostReport.closed_at: closed}).where(
+        LostReport.external_ref == REPORT["external_ref"]
+    )
+    assert (await run_retention(settings)).erased == 1
+
+    done = run("import", "lost-reports", line, "--map-out", str(tmp_path / "map.jsonl"))
+    assert done.returncode == 0, done.stderr
+    assert "imported 0, already imported 1, skipped 0" in done.stdout
+    reports = await LostReport.select(LostReport.reference, LostReport.owner_name, LostReport.erased_at)
+    assert len(reports) == 1 and reports[0]["owner_name"] == "" and reports[0]["erased_at"] is not None
+    mapped = json.loads((tmp_path / "map.jsonl").read_text())
+    assert mapped == {"external_ref": REPORT["external_ref"], "reference": reports[0]["reference"]}
+
+
 async def test_a_report_met_by_two_wallets_in_one_batch_counts_its_id_against_the_namesake() -> None:
     """A candidate's ID is decrypted for a lookup only when a record meeting it holds a number: met in
     one batch by a wallet naming its owner only and by a namesake's ID card, the report is the first

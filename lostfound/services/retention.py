@@ -134,7 +134,8 @@ async def _erase(report_id: int, reference: str, now: datetime) -> bool:
                     LostReport.owner_email: "",
                     LostReport.description: "",
                     LostReport.lost_place: "",
-                    LostReport.external_ref: "",
+                    # external_ref stays: the other system's reference names nobody, and with it an
+                    # import of an old file run again finds the report instead of filing it anew.
                     LostReport.erased_at: now,
                     LostReport.updated_at: now,
                 }
