@@ -115,11 +115,22 @@ def test_malformed_numbers_are_a_format_problem(raw: str) -> None:
     assert "18 characters" in problem.message
 
 
-@pytest.mark.parametrize("first", ["0", "9"])
-def test_region_code_must_start_with_1_to_8(first: str) -> None:
-    first17 = first + "1010519491231002"
+def test_a_number_starting_with_0_is_refused() -> None:
+    first17 = "01010519491231002"
     problem = check_id_number(first17 + reference_check_char(first17), TODAY)
     assert problem is not None and problem.code == "region"
+
+
+def test_a_foreign_permanent_resident_id_card_number_is_checked_like_a_citizens() -> None:
+    """Since December 2023: a 9, the province that issued it, the nationality, the birth date, a
+    sequence and the same check character as a resident ID."""
+    first17 = "93384019880512123"
+    assert check_id_number(first17 + reference_check_char(first17), TODAY) is None
+    wrong = first17 + ("0" if reference_check_char(first17) != "0" else "1")
+    problem = check_id_number(wrong, TODAY)
+    assert problem is not None and problem.code == "check_digit"
+    problem = check_id_number("93384019881332123" + "0", TODAY)
+    assert problem is not None and problem.code == "birth_date"
 
 
 @pytest.mark.parametrize(

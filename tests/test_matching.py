@@ -109,6 +109,22 @@ async def test_a_misread_id_number_still_finds_its_owner(client: httpx.AsyncClie
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
+async def test_a_foreign_permanent_resident_id_card_finds_its_owner_even_misread(
+    client: httpx.AsyncClient,
+) -> None:
+    body = "93384019880512123"
+    number = body + ids.id_check_digit(body)
+    headers = await _headers()
+    owner = await _report(client, name="SMITH JOHN", owner={"id_number": number})
+    card = {"kind": "id_card", "holder_name": "SMITH JOHN", "id_number": number}
+    found = await _matches(client, headers, await _item(client, headers, [card]))
+    assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto")]
+    misread = {**card, "id_number": _typo(number), "as_printed": True}
+    found = await _matches(client, headers, await _item(client, headers, [misread]))
+    assert found and found[0]["lost_report"] == owner
+    assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
 async def test_a_masked_id_with_the_name_is_found(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     owner = await _report(client)

@@ -163,10 +163,15 @@ def check_id_number(number: str, today: date) -> IdProblem | None:
         return IdProblem(
             "masked", N_("Every character of this ID number is masked; leave the number empty instead.")
         )
-    if number[0] not in "12345678" + MASK:
+    # A citizen's number starts with a province (1 to 8); the foreign permanent resident ID card
+    # issued since December 2023 has the same shape and check character behind a leading 9.
+    if number[0] not in "123456789" + MASK:
         return IdProblem(
             "region",
-            N_("An ID number starts with a region code whose first digit is 1 to 8. Re-read the card."),
+            N_(
+                "An ID number starts with a digit from 1 to 9 (9 on a foreign permanent resident ID card). "
+                "Re-read the card."
+            ),
         )
     problem = _birth_date_problem(number[6:14], today)
     if problem is not None:
