@@ -132,3 +132,14 @@ async def test_reports_without_consent_or_contact_are_refused_clearly(client: ht
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"consent", "owner.phone"}
     assert await LostReport.count() == 0
+
+
+async def test_a_time_without_its_zone_is_refused_for_that_reason(client: httpx.AsyncClient) -> None:
+    """A time exported from another system without an offset is not "in the future or before 2000"."""
+    bad = {**REPORT, "lost_from": "2025-03-28T19:00:00", "lost_to": "2035-03-28T19:00:00+08:00"}
+    response = await client.post("/api/v1/lost-reports", json=bad, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert "time zone" in errors["lost_from"] and "+08:00" in errors["lost_from"]
+    assert "future" in errors["lost_to"]
+    assert await LostReport.count() == 0

@@ -128,7 +128,10 @@ def _report_values(
     values["external_ref"] = free_text(data.external_ref, 64, "external_ref", problems)
     for name in ("lost_from", "lost_to"):
         moment = getattr(data, name)
-        if moment is not None and (moment.tzinfo is None or moment > now or moment < EARLIEST_FOUND_AT):
+        if moment is not None and moment.tzinfo is None:
+            problems.add(name, N_("Give the time with its time zone, e.g. 2025-03-28T21:40:00+08:00."))
+            moment = None
+        elif moment is not None and (moment > now or moment < EARLIEST_FOUND_AT):
             problems.add(name, N_("Check this time: it cannot be in the future or before 2000."))
             moment = None
         values[name] = moment
