@@ -293,3 +293,21 @@ async def test_a_report_met_by_two_wallets_in_one_batch_counts_its_id_against_th
     assert logged.imported == 2, logged.bad
     matches = await Match.select(Match.item.external_ref, Match.decision)
     assert matches == [{"item.external_ref": "NAME-ONLY", "decision": "review"}]
+
+
+async def test_an_imported_item_s_custody_log_says_it_came_from_another_system(client) -> None:
+    """The log names a staff member, or what the service's own actor is, in the reader's language."""
+    from lostfound.cli import parse_found_item
+    from lostfound.domain.roles import Role
+    from lostfound.services import bulk_import
+    from tests.factories import make_user, sign_in, text_of
+
+    await make_user("dc.duty", role=Role.DUTY_OFFICER)
+    done = await bulk_import.import_found_items(
+        [(1, json.dumps(ITEM, ensure_ascii=False))], parse=parse_found_item
+    )
+    assert done.imported == 1, done.bad
+    await sign_in(client, "dc.duty")
+    item = await FoundItem.select(FoundItem.reference).first()
+    text = text_of(await client.get(f"/items/{item['reference']}"))
+    assert "从其他系统导入" in text and "· import" not in text

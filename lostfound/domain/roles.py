@@ -26,6 +26,17 @@ ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: N_("Administrator"),
 }
 
+# The service's own actors (``Actor.system(name)``), as logs on the pages name them; a staff member's
+# entries show their name.
+SYSTEM_ACTOR_LABELS: dict[str, str] = {
+    "import": N_("Import from another system"),
+    "legal-clock": N_("Claim period clock"),
+    "retention": N_("Data retention"),
+    "cli": N_("Command line"),
+    "demo": N_("Demo data"),
+    "system": N_("The service"),
+}
+
 # A supervisor manages the officers of their own station; admins manage every account.
 _SUPERVISOR_MAY_CREATE = frozenset({Role.DUTY_OFFICER, Role.PRESS})
 

@@ -34,7 +34,7 @@ from lostfound.domain.notifications import (
     MESSAGE_KIND_LABELS,
     SENDER_LABELS,
 )
-from lostfound.domain.roles import ROLE_LABELS, Role
+from lostfound.domain.roles import ROLE_LABELS, SYSTEM_ACTOR_LABELS, Role
 from lostfound.settings import TEMPLATES_DIR, TIMEZONE
 from lostfound.web.access import current_member
 from lostfound.web.navigation import navigation_for
@@ -81,6 +81,13 @@ def reason_text(reason: dict[str, Any]) -> str:
 def code_label(labels: dict, value: str) -> str:
     """The translated label of a stored code; the code itself if it has none (StrEnum keys match strings)."""
     return i18n.gettext(labels[value]) if value in labels else value
+
+
+def actor_label(entry: dict[str, Any]) -> str:
+    """Who made a log entry: the staff member's display name, else what the service's own actor is called."""
+    if entry.get("actor_display"):
+        return entry["actor_display"]
+    return code_label(SYSTEM_ACTOR_LABELS, entry.get("actor_name") or "")
 
 
 def role_label(role: str | Role) -> str:
@@ -137,6 +144,7 @@ def build_environment() -> Environment:
     env.globals["channel_label"] = partial(code_label, CHANNEL_LABELS)
     env.globals["sender_label"] = partial(code_label, SENDER_LABELS)
     env.globals["reason_text"] = reason_text
+    env.globals["actor_label"] = actor_label
     env.globals["contact_label"] = partial(code_label, METHOD_LABELS)
     env.globals["outcome_label"] = partial(code_label, OUTCOME_LABELS)
     env.globals["decision_label"] = partial(code_label, DECISION_LABELS)
