@@ -6,7 +6,7 @@ import asyncio
 import codecs
 import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import click
@@ -349,6 +349,30 @@ def parse_lost_report(line: str | bytes) -> Any:
         raise _decode_problem(line, exc) from exc
 
 
+def _run_import(
+    job: Callable[[Callable[[int], None]], Coroutine[Any, Any, Any]], total: int, label: str
+) -> Any:
+    """Run an import with a progress bar; Ctrl-C stops it between batches' worth of work, cleanly."""
+    done = 0
+
+    def progress(lines: int) -> None:
+        nonlocal done
+        done += lines
+        bar.update(lines)
+
+    try:
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            return _service_call(job(progress))
+    except KeyboardInterrupt:
+        # Each batch is written whole or not at all: what is in stays, and a second run skips it.
+        click.echo(
+            f"\nStopped after {done} of {total} lines, each batch written whole or not at all. Run the"
+            " same command again to bring in the rest: what is already in is not copied again.",
+            err=True,
+        )
+        sys.exit(130)
+
+
 def _report_import(result: Any, map_out: str | None) -> None:
     import json
 
@@ -418,10 +442,11 @@ def import_found_items(path: str, map_out: str | None, workers: int | None) -> N
     from lostfound.services.bulk_import import import_found_items as run
 
     total, entries = _entries(path)
-    with click.progressbar(length=total, label="found items", file=sys.stderr) as bar:
-        job = run(entries, bar.update, workers=_workers(workers, total), parse=parse_found_item)
-        result = _service_call(job)
-    _report_import(result, map_out)
+
+    def job(progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
+        return run(entries, progress, workers=_workers(workers, total), parse=parse_found_item)
+
+    _report_import(_run_import(job, total, "found items"), map_out)
 
 
 @import_.command("lost-reports")
@@ -436,12 +461,13 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: i
     from lostfound.services.bulk_import import import_lost_reports as run
 
     total, entries = _entries(path)
-    with click.progressbar(length=total, label="lost reports", file=sys.stderr) as bar:
-        job = run(
-            entries, bar.update, notify=notify, workers=_workers(workers, total), parse=parse_lost_report
+
+    def job(progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
+        return run(
+            entries, progress, notify=notify, workers=_workers(workers, total), parse=parse_lost_report
         )
-        result = _service_call(job)
-    _report_import(result, map_out)
+
+    _report_import(_run_import(job, total, "lost reports"), map_out)
 
 
 @main.command()

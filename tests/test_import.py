@@ -311,3 +311,57 @@ async def test_an_imported_item_s_custody_log_says_it_came_from_another_system(c
     item = await FoundItem.select(FoundItem.reference).first()
     text = text_of(await client.get(f"/items/{item['reference']}"))
     assert "从其他系统导入" in text and "· import" not in text
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["in one process", "with a worker"])
+async def test_an_import_stopped_while_writing_keys_leaves_no_record_behind_that_matching_cannot_find(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A batch is its records, their keys and their suggestions, or nothing: a report written without
+    its keys would never meet a wallet, and the import run again would skip it as already there."""
+    from lostfound.cli import parse_lost_report
+    from lostfound.services import bulk_import, matching
+    from lostfound.tables import ReportKey
+
+    await make_station("DC")
+    lines = [
+        (n, json.dumps({**REPORT, "external_ref": f"OLD-R-{n}"}, ensure_ascii=False)) for n in range(1, 7)
+    ]
+    real_insert = matching.insert_tuples
+
+    async def interrupted(table, *args, **kwargs):
+        if table is ReportKey:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, as the key rows go in
+        return await real_insert(table, *args, **kwargs)
+
+    monkeypatch.setattr(matching, "insert_tuples", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        await bulk_import.import_lost_reports(lines, workers=workers, parse=parse_lost_report)
+    assert await LostReport.count() == 0
+
+    monkeypatch.setattr(matching, "insert_tuples", real_insert)
+    done = await bulk_import.import_lost_reports(lines, workers=workers, parse=parse_lost_report)
+    assert (done.imported, done.already) == (6, 0)
+    keyed = await ReportKey.select(ReportKey.report).distinct()
+    assert len(keyed) == 6
+
+
+def test_ctrl_c_during_an_import_says_how_far_it_got_and_how_to_go_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from lostfound import cli
+
+    monkeypatch.setattr(cli, "_service_call", asyncio.run)  # no pool: only the console is under test
+
+    async def stopped_after_a_batch(progress: Callable[[int], None]) -> None:
+        progress(5)
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as stopped:
+        cli._run_import(stopped_after_a_batch, 12, "lost reports")
+    assert stopped.value.code == 130
+    console = capsys.readouterr().err
+    assert "Stopped after 5 of 12 lines" in console and "run the same command again" in console.lower()
+    assert "Traceback" not in console

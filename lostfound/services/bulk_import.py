@@ -15,6 +15,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -202,7 +203,9 @@ async def _run(
     last_other = await _last_id(matching.SIDES[side].other)
     loop = asyncio.get_running_loop()
     pool = (
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_gc)
+        ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+        )
         if workers
         else None
     )
@@ -214,9 +217,9 @@ async def _run(
 
     async def prepare_here(chunk: list[Entry]) -> asyncio.Future[Batch]:
         good, bad = _prepare_records(side, chunk, now, stations, parse)
-        if pool is not None and good:
-            # A job taken over from a worker is done as the worker would (its records looked up
-            # too), so that this process is not left with their lookups when the workers are idle.
+        if good:
+            # Looked up as a worker does, before the batch is written: the write then has all it
+            # needs, records, keys and suggestions, for one transaction.
             await _look_up(side, good)
         done: asyncio.Future[Batch] = loop.create_future()
         done.set_result((_without_facts(good), bad))
@@ -266,7 +269,7 @@ async def _run(
                 await asyncio.sleep(0)  # lets a worker's finished job be seen
             else:
                 await asyncio.wait([pending[0].future])
-        if pool is not None and result.imported:
+        if result.imported:
             await _catch_up(matching.SIDES[side].other, last_other, now)
     finally:
         if collector_was_on:
@@ -311,8 +314,11 @@ async def _catch_up(side: Side, last_id: int, started: datetime) -> None:
         await matching.refresh_many(side, [row["id"] for row in rows])
 
 
-def _quiet_gc() -> None:
+def _start_worker() -> None:
     gc.disable()  # in a worker too: a job's records are freed by reference counting when it is sent
+    # Ctrl-C reaches the whole process group: the import's own process stops the workers, which
+    # would otherwise each die with a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
@@ -434,20 +440,23 @@ async def _flush(
     good, bad = prepared
     result.bad += bad
     if good:
-        # One transaction for the check and the write (the writer's joins it): no other import can
-        # bring in the same references in between.
+        # One transaction for the check, the records, their keys and their suggestions (the writers'
+        # own transactions join it): no other import brings in the same references in between, and
+        # an import stopped half-way leaves whole batches. A record written without its keys would
+        # never meet the other side, and the import run again would skip it as already there.
         async with write_transaction():
             fresh = await _not_yet_imported(side, good, result)
             record_ids = await write(fresh, result) if fresh else []
-        if record_ids:
-            known = {record: p.key_pairs() for record, p in zip(record_ids, fresh, strict=True)}
-            decided = {
-                record: p.decided
-                for record, p in zip(record_ids, fresh, strict=True)
-                if p.decided is not None
-            }
-            await matching.refresh_many(side, record_ids, known, decided)
-            result.imported += len(record_ids)
+            if record_ids:
+                known: dict[int, list[tuple[int, KeyKind]]] = {}
+                decided: dict[int, list[Decided]] = {}
+                for record, p in zip(record_ids, fresh, strict=True):
+                    # Looked up before the batch (``_look_up``): nothing here reads the records
+                    # this transaction has not committed yet.
+                    assert p.decided is not None
+                    known[record], decided[record] = p.key_pairs(), p.decided
+                await matching.refresh_many(side, record_ids, known, decided)
+        result.imported += len(record_ids)
     progress(len(good) + len(bad))
 
 
