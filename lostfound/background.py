@@ -1,5 +1,5 @@
 """Work each worker does beside serving requests: deliver the outbox, apply retention, run the legal
-clock, sweep media files no record names.
+clock, match records whose matching failed when they were saved, sweep media files no record names.
 
 Both are safe in several workers at once (rows are claimed by conditional updates), and
 both survive the database going away: a failed pass is logged and the next one tries again.
@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 
 from lostfound.notify.senders import senders_for
 from lostfound.services.legal_clock import expire_due
+from lostfound.services.matching import match_unkeyed
 from lostfound.services.media_files import sweep_orphans
 from lostfound.services.notifications import deliver_due
 from lostfound.services.retention import run_retention
@@ -39,6 +40,9 @@ async def run_forever(settings: Settings, stop: asyncio.Event) -> None:
                 unclaimed = await expire_due()
                 if unclaimed:
                     logger.info("claim period ended: %s", ", ".join(unclaimed))
+                rematched = await match_unkeyed()
+                if any(rematched.values()):
+                    logger.info("matched records whose matching had failed: %s", rematched)
                 swept = await sweep_orphans(settings)
                 if swept:
                     logger.info("removed %d media file(s) no record names", len(swept))
