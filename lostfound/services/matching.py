@@ -689,13 +689,17 @@ async def match_unkeyed(now: datetime | None = None) -> dict[Side, int]:
     for side in ("report", "item"):
         table = SIDES[side].records
         name = table._meta.tablename
-        # SQLite, without statistics, prefers the index by status: it is told which index to read.
-        indexed = "" if fast_reads.on_postgres() else f" INDEXED BY {name}_unkeyed"
-        sql = f"SELECT id FROM {name}{indexed} WHERE {UNKEYED[side]} AND updated_at >= {{}} AND updated_at < {{}}"
-        rows = await table.raw(sql, now - UNKEYED_WITHIN, now - UNKEYED_AFTER)
-        record_ids = [row["id"] for row in rows]
-        for start in range(0, len(record_ids), CHUNK):
-            await refresh_many(side, record_ids[start : start + CHUNK])
+        where = f"{UNKEYED[side]} AND updated_at >= {{}} AND updated_at < {{}}"
+        if fast_reads.on_postgres():
+            # Every worker of the server runs this: each takes the records no other has taken.
+            sql = f"SELECT id FROM {name} WHERE {where} FOR UPDATE SKIP LOCKED"
+        else:  # one process writes; without statistics SQLite would read the index by status instead
+            sql = f"SELECT id FROM {name} INDEXED BY {name}_unkeyed WHERE {where}"
+        async with write_transaction():  # refresh_many's writes join it, and it holds the records
+            rows = await table.raw(sql, now - UNKEYED_WITHIN, now - UNKEYED_AFTER)
+            record_ids = [row["id"] for row in rows]
+            for start in range(0, len(record_ids), CHUNK):
+                await refresh_many(side, record_ids[start : start + CHUNK])
         done[side] = len(record_ids)
     return done
 
