@@ -720,3 +720,5 @@ def test_the_hourly_search_for_records_without_keys_asks_what_its_indexes_hold()
     migration = importlib.import_module("lostfound.piccolo_migrations.lostfound_2026_12_06t11_30_00_000000")
     wanted = {"found_item": matching.UNKEYED["item"], "lost_report": matching.UNKEYED["report"]}
     assert wanted == migration._INDEXES
+    for side in ("item", "report"):  # and the conditions name every status a record is matched in
+        assert all(f"'{status}'" in matching.UNKEYED[side] for status in matching.open_statuses(side))
