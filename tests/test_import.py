@@ -365,3 +365,26 @@ def test_ctrl_c_during_an_import_says_how_far_it_got_and_how_to_go_on(
     console = capsys.readouterr().err
     assert "Stopped after 5 of 12 lines" in console and "run the same command again" in console.lower()
     assert "Traceback" not in console
+
+
+async def test_only_a_number_that_fails_its_check_is_marked_as_printed_on_the_item_page(client) -> None:
+    """An import keeps a misread number as printed; a valid one next to it is not flagged as misread
+    (the officer would take it for a number to re-read, and the handover for one to repair)."""
+    from lostfound.cli import parse_found_item
+    from lostfound.domain.roles import Role
+    from lostfound.services import bulk_import
+    from tests.factories import make_user, sign_in, soup
+
+    await make_user("dc.duty", role=Role.DUTY_OFFICER)
+    card = {"kind": "bank_card", "holder_name": "黎晓梅", "card_number": "6222021234567890128"}
+    both = {**ITEM, "contents": [ITEM["contents"][0], {**ITEM["contents"][0], "id_number": OWNER_ID}, card]}
+    done = await bulk_import.import_found_items(
+        [(1, json.dumps(both, ensure_ascii=False))], parse=parse_found_item
+    )
+    assert done.imported == 1, done.bad
+    rows = await ItemContent.select(ItemContent.as_printed).order_by(ItemContent.position)
+    assert [row["as_printed"] for row in rows] == [True, False, False]
+    await sign_in(client, "dc.duty")
+    item = await FoundItem.select(FoundItem.reference).first()
+    page = soup(await client.get(f"/items/{item['reference']}"))
+    assert len(page.find_all(string="如实登记")) == 1

@@ -100,7 +100,8 @@ def content_row(
 ) -> dict[str, Any] | None:
     """Column values for one content row, or None (with problems added) when it cannot be stored.
 
-    ``as_printed`` (or the entry's own flag) keeps a number that fails only its check character.
+    ``as_printed`` (or the entry's own flag) keeps a number that fails only its check character; the
+    row says ``as_printed`` only for a number so kept (the page marks it, the handover repairs it).
     """
     as_printed = as_printed or bool(entry.as_printed)
     try:
@@ -108,7 +109,7 @@ def content_row(
     except ValueError:
         problems.add(f"{prefix}.kind", N_("Choose what this is from the list."))
         return None
-    row: dict[str, Any] = {"kind": kind.value, "as_printed": as_printed}
+    row: dict[str, Any] = {"kind": kind.value, "as_printed": False}
     if kind in HOLDER_KINDS:
         row["holder_name"] = free_text(entry.holder_name, 60, f"{prefix}.holder_name", problems)
     if kind in ID_NUMBER_KINDS:
@@ -177,6 +178,7 @@ def _id_number(
         problems.add(f"{prefix}.id_number", problem.message, **problem.params)
         return
     row.update(
+        as_printed=problem is not None,
         number_enc=vault.encrypt(number, ID_COLUMN),
         number_masked=ids.mask_id(number),
         # A partly unreadable number is matched by its pieces later, not by a whole-number hash.
@@ -199,6 +201,7 @@ def _imei(
         problems.add(f"{prefix}.device_number", problem)
         return
     row.update(
+        as_printed=bool(problem),
         number_enc=vault.encrypt(number, ID_COLUMN),
         number_masked=devices.mask_imei(number),
         number_hash=vault.keyed_hash(HASH_IMEI, number),
@@ -238,6 +241,7 @@ def _bank_card(
             problems.add(f"{prefix}.card_number", problem)
             return
         row.update(
+            as_printed=bool(problem),
             number_enc=vault.encrypt(number, ID_COLUMN),
             number_masked=ids.mask_card(number),
             number_hash=vault.keyed_hash(HASH_CARD, number),
