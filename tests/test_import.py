@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -388,3 +389,47 @@ async def test_only_a_number_that_fails_its_check_is_marked_as_printed_on_the_it
     item = await FoundItem.select(FoundItem.reference).first()
     page = soup(await client.get(f"/items/{item['reference']}"))
     assert len(page.find_all(string="如实登记")) == 1
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["in one process", "with a worker"])
+async def test_an_imported_batch_points_only_at_records_that_exist_and_keeps_times_as_a_saved_report_does(
+    workers: int,
+) -> None:
+    """On SQLite a batch is written without checking each row's parent (its keys and contents name
+    the records it has just written), and its timestamps are converted before the write: the result
+    must be the rows a report filed at the desk gets."""
+    from lostfound.cli import parse_found_item, parse_lost_report
+    from lostfound.services import bulk_import, fast_reads, lost_reports
+    from lostfound.services.context import Actor
+
+    await make_station("DC")
+    with_cash = {
+        **REPORT,
+        "contents": [{"kind": "id_card", "id_number": OWNER_ID}, {"kind": "cash", "amount": "350"}],
+    }
+    lines = [(n, json.dumps({**with_cash, "external_ref": f"OLD-R-{n}"}, ensure_ascii=False)) for n in (1, 2)]
+    assert (
+        await bulk_import.import_lost_reports(lines, workers=workers, parse=parse_lost_report)
+    ).imported == 2
+    item_lines = [(1, json.dumps(ITEM, ensure_ascii=False))]
+    assert (
+        await bulk_import.import_found_items(item_lines, workers=workers, parse=parse_found_item)
+    ).imported == 1
+    assert await Match.count() == 2
+    desk = parse_lost_report(
+        json.dumps({**with_cash, "external_ref": "", "consent": True}, ensure_ascii=False)
+    )
+    assert not isinstance(desk, str)
+    filed = await lost_reports.file_report(Actor.system("cli"), desk)
+
+    if not fast_reads.on_postgres():  # PostgreSQL checks every row's parent as it goes in
+        assert await LostReport.raw("PRAGMA foreign_key_check") == []
+    columns = "lost_from, lost_to, created_at, consent_at, holds_valid_id"
+    stored = await LostReport.raw(f"SELECT reference, {columns} FROM lost_report ORDER BY id")
+    assert [row["reference"] for row in stored][-1] == filed.reference
+    imported, desk_row = stored[0], stored[-1]
+    assert imported["lost_from"] == desk_row["lost_from"] == datetime(2025, 3, 28, 11, tzinfo=UTC)
+    assert imported["holds_valid_id"] == desk_row["holds_valid_id"]
+    assert imported["created_at"].tzinfo is not None and imported["consent_at"].tzinfo is not None
+    raw_text = "SELECT CAST(lost_from AS TEXT) AS t FROM lost_report ORDER BY id"
+    assert len({row["t"] for row in await LostReport.raw(raw_text)}) == 1  # stored alike, so sorted alike

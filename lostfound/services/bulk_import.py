@@ -42,14 +42,14 @@ from lostfound.services import (
     notifications,
     references,
 )
-from lostfound.services.bulk_sql import column_defaults, insert_rows, insert_tuples
+from lostfound.services.bulk_sql import bound_in_advance, column_defaults, insert_rows, insert_tuples
 from lostfound.services.context import Actor
 from lostfound.services.errors import NotFound, ServiceError
 from lostfound.services.found_items import FoundItemInput, InvalidItem
 from lostfound.services.lost_reports import CLAIM_HASH_KIND, LostReportInput
 from lostfound.services.matching import Side
 from lostfound.services.stations import list_stations
-from lostfound.services.transactions import write_transaction
+from lostfound.services.transactions import bulk_write_transaction, write_transaction
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.tables import CustodyEvent, FoundItem, ItemContent, LostReport, ReportContent
 
@@ -444,7 +444,7 @@ async def _flush(
         # own transactions join it): no other import brings in the same references in between, and
         # an import stopped half-way leaves whole batches. A record written without its keys would
         # never meet the other side, and the import run again would skip it as already there.
-        async with write_transaction():
+        async with bulk_write_transaction():
             fresh = await _not_yet_imported(side, good, result)
             record_ids = await write(fresh, result) if fresh else []
             if record_ids:
@@ -629,7 +629,7 @@ def _prepare_report(line: int, data: LostReportInput, now: datetime) -> Prepared
     # The row is laid out here rather than by the process that writes it: that one is the
     # import's bottleneck, and a tuple travels back from a worker faster than a dict.
     columns, defaults = _report_columns()
-    prepared.row = tuple(values.get(name, defaults[name]) for name in columns)
+    prepared.row = bound_in_advance(LostReport, tuple(values.get(name, defaults[name]) for name in columns))
     prepared.values = {"external_ref": values["external_ref"]}
     prepared.claim_code = code
     return prepared
@@ -641,6 +641,7 @@ async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bo
     now = datetime.now(UTC)
     year = now.astimezone(_TZ).year
     columns, _ = _report_columns()
+    (stamp,) = bound_in_advance(LostReport, (now,))
     async with write_transaction():
         first = await references.reserve(f"LR:{year}", len(batch))
         refs = [report_reference(year, first + i) for i in range(len(batch))]
@@ -648,7 +649,7 @@ async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bo
             LostReport,
             (*columns, *_REPORT_LATE),
             [
-                (*prepared.row, ref, year, first + i, now, now, now)
+                (*prepared.row, ref, year, first + i, stamp, stamp, stamp)
                 for i, (ref, prepared) in enumerate(zip(refs, batch, strict=True))
             ],
         )
