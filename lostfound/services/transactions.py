@@ -35,7 +35,8 @@ class _UncheckedSQLiteTransaction(SQLiteTransaction):
 
 
 def bulk_write_transaction() -> Any:
-    """A write transaction for a bulk import's batch, whose rows point only at rows it wrote itself.
+    """A write transaction for a bulk import's batch, whose rows point only at rows it wrote itself
+    and at stations (which the service never deletes).
 
     On SQLite foreign keys are not checked: a batch's key and content rows name the records the
     same transaction has just written and read back, and checking each one's parent cost a third
