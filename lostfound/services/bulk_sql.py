@@ -6,7 +6,7 @@ values go through the same adapters (Piccolo registers them with sqlite3; asyncp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
@@ -35,14 +35,15 @@ def bound_in_advance(table: type[Table], values: tuple[Any, ...]) -> tuple[Any, 
     """
     if not isinstance(table._meta.db, SQLiteEngine):
         return values
-    return tuple(
-        int(value)
-        if type(value) is bool
-        else ADAPTERS[type(value)](value)
-        if type(value) in ADAPTERS
-        else value
-        for value in values
-    )
+    bound = list(values)
+    for index, value in enumerate(values):
+        if (convert := _CONVERT.get(type(value))) is not None:
+            bound[index] = convert(value)
+    return tuple(bound)
+
+
+# What sqlite3 makes of a value as it binds it: Piccolo's adapters, and a bool as the integer it is.
+_CONVERT: dict[type, Callable[[Any], Any]] = {**ADAPTERS, bool: int}
 
 
 async def insert_rows(table: type[Table], rows: Sequence[dict[str, Any]]) -> None:
