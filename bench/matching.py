@@ -89,7 +89,7 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods
         report_seconds = time.perf_counter() - started
         started = time.perf_counter()
         logged = await bulk_import.import_found_items(
-            items, workers=bulk_import.workers_for(len(items)), parse=parse_found_item
+            items, workers=bulk_import.workers_for(len(items), "item"), parse=parse_found_item
         )
         item_seconds = time.perf_counter() - started
         if filed.bad or logged.bad:

@@ -7,11 +7,14 @@ import codecs
 import os
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from lostfound.domain.roles import Role
+
+if TYPE_CHECKING:
+    from lostfound.services.matching import Side
 
 T = TypeVar("T")
 
@@ -427,10 +430,10 @@ _WORKERS_HELP = (
 )
 
 
-def _workers(requested: int | None, total: int) -> int:
+def _workers(requested: int | None, total: int, side: Side) -> int:
     from lostfound.services.bulk_import import workers_for
 
-    return max(0, requested) if requested is not None else workers_for(total)
+    return max(0, requested) if requested is not None else workers_for(total, side)
 
 
 @import_.command("found-items")
@@ -444,7 +447,7 @@ def import_found_items(path: str, map_out: str | None, workers: int | None) -> N
     total, entries = _entries(path)
 
     def job(progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
-        return run(entries, progress, workers=_workers(workers, total), parse=parse_found_item)
+        return run(entries, progress, workers=_workers(workers, total, "item"), parse=parse_found_item)
 
     _report_import(_run_import(job, total, "found items"), map_out)
 
@@ -464,7 +467,11 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: i
 
     def job(progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
         return run(
-            entries, progress, notify=notify, workers=_workers(workers, total), parse=parse_lost_report
+            entries,
+            progress,
+            notify=notify,
+            workers=_workers(workers, total, "report"),
+            parse=parse_lost_report,
         )
 
     _report_import(_run_import(job, total, "lost reports"), map_out)
