@@ -390,6 +390,13 @@ def _report_import(result: Any, map_out: str | None) -> None:
                 )
     already = f", already imported {result.already}" if result.already else ""
     click.echo(f"imported {result.imported}{already}, skipped {len(result.bad)}")
+    if result.bad:
+        # Done, but not all of it: a migration script can tell this from success (0), from an
+        # error that stopped the import (1) and from Ctrl-C (130).
+        sys.exit(IMPORT_SKIPPED_LINES)
+
+
+IMPORT_SKIPPED_LINES = 3  # the exit status of an import that skipped bad lines
 
 
 @main.group()
