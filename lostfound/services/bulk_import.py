@@ -49,7 +49,7 @@ from lostfound.services.found_items import FoundItemInput, InvalidItem
 from lostfound.services.lost_reports import CLAIM_HASH_KIND, LostReportInput
 from lostfound.services.matching import Side
 from lostfound.services.stations import list_stations
-from lostfound.services.transactions import bulk_write_transaction, write_transaction
+from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.tables import CustodyEvent, FoundItem, ItemContent, LostReport, ReportContent
 
@@ -452,7 +452,7 @@ async def _flush(
         # own transactions join it): no other import brings in the same references in between, and
         # an import stopped half-way leaves whole batches. A record written without its keys would
         # never meet the other side, and the import run again would skip it as already there.
-        async with bulk_write_transaction():
+        async with write_transaction(check_foreign_keys=False):
             fresh = await _not_yet_imported(side, good, result)
             record_ids = await write(fresh, result) if fresh else []
             if record_ids:
