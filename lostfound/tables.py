@@ -121,7 +121,7 @@ class FoundItem(Table, tablename="found_item"):
     # Lower-cased text of the searchable fields, indexed for substring search (see services/search.py).
     search_text = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow(), index=True)  # what an import catches up on
     # The record's rows of its key table, packed (``services.matching.pack_keys``): how they are
     # found again to be replaced or dropped. Keyed hashes, erased with the keys.
     match_keys = Bytea(default=b"")
@@ -220,7 +220,7 @@ class LostReport(Table, tablename="lost_report"):
     closed_at = Timestamptz(null=True, default=None, index=True)
     erased_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
-    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow(), index=True)  # what an import catches up on
     # The record's rows of its key table, packed (``services.matching.pack_keys``): how they are
     # found again to be replaced or dropped. Keyed hashes, erased with the keys.
     match_keys = Bytea(default=b"")

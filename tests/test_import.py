@@ -160,6 +160,33 @@ async def test_a_report_filed_while_a_worker_looked_up_the_items_still_meets_its
     assert match == {"item.external_ref": "OLD-I-7", "report.owner_name": "黎晓梅"}
 
 
+async def test_a_report_corrected_while_a_worker_looked_up_the_items_still_meets_its_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An owner corrects their phone number while a worker looks up a found item that holds it. The
+    item's lookup saw the old number and the report's own matching found no item yet: the import
+    looks again at reports changed while it ran (read through the index of last saves)."""
+    from lostfound.cli import parse_found_item, parse_lost_report
+    from lostfound.services import bulk_import, lost_reports
+    from lostfound.services.context import Actor
+
+    await make_station("DC")
+    mistyped = {**REPORT, "owner": {"name": "黎晓梅", "phone": "15912345678"}, "consent": True}
+    filed = await lost_reports.file_report(
+        Actor.anonymous(), parse_lost_report(json.dumps(mistyped, ensure_ascii=False))
+    )
+    _before_the_first_write(
+        monkeypatch, lambda: lost_reports.update_contact(filed.reference, "13805796612", "")
+    )
+    slip = {**ITEM, "contents": [{"kind": "phone_number", "phone": "138 0579 6612"}]}
+    logged = await bulk_import.import_found_items(
+        [(1, json.dumps(slip, ensure_ascii=False))], workers=1, parse=parse_found_item
+    )
+    assert logged.imported == 1
+    match = await Match.select(Match.item.external_ref, Match.report.reference).first()
+    assert match == {"item.external_ref": "OLD-I-7", "report.reference": filed.reference}
+
+
 async def test_an_item_logged_while_a_worker_looked_up_the_reports_still_meets_its_report(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

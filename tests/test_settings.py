@@ -50,6 +50,26 @@ def test_database_and_redis_urls_switch_engines(tmp_path: Path, monkeypatch: pyt
     )
 
 
+@pytest.mark.sqlite_only
+async def test_every_sqlite_connection_maps_the_database_file() -> None:
+    """Piccolo opens a connection for each transaction and for each query outside one; matching reads
+    on connections of its own. Each maps the file: a connection without the mapping read a million
+    reports with a system call a page, almost twice as slowly."""
+    from lostfound.services import fast_reads
+    from lostfound.services.transactions import write_transaction
+    from lostfound.tables import LostReport
+
+    async def mapped() -> bool:
+        return (await LostReport.raw("PRAGMA mmap_size"))[0]["mmap_size"] > 0  # SQLite caps the size
+
+    assert await mapped()
+    for checks in (True, False):
+        async with write_transaction(check_foreign_keys=checks):
+            assert await mapped()
+    for inline in (True, False):
+        assert (await fast_reads.fetch("PRAGMA mmap_size", inline=inline))[0][0] > 0
+
+
 @pytest.mark.parametrize(("name", "value"), [("DATABASE_URL", "mysql://x/y"), ("LOSTFOUND_PORT", "eighty")])
 def test_bad_settings_stop_with_a_clear_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str

@@ -315,11 +315,16 @@ async def _catch_up(side: Side, last_id: int, started: datetime) -> None:
     """
     table = matching.SIDES[side].records
     statuses = matching.open_statuses(side)
-    rows = await table.select(table.id).where(
-        ((table.id > last_id) | (table.updated_at >= started)) & table.status.is_in(list(statuses))
-    )
-    if rows:
-        await matching.refresh_many(side, [row["id"] for row in rows])
+    # Two range reads, one by id and one by the index of last saves, and the status checked here:
+    # asked in one query (or with the status), both engines read every open record instead.
+    rows = [
+        row
+        for condition in (table.id > last_id, table.updated_at >= started)
+        for row in await table.select(table.id, table.status).where(condition)
+    ]
+    record_ids = sorted({row["id"] for row in rows if row["status"] in statuses})
+    if record_ids:
+        await matching.refresh_many(side, record_ids)
 
 
 def _start_worker() -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import aiosqlite
 from piccolo.engine.postgres import PostgresEngine
 
-from lostfound.database import SQLITE_TUNING
+from lostfound.database import TunedSQLiteConnection
 from lostfound.tables import FoundItem
 
 _connections: dict[int, aiosqlite.Connection] = {}
@@ -93,12 +93,12 @@ async def _sqlite_connection(path: str) -> aiosqlite.Connection:
     loop_id = id(asyncio.get_running_loop())
     connection = _connections.get(loop_id)
     if connection is None:
-        connection = aiosqlite.connect(path, timeout=30, detect_types=3, isolation_level=None)
+        connection = aiosqlite.connect(
+            path, timeout=30, detect_types=3, isolation_level=None, factory=TunedSQLiteConnection
+        )
         connection.daemon = True  # never keep a finished command-line run alive
         await connection
         await connection.execute("PRAGMA query_only = ON")
-        for pragma in SQLITE_TUNING:
-            await connection.execute(pragma)
         _connections[loop_id] = connection
     return connection
 
@@ -107,9 +107,10 @@ def _inline_connection(path: str) -> sqlite3.Connection:
     loop_id = id(asyncio.get_running_loop())
     connection = _inline_connections.get(loop_id)
     if connection is None:
-        connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        for pragma in ("PRAGMA query_only = ON", *SQLITE_TUNING):
-            connection.execute(pragma)
+        connection = sqlite3.connect(
+            path, timeout=30, isolation_level=None, check_same_thread=False, factory=TunedSQLiteConnection
+        )
+        connection.execute("PRAGMA query_only = ON")
         _inline_connections[loop_id] = connection
     return connection
 
