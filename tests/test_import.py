@@ -473,3 +473,32 @@ def test_a_file_of_found_items_gets_a_worker_sooner_than_a_file_of_reports() -> 
     assert bulk_import.workers_for(2400, "report") == 0
     assert bulk_import.workers_for(900, "item") == 0  # a single job: the start would cost more
     assert bulk_import.workers_for(20000, "report") >= 1
+
+
+async def test_imported_items_are_found_by_the_search_and_items_saved_after_an_import_too() -> None:
+    """A batch of found items goes into the search index in one statement, with the index's trigger
+    set aside for the batch's transaction: what it imports is searchable, the trigger is back for
+    the next item saved at the desk, and a batch that fails leaves it in place."""
+    from lostfound.cli import parse_found_item
+    from lostfound.services import bulk_import, found_items, search
+    from lostfound.services.transactions import write_transaction
+    from tests.factories import SYSTEM
+
+    async def found(term: str) -> list[str]:
+        rows = await FoundItem.select(FoundItem.description).where(search.matches(term))
+        return sorted(row["description"] for row in rows)
+
+    await make_station("DC")
+    umbrella = {**ITEM, "description": "蓝色折叠雨伞", "external_ref": "OLD-I-8", "contents": []}
+    lines = [(n, json.dumps(r, ensure_ascii=False)) for n, r in enumerate((ITEM, umbrella), 1)]
+    assert (await bulk_import.import_found_items(lines, parse=parse_found_item)).imported == 2
+    assert await found("折叠雨伞") == ["蓝色折叠雨伞"]
+    assert await found("黎晓梅") == ["钱包"]  # the holder's name, from the contents
+
+    with pytest.raises(RuntimeError):
+        async with write_transaction(), search.indexed_together():
+            raise RuntimeError("the batch's write failed")
+    desk = parse_found_item(json.dumps({**umbrella, "description": "黑色长柄雨伞", "external_ref": ""}))
+    await found_items.create_item(SYSTEM, desk)
+    assert await found("长柄雨伞") == ["黑色长柄雨伞"]
+    assert await found("雨伞") == ["蓝色折叠雨伞", "黑色长柄雨伞"]

@@ -41,6 +41,7 @@ from lostfound.services import (
     matching,
     notifications,
     references,
+    search,
 )
 from lostfound.services.bulk_sql import bound_in_advance, column_defaults, insert_rows, insert_tuples
 from lostfound.services.context import Actor
@@ -567,7 +568,8 @@ async def _write_items(batch: list[Prepared], result: ImportResult) -> list[int]
                     "updated_at": now,
                 }
             )
-        await insert_rows(FoundItem, rows)
+        async with search.indexed_together():
+            await insert_rows(FoundItem, rows)
         for members in by_station.values():
             seqs = [int(refs[index].rsplit("-", 1)[1]) for index in members]
             station_id = batch[members[0]].station["id"]  # type: ignore[index]
