@@ -774,8 +774,9 @@ async def _store(
     ]
     await insert_rows(Match, fresh)
     touched |= {d.other for found in decided.values() for d in found}
-    # Only records with suggestions now have any to weigh (a batch of an import mostly has none).
-    await rebalance(side, [record for record in ids_list if decided.get(record)])
+    # Every suggestion these records now have names one of the touched records of the other side,
+    # and rebalancing those weighs each of their suggestions against all its rivals at both ends:
+    # rebalancing these records as well would only decide their suggestions a second time, alike.
     await rebalance(theirs, sorted(touched))
 
 
