@@ -227,16 +227,10 @@ def id_one_edit_neighbours(number: str, *, today: date | None = None) -> list[st
         left, right = number[index], number[index + 1]
         if left == right:
             continue
-        # A swap within the 17 digits mends the checksum only if it moves the sum to ``wanted``.
-        if (
-            index < 16
-            and (
-                remainder + (digits[index + 1] - digits[index]) * (ID_WEIGHTS[index] - ID_WEIGHTS[index + 1])
-            )
-            % 11
-            != wanted
-        ):
-            continue
+        if index < 16:  # both within the 17 digits: the swap must move the sum to ``wanted``
+            shift = (digits[index + 1] - digits[index]) * (ID_WEIGHTS[index] - ID_WEIGHTS[index + 1])
+            if (remainder + shift) % 11 != wanted:
+                continue
         candidates.add(number[:index] + right + left + number[index + 2 :])
     limit = today or date.max
     return sorted(c for c in candidates if _id_shape_ok(c) and check_id_number(c, limit) is None)
