@@ -269,6 +269,8 @@ async def _run(
             if waiting >= MIN_FLUSH or len(ready[0]) >= BATCH or (waiting and read_all):
                 await _flush(ready, result, write, side, progress)
                 ready = ([], [])
+                if fast_reads.on_postgres():
+                    await _fresh_statistics(side)
                 continue
             if not pending:
                 break
@@ -298,6 +300,19 @@ async def _run(
         # million reports took half as long again).
         await FoundItem._meta.db.run_ddl("PRAGMA wal_checkpoint(TRUNCATE)")
     return result
+
+
+async def _fresh_statistics(side: Side) -> None:
+    """PostgreSQL: statistics of the side's records as they now stand, after each batch.
+
+    The next batch asks which of its references are already there (``_not_yet_imported``). Without
+    statistics of a table that has just grown from nothing, PostgreSQL guessed that such a question
+    matches a fifth of the table and read all of it, for every 500 references: 200,000 lost reports
+    took five minutes where the autovacuum daemon, which would have counted them meanwhile, was off.
+    ANALYZE reads a sample of the table, a few tenths of a second at a million records.
+    """
+    table = matching.SIDES[side].records
+    await table._meta.db.run_ddl(f"ANALYZE {table._meta.tablename}")
 
 
 async def _last_id(side: Side) -> int:
