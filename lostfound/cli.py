@@ -454,7 +454,9 @@ def import_found_items(path: str, map_out: str | None, workers: int | None) -> N
     total, entries = _entries(path)
 
     def job(progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
-        return run(entries, progress, workers=_workers(workers, total, "item"), parse=parse_found_item)
+        return run(
+            entries, progress, workers=_workers(workers, total, "item"), parse=parse_found_item, total=total
+        )
 
     _report_import(_run_import(job, total, "found items"), map_out)
 
@@ -479,6 +481,7 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: i
             notify=notify,
             workers=_workers(workers, total, "report"),
             parse=parse_lost_report,
+            total=total,
         )
 
     _report_import(_run_import(job, total, "lost reports"), map_out)

@@ -91,15 +91,20 @@ async def test_bad_lines_are_reported_with_their_number_and_the_rest_is_imported
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in answer["matches"][0]["reasons"]}
 
 
+@pytest.mark.parametrize(
+    "take_over", [False, True], ids=["every job in the worker", "jobs shared with this process"]
+)
 async def test_worker_processes_parse_and_validate_jobs_and_the_outcome_is_the_same(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, take_over: bool
 ) -> None:
     """A large import parses and validates raw lines in other processes, where found items also find
-    their owners: lines keep their numbers, and the match is the one a single process makes."""
+    their owners: lines keep their numbers, and the match is the one a single process makes. While
+    the worker starts, the importing process takes the jobs itself; the outcome is the same."""
     from lostfound.cli import parse_found_item, parse_lost_report
     from lostfound.services import bulk_import
 
     await make_station("DC")
+    monkeypatch.setattr(bulk_import, "TAKE_OVER", take_over)
     monkeypatch.setattr(bulk_import, "JOB", 2)  # several jobs in flight, batches written as they come
     monkeypatch.setattr(bulk_import, "BATCH", 3)
     monkeypatch.setattr(bulk_import, "MIN_FLUSH", 2)
@@ -128,6 +133,7 @@ def _before_the_first_write(monkeypatch: pytest.MonkeyPatch, save: Callable[[], 
     of the import is written; the record it saves meets nothing yet."""
     from lostfound.services import bulk_import
 
+    monkeypatch.setattr(bulk_import, "TAKE_OVER", False)  # the lookups in the worker
     original_flush = bulk_import._flush
     saved: list[object] = []
 
@@ -353,6 +359,7 @@ async def test_an_import_stopped_while_writing_keys_leaves_no_record_behind_that
     from lostfound.services import bulk_import, matching
     from lostfound.tables import ReportKey
 
+    monkeypatch.setattr(bulk_import, "TAKE_OVER", not workers)  # with a worker, every job in it
     await make_station("DC")
     lines = [
         (n, json.dumps({**REPORT, "external_ref": f"OLD-R-{n}"}, ensure_ascii=False)) for n in range(1, 7)
@@ -422,7 +429,7 @@ async def test_only_a_number_that_fails_its_check_is_marked_as_printed_on_the_it
 
 @pytest.mark.parametrize("workers", [0, 1], ids=["in one process", "with a worker"])
 async def test_an_imported_batch_points_only_at_records_that_exist_and_keeps_times_as_a_saved_report_does(
-    workers: int,
+    monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     """On SQLite a batch is written without checking each row's parent (its keys and contents name
     the records it has just written), and its timestamps are converted before the write: the result
@@ -431,6 +438,7 @@ async def test_an_imported_batch_points_only_at_records_that_exist_and_keeps_tim
     from lostfound.services import bulk_import, fast_reads, lost_reports
     from lostfound.services.context import Actor
 
+    monkeypatch.setattr(bulk_import, "TAKE_OVER", not workers)  # with a worker, every job in it
     await make_station("DC")
     with_cash = {
         **REPORT,
@@ -462,6 +470,17 @@ async def test_an_imported_batch_points_only_at_records_that_exist_and_keeps_tim
     assert imported["created_at"].tzinfo is not None and imported["consent_at"].tzinfo is not None
     raw_text = "SELECT CAST(lost_from AS TEXT) AS t FROM lost_report ORDER BY id"
     assert len({row["t"] for row in await LostReport.raw(raw_text)}) == 1  # stored alike, so sorted alike
+
+
+def test_a_small_file_is_cut_into_jobs_enough_for_every_process_and_a_large_one_is_not() -> None:
+    """2,400 found items in three jobs of 1,000 left one process working alone at the end."""
+    from lostfound.services import bulk_import
+
+    assert bulk_import.job_size(2400, workers=1) == 300  # four jobs for each of the two processes
+    assert bulk_import.job_size(1200, workers=1) == 250  # no smaller than that
+    assert bulk_import.job_size(20000, workers=1) == 1000
+    assert bulk_import.job_size(2400, workers=0) == 1000  # one process: nothing to share
+    assert bulk_import.job_size(None, workers=1) == 1000  # a length not known
 
 
 def test_a_file_of_found_items_gets_a_worker_sooner_than_a_file_of_reports() -> None:

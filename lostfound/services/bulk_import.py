@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -122,19 +122,29 @@ Batch = tuple[list[Prepared], list[tuple[int, str]]]
 # Records per job for a worker process: small enough that the workers keep preparing while the
 # main process writes a batch of BATCH records.
 JOB = 1000
-AHEAD = BATCH // JOB  # jobs handed out ahead of the writing: at most a batch waits in memory besides
+# A file too small to give each process JOBS_PER_PROCESS jobs of JOB records is cut into smaller
+# jobs, of SMALL_JOB records at least (``job_size``).
+SMALL_JOB = 250
+JOBS_PER_PROCESS = 4
 # Records written in one transaction at least, unless the file ends first. The key rows of a
 # transaction land all over the key tables, and each page they touch is written out once (twice
 # with SQLite's write-ahead log): written 1,000 reports at a time, 400,000 reports wrote 12 GB.
 MIN_FLUSH = BATCH // 2
+# Whether this process takes jobs that no worker has started; the tests turn it off to be sure that
+# the workers' part of an import runs in them.
+TAKE_OVER = True
+# Records written before the planner's statistics are refreshed (``_fresh_statistics``): the short
+# writes at the end of a file, a job at a time, would otherwise each wait for an ANALYZE.
+STATISTICS_AFTER = 5_000
 
 
 @dataclass
 class _Job:
-    """A job of JOB lines: prepared by a worker (``worker`` is its future there) or by this process."""
+    """A job of lines: not handed out yet (``future`` None), prepared by a worker (``worker`` is its
+    future there) or by this process."""
 
     chunk: list[Entry]
-    future: asyncio.Future[Batch]
+    future: asyncio.Future[Batch] | None = None
     worker: Future[Batch] | None = None
 
 
@@ -167,14 +177,34 @@ def workers_for(total: int, side: Side = "report") -> int:
 _WORTH_A_WORKER: dict[Side, int] = {"report": 5, "item": 1}  # jobs in a file
 
 
+def job_size(total: int | None, workers: int) -> int:
+    """Records per job for a file of ``total`` records, prepared by ``workers`` processes and this one.
+
+    A job of found items takes up to 2.5 s at a million reports: 2,400 of them in three jobs left
+    one process working alone at the end. A small file is cut into jobs enough for every process
+    to get several; a large one keeps JOB, as the lookups within a job share the facts of their
+    candidates (jobs of 250 made 20,000 found items 15% slower).
+    """
+    if not workers or total is None:
+        return JOB
+    return min(JOB, max(SMALL_JOB, -(-total // ((workers + 1) * JOBS_PER_PROCESS))))
+
+
+def _worker_up() -> None:
+    """The first thing a worker process does: its answer says the pool can take jobs."""
+
+
 async def import_found_items(
     entries: Iterable[Entry],
     progress: Callable[[int], None] = lambda n: None,
     workers: int = 0,
     parse: Parse | None = None,
+    total: int | None = None,
 ) -> ImportResult:
-    """``entries``: (line number, input); with ``parse``, the inputs are raw lines parsed in the workers."""
-    return await _run("item", entries, progress, _write_items, workers, parse)
+    """``entries``: (line number, input); with ``parse``, the inputs are raw lines parsed in the workers.
+
+    ``total``: how many entries there are, when ``entries`` cannot say (``job_size``)."""
+    return await _run("item", entries, progress, _write_items, workers, parse, total)
 
 
 async def import_lost_reports(
@@ -183,11 +213,12 @@ async def import_lost_reports(
     notify: bool = False,
     workers: int = 0,
     parse: Parse | None = None,
+    total: int | None = None,
 ) -> ImportResult:
     async def write(batch: list[Prepared], result: ImportResult) -> list[int]:
         return await _write_reports(batch, result, notify)
 
-    return await _run("report", entries, progress, write, workers, parse)
+    return await _run("report", entries, progress, write, workers, parse, total)
 
 
 async def _run(
@@ -197,13 +228,15 @@ async def _run(
     write: Writer,
     workers: int,
     parse: Parse | None,
+    total: int | None = None,
 ) -> ImportResult:
     """Parse, validate, write and match, MIN_FLUSH to BATCH records to a transaction.
 
     With ``workers``, parsing, validation, encryption and matching keys (pure CPU), and each
-    record's lookup among the other side's, run in that many processes, JOB records at a time,
-    while this process writes the batches before: the workers never wait for a write. When this process has too little to
-    write, it takes over the next job no worker has started, so both sides of the machine stay busy.
+    record's lookup among the other side's, run in that many processes, a job of ``job_size``
+    records at a time, while this process writes the batches before: the workers never wait for a
+    write. When this process has too little to write, it takes over the next job no worker has
+    started, so both sides of the machine stay busy.
     """
     result = ImportResult()
     now = datetime.now(UTC)
@@ -218,10 +251,19 @@ async def _run(
         if workers
         else None
     )
+    # A pool claims a job for each worker, and one more, the moment it is handed one, though a
+    # worker process takes some 0.7 s to start. Until one has answered, jobs stay here, where this
+    # process takes them: a small file is done before a worker could have helped with it.
+    up = asyncio.wrap_future(pool.submit(_worker_up), loop=loop) if pool is not None else None
     pending: deque[_Job] = deque()  # jobs in file order, done or not
     ready: Batch = ([], [])
-    chunks = _batches(entries, JOB)
+    if total is None and isinstance(entries, Sized):
+        total = len(entries)
+    size = job_size(total, workers)
+    ahead = BATCH // size  # jobs handed out ahead of the writing: a batch at most waits besides
+    chunks = _batches(entries, size)
     read_all = False
+    unanalysed = 0  # records written since the statistics were last refreshed
     collector_was_on = gc.isenabled()
 
     async def prepare_here(chunk: list[Entry]) -> asyncio.Future[Batch]:
@@ -234,17 +276,26 @@ async def _run(
         done.set_result((_without_facts(good), bad))
         return done
 
+    def to_workers(job: _Job) -> None:
+        assert pool is not None
+        work = functools.partial(prepare_batch, side, job.chunk, now, stations, parse, match=True)
+        job.worker = pool.submit(work)
+        job.future = asyncio.wrap_future(job.worker, loop=loop)
+
     async def hand_out(chunk: list[Entry]) -> _Job:
+        job = _Job(chunk)
         if pool is None:
-            return _Job(chunk, await prepare_here(chunk))
-        job = functools.partial(prepare_batch, side, chunk, now, stations, parse, match=True)
-        worker = pool.submit(job)
-        return _Job(chunk, asyncio.wrap_future(worker, loop=loop), worker)
+            job.future = await prepare_here(chunk)
+        elif up is not None and up.done():
+            to_workers(job)
+        return job
 
     async def take_over() -> bool:
         """Prepare here the first job that no worker has started (False: there is none)."""
+        if not TAKE_OVER:
+            return False
         for job in pending:
-            if job.worker is not None and job.worker.cancel():
+            if job.future is None or (job.worker is not None and job.worker.cancel()):
                 job.worker, job.future = None, await prepare_here(job.chunk)
                 return True
         return False
@@ -254,12 +305,19 @@ async def _run(
     gc.disable()
     try:
         while True:
-            while pending and pending[0].future.done() and len(ready[0]) < BATCH:
-                job_done = pending.popleft().future.result()
+            if up is not None and up.done():
+                for job in pending:
+                    if job.future is None:
+                        to_workers(job)
+            while pending and (head := pending[0].future) is not None and head.done():
+                if len(ready[0]) >= BATCH:
+                    break
+                job_done = head.result()
+                pending.popleft()
                 ready[0].extend(job_done[0])
                 ready[1].extend(job_done[1])
             # The workers always have the next jobs, a batch's worth, so they go on while one is written.
-            while not read_all and len(pending) < AHEAD:
+            while not read_all and len(pending) < ahead:
                 if (chunk := next(chunks, None)) is None:
                     read_all = True
                 else:
@@ -267,10 +325,13 @@ async def _run(
             # Once the file is read, whatever is ready is written, so that the last write is a short one.
             waiting = len(ready[0]) + len(ready[1])
             if waiting >= MIN_FLUSH or len(ready[0]) >= BATCH or (waiting and read_all):
+                unanalysed += len(ready[0])
                 await _flush(ready, result, write, side, progress)
                 ready = ([], [])
-                if pending or not read_all:  # the last batch gets the VACUUM (ANALYZE) below
+                # The last batch gets the VACUUM (ANALYZE) below.
+                if unanalysed >= STATISTICS_AFTER and (pending or not read_all):
                     await _fresh_statistics(side)
+                    unanalysed = 0
                 continue
             if not pending:
                 break
@@ -279,7 +340,10 @@ async def _run(
             if await take_over():
                 await asyncio.sleep(0)  # lets a worker's finished job be seen
             else:
-                await asyncio.wait([pending[0].future])
+                waits = [job.future for job in pending if job.future is not None][:1]
+                if up is not None and not up.done():
+                    waits.append(up)  # the jobs waiting for it go to the workers then
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         if result.imported:
             await _catch_up(matching.SIDES[side].other, last_other, now)
     finally:
@@ -287,6 +351,9 @@ async def _run(
             gc.enable()
         if pool is not None:
             # Every job is done; a worker's exit takes a few tenths of a second that nothing waits for.
+            # One still starting answers nobody: its answer would come to a closed event loop.
+            assert up is not None
+            up.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
     result.bad.sort()
     if result.imported and fast_reads.on_postgres():
@@ -303,7 +370,7 @@ async def _run(
 
 
 async def _fresh_statistics(side: Side) -> None:
-    """PostgreSQL: statistics of the side's records as they now stand, after each batch.
+    """PostgreSQL: statistics of the side's records as they now stand, every STATISTICS_AFTER records.
 
     The next batch asks which of its references are already there (``_not_yet_imported``). Without
     statistics of a table that has just grown from nothing, PostgreSQL guessed that such a question
