@@ -42,6 +42,8 @@ What is in it
     ``carries_identifier`` says whether the item holds an identifier of its true owner: the ID (full,
     misread or masked), the passport number, the owner's phone, or a bank card's last 4 digits together
     with the owner's name as written on the item (homophone and dropped-character forms included).
+    ``contents_agree`` says whether the item and its owner's report state the same cash amount or a
+    card of the same bank, which the service does not score (the bench counts how far that could go).
 
     Reports are typed by owners: the ID is right when given, missing in ~15% (name and phone only), the
     district is missing in ~10%; phones and IDs come with the spacing people type. Hard negatives on the
@@ -481,6 +483,19 @@ def _linkable(item: dict, report: dict) -> bool:
         if last4 and last4 in cards:
             return True
     return False
+
+
+def _contents_agree(item: dict, report: dict) -> bool:
+    """Whether both state the cash inside, to the yuan, or the bank of a card, and agree on it: what a
+    desk asks an owner who has nothing else to show, and what the service does not score."""
+
+    def said(record: dict, kind: str, column: str) -> set[str]:
+        return {c[column] for c in record["contents"] if c["kind"] == kind and c[column]}
+
+    return bool(
+        said(item, "cash", "amount") & said(report, "cash", "amount")
+        or said(item, "bank_card", "bank") & said(report, "bank_card", "bank")
+    )
 
 
 def _same_id(written: str, true: str) -> bool:
@@ -1082,6 +1097,7 @@ def generate(
             # A card only identifies the owner when the owner's report names that card too.
             "carries_identifier": entry.carries
             and (entry.report is None or _linkable(entry.item, entry.report)),
+            "contents_agree": entry.report is not None and _contents_agree(entry.item, entry.report),
             "case": case,
         }
         for entry, case in zip(found, deck, strict=True)

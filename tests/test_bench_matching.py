@@ -79,3 +79,21 @@ def test_the_splink_baseline_leaves_a_missing_field_empty_and_ranks_by_its_own_p
     )
     score, _ = choose_pair(result)
     assert 9.0 < score <= 12.0
+
+
+def test_cash_or_a_bank_agrees_only_when_both_sides_state_the_same() -> None:
+    """The bench's count of owners whose cash or card's bank agree: a side that says nothing agrees on
+    nothing, and a rounded cash amount is not the amount found."""
+    from bench.synthetic import _contents_agree, _row
+
+    def record(*rows: dict) -> dict:
+        return {"contents": list(rows)}
+
+    found = record(_row("cash", amount="350.00"), _row("bank_card", card_last4="1234", bank="农业银行"))
+    assert _contents_agree(found, record(_row("cash", amount="350.00")))
+    assert _contents_agree(found, record(_row("bank_card", bank="农业银行")))
+    assert not _contents_agree(
+        found, record(_row("cash", amount="300.00"), _row("bank_card", bank="工商银行"))
+    )
+    assert not _contents_agree(found, record(_row("id_card", holder_name="黎晓梅")))
+    assert not _contents_agree(record(), record(_row("cash", amount="350.00")))
