@@ -61,7 +61,7 @@ def _prepare_environment(data_dir: Path, database_url: str | None) -> None:
 
 async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods: int = 0) -> dict[str, Any]:
     from bench.synthetic import generate
-    from lostfound.cli import parse_found_item, parse_lost_report
+    from lostfound.cli import parse_lost_report
     from lostfound.database import close_pool, migrate, open_pool
     from lostfound.services import bulk_import, stations
     from lostfound.services.context import Actor
@@ -87,13 +87,9 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods
             reports, workers=bulk_import.workers_for(len(reports)), parse=parse_lost_report
         )
         report_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        logged = await bulk_import.import_found_items(
-            items, workers=bulk_import.workers_for(len(items), "item"), parse=parse_found_item
-        )
-        item_seconds = time.perf_counter() - started
-        if filed.bad or logged.bad:
-            print(f"  import refused {len(filed.bad)} reports and {len(logged.bad)} items: {filed.bad[:3]}")
+        item_seconds, items_bad = _in_process(_items_imported, items)
+        if filed.bad or items_bad:
+            print(f"  import refused {len(filed.bad)} reports and {len(items_bad)} items: {filed.bad[:3]}")
         by_item, item_rows = await _suggestions()
         return {
             "seed": seed,
@@ -141,6 +137,31 @@ async def _suggestions() -> tuple[dict[str, list[Suggestion]], list[dict[str, An
         found.sort(key=lambda s: -s.score)  # stable: ties stay latest first
 
     return by_item, item_rows
+
+
+def _items_imported(lines: list[tuple[int, str]], queue: Any) -> None:
+    """The found items imported in a process of their own, as ``lostfound import found-items`` runs
+    them: the process that has just imported a million reports does its part of the lookups in the
+    memory of a million records (see ``_timed_lookups``). Its settings come from the parent's
+    environment; puts (seconds, bad lines)."""
+    queue.put(asyncio.run(_import_items(lines)))
+
+
+async def _import_items(lines: list[tuple[int, str]]) -> tuple[float, list[tuple[int, str]]]:
+    from lostfound.cli import parse_found_item
+    from lostfound.database import close_pool, open_pool
+    from lostfound.services import bulk_import
+    from lostfound.settings import get_settings
+
+    await open_pool(get_settings())
+    try:
+        started = time.perf_counter()
+        logged = await bulk_import.import_found_items(
+            lines, workers=bulk_import.workers_for(len(lines), "item"), parse=parse_found_item
+        )
+        return time.perf_counter() - started, logged.bad
+    finally:
+        await close_pool()
 
 
 def _timed_lookups(item_ids: list[int], queue: Any) -> None:
