@@ -31,11 +31,14 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.postgres import admin
+
+T = TypeVar("T")
 
 AUTO_SCORES = [float(s) for s in range(8, 41)]
 AUTO_MARGINS = [float(s) for s in range(0, 21)]
@@ -149,19 +152,16 @@ def _items_imported(lines: list[tuple[int, str]], queue: Any) -> None:
 
 async def _import_items(lines: list[tuple[int, str]]) -> tuple[float, list[tuple[int, str]]]:
     from lostfound.cli import parse_found_item
-    from lostfound.database import close_pool, open_pool
     from lostfound.services import bulk_import
-    from lostfound.settings import get_settings
 
-    await open_pool(get_settings())
-    try:
+    async def timed() -> tuple[float, list[tuple[int, str]]]:
         started = time.perf_counter()
         logged = await bulk_import.import_found_items(
             lines, workers=bulk_import.workers_for(len(lines), "item"), parse=parse_found_item
         )
         return time.perf_counter() - started, logged.bad
-    finally:
-        await close_pool()
+
+    return await _with_service_pool(timed)
 
 
 def _timed_lookups(item_ids: list[int], queue: Any) -> None:
@@ -172,12 +172,17 @@ def _timed_lookups(item_ids: list[int], queue: Any) -> None:
 
 
 async def _lookups_in_service(item_ids: list[int]) -> list[float]:
+    return await _with_service_pool(lambda: _lookup_latencies(item_ids))
+
+
+async def _with_service_pool(work: Callable[[], Awaitable[T]]) -> T:
+    """``work()`` in a process of the bench's own, with the service's pool open around it."""
     from lostfound.database import close_pool, open_pool
     from lostfound.settings import get_settings
 
     await open_pool(get_settings())
     try:
-        return await _lookup_latencies(item_ids)
+        return await work()
     finally:
         await close_pool()
 
