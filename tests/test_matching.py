@@ -167,6 +167,58 @@ async def test_card_last_four_and_the_name_find_the_owner(client: httpx.AsyncCli
     assert ("card_last4", "exact") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
+async def test_of_two_namesakes_the_one_who_lost_a_card_of_the_same_bank_comes_first(
+    client: httpx.AsyncClient,
+) -> None:
+    """A wallet holding a card of 建设银行 (its last 4 unread): the namesake who lost a 建行 card ranks
+    above the one who lost an ICBC card, with the bank among the reasons; a bank never decides alone."""
+    headers = await _headers()
+    construction = await _report(
+        client,
+        owner={"id_number": "", "phone": "13911112222"},
+        contents=[{"kind": "bank_card", "holder_name": "黎晓梅", "bank": "建行"}],
+    )
+    commerce = await _report(
+        client,
+        owner={"id_number": "", "phone": "13933334444"},
+        contents=[{"kind": "bank_card", "holder_name": "黎晓梅", "bank": "ICBC"}],
+    )
+    contents = [{"kind": "bank_card", "holder_name": "黎晓梅", "bank": "中国建设银行东城支行"}]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert [m["lost_report"] for m in found] == [construction, commerce]
+    banks = [{r["level"] for r in m["reasons"] if r["field"] == "bank"} for m in found]
+    assert banks == [{"exact"}, {"different"}]
+    assert {m["decision"] for m in found} == {"review"}
+
+
+def test_banks_are_one_bank_whatever_people_call_them() -> None:
+    from lostfound.domain.banks import bank_key
+
+    assert {bank_key(name) for name in ("工行", "工商银行", "中国工商银行北京分行", "ICBC", " icbc ")} == {
+        "icbc"
+    }
+    assert {bank_key(name) for name in ("中国银行", "中行", "Bank of China")} == {"boc"}
+    assert bank_key("招商银行股份有限公司") == bank_key("招行") != bank_key("中国银行")
+    assert bank_key("北京农商银行") == bank_key("农村商业银行")
+    assert bank_key("中国宁波银行") == bank_key("宁波银行") == "宁波银行"  # not listed: its own name
+    assert bank_key("") == ""
+
+
+def test_a_card_of_another_bank_keeps_the_same_last_four_from_deciding() -> None:
+    """Two cards ending alike but of different banks are two cards: no ``auto`` on the last 4 then."""
+    from lostfound.domain import matching as m
+
+    item = m.MatchFacts(category="wallet", names=["黎晓梅"], card_last4=["0128"], district="东城区")
+    report = m.MatchFacts(category="wallet", names=["黎晓梅"], card_last4=["0128"], district="东城区")
+    card = {(m.KeyKind.NAME_CARD, m.KeyKind.NAME_CARD), (m.KeyKind.CARD_DISTRICT, m.KeyKind.CARD_DISTRICT)}
+    item.banks, report.banks = ["ccb"], ["ccb"]
+    same = m.score(item, report, card)
+    assert m.auto_eligible([r.as_dict() for r in same.reasons])
+    report.banks = ["icbc"]
+    other = m.score(item, report, card)
+    assert not m.auto_eligible([r.as_dict() for r in other.reasons]) and other.score < same.score
+
+
 async def test_a_namesake_with_another_valid_id_is_never_auto(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     await _report(client)  # 黎晓梅 with OWNER_ID, same district, same evening
@@ -656,7 +708,8 @@ async def test_imported_records_say_whether_they_hold_a_valid_id() -> None:
 def test_a_namesake_with_another_valid_id_left_unread_could_never_have_reached_review() -> None:
     """The best a pair whose valid IDs differ can do without a number key in common (a rare name,
     the same card's last 4, the same evening, district and wallet) stays under review; any number
-    key in common (a phone, part of one, a card, a passport) keeps the candidate to be read."""
+    key in common (a phone, part of one, a card, a passport) keeps the candidate to be read. Their
+    cards being of one bank adds nothing once the IDs differ."""
     from datetime import datetime, timedelta, timezone
 
     from lostfound.domain import matching as m
@@ -675,6 +728,7 @@ def test_a_namesake_with_another_valid_id_left_unread_could_never_have_reached_r
             description="棕色皮质长款钱包 苹果",
             colour="棕色",
             brand="苹果",
+            banks=["ccb"],
         )
 
     by_name = {(m.KeyKind.NAME_WEEK, m.KeyKind.NAME_WEEK), (m.KeyKind.ID_PIECE, m.KeyKind.ID_PIECE)}

@@ -206,9 +206,9 @@ def test_the_new_reasons_are_translated(locale: str) -> None:
     new = [
         key
         for key in m.REASON_LABELS
-        if key[0] in ("imei", "serial", "brand", "model", "colour", "thing", "description")
+        if key[0] in ("imei", "serial", "bank", "brand", "model", "colour", "thing", "description")
     ]
-    assert len(new) == 16
+    assert len(new) == 18
     for field, level in new:
         text = reason_text({"field": field, "level": level, "weight": 1.0, "similarity": 0.83})
         assert text and ":" not in text

@@ -53,6 +53,7 @@ class MatchFacts:
     description: str = ""
     colour: str = ""
     brand: str = ""
+    banks: list[str] = field(default_factory=list)  # of its bank cards, as ``banks.bank_key`` folds them
     _described: syn.Described | None = field(default=None, compare=False, repr=False)
 
     def described(self) -> syn.Described:
@@ -81,6 +82,7 @@ class MatchFacts:
                 self.description,
                 self.colour,
                 self.brand,
+                self.banks,
             ),
         )
 
@@ -247,6 +249,7 @@ class Field(StrEnum):
     PHONE = "phone"
     NAME = "name"
     CARD_LAST4 = "card_last4"
+    BANK = "bank"
     TIME = "time"
     DISTRICT = "district"
     CATEGORY = "category"
@@ -291,6 +294,9 @@ WEIGHTS: dict[Field, dict[Level, float]] = {
     Field.PASSPORT: {Level.EXACT: 20.0, Level.DIFFERENT: -12.0},
     Field.PHONE: {Level.EXACT: 13.0, Level.PARTIAL: 5.0, Level.DIFFERENT: -3.0},
     Field.CARD_LAST4: {Level.EXACT: 7.0},
+    # A bank card's bank: half of a city's cards come from four banks, so agreeing tells little; an
+    # owner lists the cards they lost, so a wallet none of whose cards is of a listed bank is unlikely theirs.
+    Field.BANK: {Level.EXACT: 2.0, Level.DIFFERENT: -2.0},
     Field.TIME: {
         Level.IN_WINDOW: 1.5,
         Level.SOON_AFTER: 1.5,
@@ -572,6 +578,7 @@ def score_at_least(
     reasons: list[Reason] = []
     add = reasons.append
     kinds = {k for pair in agreed for k in pair}
+    id_level = Level.MISSING
     if item.ids or report.ids or kinds:
         id_level = _id_level(item, report, agreed, kinds)
         if id_level is not Level.MISSING:
@@ -591,6 +598,11 @@ def score_at_least(
             add(Reason(Field.NAME, str(name_level), name_weight(name_level, name)))
     if item.card_last4 and report.card_last4 and set(item.card_last4) & set(report.card_last4):
         add(Reason(Field.CARD_LAST4, Level.EXACT.value, WEIGHTS[Field.CARD_LAST4][Level.EXACT]))
+    # Two valid IDs that differ are two people: their banks agreeing would tell nothing more (and
+    # ``hopeless_against_valid_id`` counts on that).
+    if item.banks and report.banks and id_level is not Level.DIFFERENT:
+        level = Level.EXACT if set(item.banks) & set(report.banks) else Level.DIFFERENT
+        add(Reason(Field.BANK, str(level), WEIGHTS[Field.BANK][level]))
     if item.imeis or report.imeis:
         imei = _imei_level(item, report, agreed)
         if imei is not Level.MISSING:
@@ -771,6 +783,8 @@ REASON_LABELS: dict[tuple[str, str], str] = {
     ("name", "partial"): N_("Names nearly the same"),
     ("name", "different"): N_("Different names"),
     ("card_last4", "exact"): N_("Bank card ends in the same four digits"),
+    ("bank", "exact"): N_("Card issued by the same bank"),
+    ("bank", "different"): N_("Cards issued by different banks"),
     ("time", "in_window"): N_("Found within the time of the loss"),
     ("time", "soon_after"): N_("Found soon after the loss"),
     ("time", "weeks_after"): N_("Found weeks after the loss"),

@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from lostfound.domain import devices, names
+from lostfound.domain import banks, devices, names
 from lostfound.domain import identifiers as ids
 from lostfound.domain import matching as m
 from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatus
@@ -119,7 +119,7 @@ def _phone(token: str, column: str, decrypt: bool) -> str:
 def _add_content(
     facts: m.MatchFacts, row: Sequence[Any], today: Any, phones: bool = True, numbers: bool = True
 ) -> None:
-    _, kind, holder, number_enc, last4, phone_enc = row
+    _, kind, holder, number_enc, last4, phone_enc, bank = row
     if holder:
         name = names.normalise_name(holder)
         if name and name not in facts.names:
@@ -128,6 +128,8 @@ def _add_content(
         _add_number(facts, kind, number_enc, today)
     if last4:
         facts.card_last4.append(last4)
+    if kind == ContentKind.BANK_CARD and bank:
+        facts.banks.append(banks.bank_key(bank))
     if phone_enc:
         facts.phones.append(_phone(phone_enc, PHONE_COLUMN, phones))
 
@@ -211,6 +213,7 @@ def _finish(fact: m.MatchFacts) -> m.MatchFacts:
     fact.names = [n for n in fact.names if n]
     fact.phones = sorted(set(fact.phones))
     fact.card_last4 = sorted(set(fact.card_last4))
+    fact.banks = sorted(set(filter(None, fact.banks)))
     fact.imeis = sorted(set(fact.imeis))
     fact.serials = sorted(set(fact.serials))
     return fact
@@ -247,8 +250,8 @@ def facts_of_values(side: Side, values: dict[str, Any], rows: Sequence[dict[str,
             today,
         )
     for row in sorted(rows, key=lambda r: r.get("position", 0)):
-        # The shape of a content row as load_facts selects it: (record, kind, holder, number, last 4, phone).
-        columns = ("kind", "holder_name", "number_enc", "card_last4", "phone_enc")
+        # The shape of a content row as load_facts selects it: (record, kind, holder, number, last 4, phone, bank).
+        columns = ("kind", "holder_name", "number_enc", "card_last4", "phone_enc", "bank")
         _add_content(fact, (0, *(row.get(name, "") for name in columns)), today)
     return _finish(fact)
 
@@ -303,7 +306,7 @@ async def load_facts(
         if not present:
             continue
         contents = await fast_reads.fetch(
-            f"SELECT {tables.content_fk}, kind, holder_name, number_enc, card_last4, phone_enc "
+            f"SELECT {tables.content_fk}, kind, holder_name, number_enc, card_last4, phone_enc, bank "
             f"FROM {tables.contents} WHERE {tables.content_fk} IN ({_marks(present)}) ORDER BY position",
             present,
             inline=True,
