@@ -294,9 +294,11 @@ WEIGHTS: dict[Field, dict[Level, float]] = {
     Field.PASSPORT: {Level.EXACT: 20.0, Level.DIFFERENT: -12.0},
     Field.PHONE: {Level.EXACT: 13.0, Level.PARTIAL: 5.0, Level.DIFFERENT: -3.0},
     Field.CARD_LAST4: {Level.EXACT: 7.0},
-    # A bank card's bank: half of a city's cards come from four banks, so agreeing tells little; an
-    # owner lists the cards they lost, so a wallet none of whose cards is of a listed bank is unlikely theirs.
-    Field.BANK: {Level.EXACT: 2.0, Level.DIFFERENT: -2.0},
+    # A bank card's bank: most people hold cards of a few big banks, so agreeing tells little (a
+    # third of unrelated pairs agree in bench/synthetic.py's tuning seed, every owner does: log2(1/0.32)
+    # = 1.6). An owner lists the cards they lost, so a wallet none of whose cards is of a listed bank is
+    # unlikely theirs; it counts less than the tuning seed says, for owners misremember.
+    Field.BANK: {Level.EXACT: 1.6, Level.DIFFERENT: -2.0},
     Field.TIME: {
         Level.IN_WINDOW: 1.5,
         Level.SOON_AFTER: 1.5,
