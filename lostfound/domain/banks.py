@@ -50,9 +50,8 @@ def bank_key(raw: str) -> str:
     compact = text.replace(" ", "")
     if "银行" in compact:  # 中国工商银行北京分行, 招商银行股份有限公司: the bank is named up to 银行
         compact = compact[: compact.index("银行") + 2]
-    if compact.endswith(
-        ("农商银行", "农村商业银行")
-    ):  # 北京农商银行: the city's rural bank, as people say it
+    # 北京农商银行, 北京农村商业银行: the city's rural bank, which people call 农商银行.
+    if compact.endswith(("农商银行", "农村商业银行")):
         return "rcb"
     for candidate in (compact, compact.removeprefix("中国")):
         if candidate in _BY_NAME:
