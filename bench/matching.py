@@ -391,7 +391,7 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
         and chosen.report_ref == truth[item]["report"]
     )
     print(f"  auto recall among items carrying an identifier: {right_carrying / len(carrying):.3f}")
-    # How far auto recall could go if what the service does not score made pairs auto: the owners
+    # How far auto recall could go if evidence that never makes a pair auto did: the owners
     # ranked first that share no identifier, and of those, the ones whose cash or bank agrees.
     first_unidentified = [
         t

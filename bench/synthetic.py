@@ -43,7 +43,7 @@ What is in it
     misread or masked), the passport number, the owner's phone, or a bank card's last 4 digits together
     with the owner's name as written on the item (homophone and dropped-character forms included).
     ``contents_agree`` says whether the item and its owner's report state the same cash amount or a
-    card of the same bank, which the service does not score (the bench counts how far that could go).
+    card of the same bank, which never make a pair ``auto`` (the bench counts how far they could go).
 
     Reports are typed by owners: the ID is right when given, missing in ~15% (name and phone only), the
     district is missing in ~10%; phones and IDs come with the spacing people type. Hard negatives on the
@@ -487,7 +487,8 @@ def _linkable(item: dict, report: dict) -> bool:
 
 def _contents_agree(item: dict, report: dict) -> bool:
     """Whether both state the cash inside, to the yuan, or the bank of a card, and agree on it: what a
-    desk asks an owner who has nothing else to show, and what the service does not score."""
+    desk asks an owner who has nothing else to show. Kept apart from the service's own comparison
+    of banks (``lostfound.domain.banks``): the truth does not lean on the code it measures."""
 
     def said(record: dict, kind: str, column: str) -> set[str]:
         return {c[column] for c in record["contents"] if c["kind"] == kind and c[column]}
