@@ -42,6 +42,30 @@ async def test_the_queue_shows_the_reasons_in_plain_words_in_both_languages(
     assert OWNER_ID not in compare.text and "330784********1239" in compare.text
 
 
+async def test_the_comparison_shows_the_banks_its_reasons_weigh(client: httpx.AsyncClient) -> None:
+    """A bank among the reasons: the officer sees which bank each side's card is of."""
+    headers = await _headers()
+    await _report(
+        client,
+        owner={"id_number": ""},
+        contents=[{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128", "bank": "建行"}],
+    )
+    card = {
+        "kind": "bank_card",
+        "holder_name": "黎晓梅",
+        "card_last4": "0128",
+        "bank": "中国建设银行东城支行",
+    }
+    await _item(client, headers, [card])
+    match_id = (await Match.select(Match.id).first())["id"]
+    await sign_in(client, "dc.duty")
+    page = text_of(await client.get(f"/matches/{match_id}"))
+    assert "发卡银行一致" in page
+    assert (
+        "银行卡 · 黎晓梅 · …0128 · 中国建设银行东城支行" in page and "银行卡 · 黎晓梅 · …0128 · 建行" in page
+    )
+
+
 async def test_confirming_tells_the_owner_where_to_collect_and_what_to_bring(
     client: httpx.AsyncClient,
 ) -> None:
