@@ -129,8 +129,9 @@ def test_a_foreign_permanent_resident_id_card_number_is_checked_like_a_citizens(
     wrong = first17 + ("0" if reference_check_char(first17) != "0" else "1")
     problem = check_id_number(wrong, TODAY)
     assert problem is not None and problem.code == "check_digit"
-    problem = check_id_number("93384019881332123" + "0", TODAY)
-    assert problem is not None and problem.code == "birth_date"
+    impossible = "93384019881332123"  # month 13, day 32
+    problem = check_id_number(impossible + reference_check_char(impossible), TODAY)
+    assert problem is not None and problem.code == "birth_date" and not problem.confirmable
 
 
 @pytest.mark.parametrize(
@@ -147,7 +148,7 @@ def test_a_foreign_permanent_resident_id_card_number_is_checked_like_a_citizens(
 def test_birth_date_must_be_real_and_past(birth: str, shown: str, words: str) -> None:
     first17 = f"110105{birth}002"
     problem = check_id_number(first17 + reference_check_char(first17), TODAY)
-    assert problem is not None and problem.code == "birth_date"
+    assert problem is not None and problem.code == "birth_date" and not problem.confirmable
     assert words in problem.message and problem.params == {"date": shown}
     assert problem.message % problem.params == problem.message.replace("%(date)s", shown)
 
@@ -163,6 +164,37 @@ def test_birth_date_and_sex_are_read_from_the_number() -> None:
     assert birth_date_of("110105****1231002X") is None and sex_of("11010519491231002*") == "F"
     assert sex_of("1101051949123100**") is None and sex_of("123") is None
     assert check_id_number("440524188001010014", TODAY).code == "birth_date"  # GB 11643's own 1880 example
+
+
+@pytest.mark.parametrize(
+    ("misread", "real", "shown"),
+    [
+        ("440305198021014567", "440305198001014567", "1980-21-01"),  # 0 read as 2: month 21
+        ("440305198802304565", "440305198803204565", "1988-02-30"),  # 03 20 read as 02 30
+        ("330784189003070016", "330784199003070016", "1890-03-07"),  # 9 read as 8: before 1900
+        ("110105202903280015", "110105200903280015", "2029-03-28"),  # 0 read as 2: in the future
+    ],
+)
+def test_an_impossible_birth_date_that_also_fails_the_check_may_be_kept_as_printed(
+    misread: str, real: str, shown: str
+) -> None:
+    """One misread digit in the date breaks the check character too: that is a misreading to keep
+    as printed and repair, not a record to refuse."""
+    assert check_id_number(real, TODAY) is None
+    assert not id_check_ok(misread)
+    problem = check_id_number(misread, TODAY)
+    assert problem is not None and problem.code == "birth_date_check_digit" and problem.confirmable
+    assert problem.params == {"date": shown}
+    text = problem.message % problem.params
+    assert shown in text and "birth date" in text and "last character does not match" in text
+    assert "as printed" in text
+    assert real in id_one_edit_neighbours(misread, today=TODAY)
+
+
+def test_an_impossible_birth_date_with_a_passing_check_is_still_refused() -> None:
+    for first17 in ("44030519802101456", "44030519880230456", "33078418900307001", "11010520290328001"):
+        problem = check_id_number(first17 + reference_check_char(first17), TODAY)
+        assert problem is not None and problem.code == "birth_date" and not problem.confirmable
 
 
 @pytest.mark.parametrize(
@@ -205,6 +237,12 @@ def test_masked_numbers_are_checked_where_readable(number: str, code: str) -> No
     assert problem is not None and problem.code == code and not problem.confirmable
 
 
+def test_a_masked_number_with_an_impossible_date_is_refused_whatever_its_last_character() -> None:
+    for number in ("440305****2101456*", "4403051980210*4567", "440305198021014*67"):
+        problem = check_id_number(number, TODAY)
+        assert problem is not None and problem.code == "birth_date" and not problem.confirmable
+
+
 def test_masked_birth_date_is_plausible_up_to_today() -> None:
     assert check_id_number("3307842025032*1234", TODAY) is None  # 2025-03-20 … 2025-03-28 are past
     assert check_id_number("3307842025033*1234", TODAY).code == "birth_date"
@@ -244,7 +282,8 @@ def test_neighbours_of_a_substitution_typo_include_the_original() -> None:
 def test_neighbours_repair_an_adjacent_transposition() -> None:
     valid = "330784199003070016"
     swapped = "330784199030070016"  # month 03 typed as 30
-    assert check_id_number(swapped, TODAY).code == "birth_date"
+    problem = check_id_number(swapped, TODAY)
+    assert problem.code == "birth_date_check_digit" and problem.confirmable
     assert valid in id_one_edit_neighbours(swapped)
     rng = random.Random(1)
     repaired = 0

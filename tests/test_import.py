@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lostfound.cli import IMPORT_SKIPPED_LINES
+from lostfound.domain.identifiers import birth_date_of, id_check_ok, mask_id
 from lostfound.tables import FoundItem, ItemContent, LostReport, Match
 from tests.factories import make_station
 from tests.test_cli import run
@@ -89,6 +90,32 @@ async def test_bad_lines_are_reported_with_their_number_and_the_rest_is_imported
     answer = json.loads(shown.stdout)
     assert answer["matches"][0]["lost_report"] == mapping[0]["reference"]
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in answer["matches"][0]["reasons"]}
+
+
+async def test_a_misread_birth_date_that_fails_its_check_is_imported_as_printed_and_matched(
+    tmp_path: Path,
+) -> None:
+    """Month 05 read as 35: the date cannot exist and the check character fails. The line is one
+    misread digit, kept as it was written down, not a bad line to skip."""
+    await make_station("DC")
+    done = run("import", "lost-reports", _write(tmp_path / "reports.jsonl", [json.dumps(REPORT)]))
+    assert done.returncode == 0, done.stderr
+    misread = OWNER_ID[:10] + "3" + OWNER_ID[11:]
+    assert birth_date_of(misread) is None and not id_check_ok(misread)
+    item = {**ITEM, "contents": [{**ITEM["contents"][0], "id_number": misread}]}
+    done = run(
+        "import", "found-items", _write(tmp_path / "items.jsonl", [json.dumps(item, ensure_ascii=False)])
+    )
+    assert done.returncode == 0, done.stderr
+    assert "imported 1, skipped 0" in done.stdout and "skipped:" not in done.stderr
+    content = await ItemContent.select(ItemContent.as_printed, ItemContent.number_masked).first()
+    assert content == {"as_printed": True, "number_masked": mask_id(misread)}
+    reference = (await FoundItem.select(FoundItem.reference).first())["reference"]
+    shown = run("match", reference, "--json")
+    assert shown.returncode == 0, shown.stderr
+    (match,) = json.loads(shown.stdout)["matches"]
+    assert match["lost_report"] == (await LostReport.select(LostReport.reference).first())["reference"]
+    assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in match["reasons"]}
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,23 @@ async def test_a_bad_id_number_is_explained_the_input_kept_and_nothing_stored(
     assert confirmed.status_code == 303
 
 
+async def test_a_misread_birth_date_digit_at_the_desk_can_be_confirmed_as_printed(
+    client: httpx.AsyncClient,
+) -> None:
+    """Month 05 read as 35 breaks the check character too: the officer may keep it as printed."""
+    await _officer(client)
+    misread = ID_NUMBER[:10] + "3" + ID_NUMBER[11:]
+    response = await _submit(client, {**FORM, "c-0-id_number": misread}, [])
+    assert response.status_code == 400
+    error = soup(response).select_one("#c-0-id_number-error").get_text()
+    assert "1988-35-12" in error and "校验码" in error and "如实登记" in error
+    assert await FoundItem.count() == 0
+    confirmed = await _submit(client, {**FORM, "c-0-id_number": misread, "c-0-as_printed": "1"}, [])
+    assert confirmed.status_code == 303, text_of(confirmed)
+    row = await ItemContent.select(ItemContent.as_printed).where(ItemContent.kind == "id_card").first()
+    assert row == {"as_printed": True}
+
+
 async def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(client: httpx.AsyncClient) -> None:
     await _officer(client)
     before = media_files()

@@ -112,6 +112,63 @@ async def test_a_misread_id_number_still_finds_its_owner(client: httpx.AsyncClie
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
+def _date_misread(number: str) -> str:
+    """The first month digit misread as 3: a month from 30 to 39 that cannot exist."""
+    wrong = number[:10] + "3" + number[11:]
+    assert wrong != number and not ids.id_check_ok(wrong) and ids.birth_date_of(wrong) is None
+    return wrong
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [_date_misread(OWNER_ID), _swap(OWNER_ID, 11)],
+    ids=["month digit misread", "day digits transposed"],
+)
+async def test_a_misread_digit_in_the_birth_date_is_kept_as_printed_and_finds_its_owner(
+    client: httpx.AsyncClient, printed: str
+) -> None:
+    """The date cannot exist and the check character fails: one misread digit, not a bad record."""
+    headers = await _headers()
+    owner = await _report(client)
+    card = {"kind": "id_card", "holder_name": "黎晓梅", "id_number": printed}
+    shown = f"{printed[6:10]}-{printed[10:12]}-{printed[12:14]}"
+    refused = await client.post(
+        "/api/v1/found-items", json=_item_body([card]), headers={**headers, "Accept-Language": "zh-CN"}
+    )
+    assert refused.status_code == 400, refused.text
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "contents.0.id_number"
+    assert f"出生日期（{shown}）不可能成立" in error["message"] and "校验码" in error["message"]
+    assert "如实登记" in error["message"]
+    assert await FoundItem.count() == 0
+
+    item = await _item(client, headers, [{**card, "as_printed": True}])
+    saved = await client.get(f"/api/v1/found-items/{item}", headers=headers)
+    assert saved.json()["contents"][0]["as_printed"] is True
+    assert saved.json()["contents"][0]["number_masked"] == ids.mask_id(printed)
+    found = await _matches(client, headers, item)
+    assert found and found[0]["lost_report"] == owner
+    assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
+async def test_an_owner_typing_an_impossible_date_and_a_failing_check_is_still_asked_to_correct_it(
+    client: httpx.AsyncClient,
+) -> None:
+    """An owner types their own number, nothing is printed: the report does not keep it as typed."""
+    body = {
+        "owner": {"name": "黎晓梅", "id_number": _date_misread(OWNER_ID), "phone": OWNER_PHONE},
+        "category": "wallet",
+        "description": "棕色皮质长款钱包",
+        "lost_from": "2025-03-28T19:00:00+08:00",
+        "lost_place": "青石路夜市",
+        "consent": True,
+    }
+    response = await client.post("/api/v1/lost-reports", json=body)
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["owner.id_number"]
+    assert await LostReport.count() == 0
+
+
 async def test_a_foreign_permanent_resident_id_card_finds_its_owner_even_misread(
     client: httpx.AsyncClient,
 ) -> None:

@@ -47,7 +47,7 @@ _ID_BODY_CHARS = _DIGITS | {MASK}
 _ID_LAST_CHARS = _DIGITS | {"X", MASK}
 _FIRST_YEAR = 1900
 
-IdProblemCode = Literal["format", "masked", "region", "birth_date", "check_digit"]
+IdProblemCode = Literal["format", "masked", "region", "birth_date", "birth_date_check_digit", "check_digit"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,13 @@ class IdProblem:
 
     @property
     def confirmable(self) -> bool:
-        """Only a failed check character may be kept "as printed": a real card can carry one."""
-        return self.code == "check_digit"
+        """Only a failed check character may be kept "as printed": a real card can carry one.
+
+        An impossible birth date in a number that also fails its check character is the same
+        misread digit seen twice, so it may be kept too (matching repairs it); a number that
+        passes its check with an impossible date may not.
+        """
+        return self.code in ("check_digit", "birth_date_check_digit")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -180,10 +185,23 @@ def check_id_number(number: str, today: date) -> IdProblem | None:
                 "Re-read the card."
             ),
         )
+    check_fails = MASK not in number and number[17] != id_check_digit(number[:17])
     problem = _birth_date_problem(number[6:14], today)
+    if problem is not None and check_fails:
+        # One misread digit in the date also breaks the check character: keep it as printed,
+        # like any other check failure, so that matching can repair it.
+        return IdProblem(
+            "birth_date_check_digit",
+            N_(
+                "The birth date in this ID number (%(date)s) is not possible and the last character "
+                "does not match the others, so a digit is probably misread. Re-read the card; "
+                "if it is printed this way, confirm “as printed”."
+            ),
+            problem.params,
+        )
     if problem is not None:
         return problem
-    if MASK not in number and number[17] != id_check_digit(number[:17]):
+    if check_fails:
         return IdProblem(
             "check_digit",
             N_(
