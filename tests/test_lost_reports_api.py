@@ -6,6 +6,7 @@ import json
 import re
 
 import httpx
+import pytest
 
 from lostfound.domain.roles import Role
 from lostfound.services import accounts
@@ -143,3 +144,81 @@ async def test_a_time_without_its_zone_is_refused_for_that_reason(client: httpx.
     assert "time zone" in errors["lost_from"] and "+08:00" in errors["lost_from"]
     assert "future" in errors["lost_to"]
     assert await LostReport.count() == 0
+
+
+PUBLIC_REPORTS_PER_HOUR = 20
+
+
+async def test_a_desk_with_a_staff_token_files_past_the_public_hourly_limit(
+    client: httpx.AsyncClient,
+) -> None:
+    """A station reaches the service from one address: its officers are not the public limit's target."""
+    await make_user("dc.duty")
+    duty = {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'dc.duty')}"}
+    statuses = [(await _file(client, **duty)).status_code for _ in range(PUBLIC_REPORTS_PER_HOUR + 5)]
+    assert statuses == [201] * (PUBLIC_REPORTS_PER_HOUR + 5)
+    assert await LostReport.count().where(LostReport.channel == "desk") == PUBLIC_REPORTS_PER_HOUR + 5
+    # The desk's reports used none of the public allowance of the same address.
+    anonymous = [(await _file(client)).status_code for _ in range(PUBLIC_REPORTS_PER_HOUR + 1)]
+    assert anonymous == [201] * PUBLIC_REPORTS_PER_HOUR + [429]
+    assert (await _file(client, **duty)).status_code == 201  # and the desk still files once it is used up
+
+
+async def test_a_forged_token_is_counted_and_refused_like_anyone(client: httpx.AsyncClient) -> None:
+    forged = {"Authorization": "Bearer lf_" + "x" * 43}
+    statuses = [(await _file(client, **forged)).status_code for _ in range(PUBLIC_REPORTS_PER_HOUR + 1)]
+    assert statuses == [201] * PUBLIC_REPORTS_PER_HOUR + [429]
+    assert await LostReport.count().where(LostReport.channel == "desk") == 0
+    assert (await _file(client)).status_code == 429
+
+
+async def test_a_revoked_token_is_not_exempt(client: httpx.AsyncClient) -> None:
+    await make_user("dc.duty")
+    token = await accounts.create_token(SYSTEM, "dc.duty")
+    await accounts.revoke_token(SYSTEM, token[:10])
+    for _ in range(PUBLIC_REPORTS_PER_HOUR):
+        await _file(client)
+    assert (await _file(client, Authorization=f"Bearer {token}")).status_code == 429
+
+
+async def test_the_hourly_limit_says_how_long_to_wait_in_the_users_language(
+    client: httpx.AsyncClient,
+) -> None:
+    for _ in range(PUBLIC_REPORTS_PER_HOUR):
+        await _file(client)
+    chinese = await _file(client, **{"Accept-Language": "zh-CN"})
+    english = await _file(client, **{"Accept-Language": "en"})
+    assert chinese.status_code == english.status_code == 429
+    assert chinese.headers["content-type"].startswith("application/problem+json")
+    reset = int(english.headers["ratelimit-reset"])
+    assert 3500 < reset <= 3600 and english.headers["retry-after"] == str(reset)
+    minutes = int(reset / 60 + 0.5)  # to the nearest minute, halves up
+    assert chinese.json()["status"] == 429 and chinese.json()["title"] == "尝试次数过多"
+    assert chinese.json()["detail"] == f"请求次数过多。请约 {minutes} 分钟后再试。"
+    assert english.json()["detail"] == f"Too many requests. Try again in about {minutes} minutes."
+    assert "minute and" not in english.text and "一分钟" not in chinese.text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "chinese", "english"),
+    [
+        (3420, "请约 57 分钟后再试", "in about 57 minutes."),
+        (3599, "请约 60 分钟后再试", "in about 60 minutes."),
+        (61, "请约 1 分钟后再试", "in about 1 minute."),
+        (89, "请约 1 分钟后再试", "in about 1 minute."),
+        (150, "请约 3 分钟后再试", "in about 3 minutes."),
+        (12, "请几秒钟后再试", "in a few seconds."),
+        (86000, "请约 24 小时后再试", "in about 24 hours."),
+    ],
+)
+def test_the_wait_is_rounded_as_a_person_would_say_it(seconds: int, chinese: str, english: str) -> None:
+    from lostfound import i18n
+    from lostfound.web.errors import wait_message
+
+    try:
+        i18n.set_locale("zh_Hans")
+        assert chinese in wait_message(seconds)
+        i18n.set_locale("en")
+        assert wait_message(seconds) == f"Too many requests. Try again {english}"
+    finally:
+        i18n.set_locale(i18n.DEFAULT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from lostfound.tables import LostReport
@@ -130,3 +132,39 @@ async def test_an_officer_at_the_desk_files_for_the_owner_on_the_same_form(clien
     assert response.status_code == 200, text_of(response)
     row = await LostReport.select(LostReport.channel, LostReport.station.code.as_alias("station")).first()
     assert row == {"channel": "desk", "station": "DC"}
+
+
+async def test_an_officer_at_the_desk_is_not_held_to_the_public_hourly_limit(
+    client: httpx.AsyncClient,
+) -> None:
+    from lostfound.domain.roles import Role
+    from tests.factories import make_user, sign_in
+
+    await make_user("dc.duty", Role.DUTY_OFFICER, "DC")
+    await sign_in(client, "dc.duty")
+    page = await client.get("/report")
+    token = csrf_from(page)
+    statuses = [
+        (await client.post("/report", data={**FORM, "_csrf_token": token})).status_code for _ in range(23)
+    ]
+    assert statuses == [200] * 23
+    assert await LostReport.count().where(LostReport.channel == "desk") == 23
+
+
+async def test_the_public_form_is_refused_after_20_an_hour_with_the_wait_in_words(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/report")
+    token = csrf_from(page)
+    statuses = [
+        (await client.post("/report", data={**FORM, "_csrf_token": token})).status_code for _ in range(21)
+    ]
+    assert statuses == [200] * 20 + [429]
+    chinese = await client.post("/report", data={**FORM, "_csrf_token": token})
+    english = await client.post(
+        "/report", data={**FORM, "_csrf_token": token}, headers={"Accept-Language": "en"}
+    )
+    assert chinese.status_code == english.status_code == 429
+    assert re.search(r"请约 (59|60) 分钟后再试", text_of(chinese)), text_of(chinese)
+    assert re.search(r"Try again in about (59|60) minutes\.", text_of(english)), text_of(english)
+    assert "一分钟" not in text_of(chinese) and "a minute" not in text_of(english)

@@ -52,7 +52,7 @@ _MESSAGES = {
     404: N_("There is nothing at this address. Check the link or go back to the start page."),
     405: N_("This action is not available here."),
     413: N_("The upload is larger than allowed."),
-    429: N_("Too many attempts in a short time. Wait a minute and try again."),
+    429: N_("Too many requests. Wait a while and try again."),
     500: N_("The error has been logged. Try again; if it keeps happening, tell your administrator."),
     503: N_("The service is briefly unavailable. Try again in a moment."),
 }
@@ -122,11 +122,41 @@ def on_password_change_required(request: Request, exc: PasswordChangeRequired) -
     return Redirect(path="/account/password", status_code=303)
 
 
+def wait_message(seconds: int) -> str:
+    """How long to wait before trying again, rounded as a person would say it."""
+    if seconds <= 30:
+        return i18n.gettext(N_("Too many requests. Try again in a few seconds."))
+    minutes = max(1, int(seconds / 60 + 0.5))
+    if minutes < 90:
+        return i18n.ngettext(
+            "Too many requests. Try again in about %(num)d minute.",
+            "Too many requests. Try again in about %(num)d minutes.",
+            minutes,
+        )
+    return i18n.ngettext(
+        "Too many requests. Try again in about %(num)d hour.",
+        "Too many requests. Try again in about %(num)d hours.",
+        int(seconds / 3600 + 0.5),
+    )
+
+
+def _seconds_to_reset(headers: dict[str, str]) -> int | None:
+    """Seconds until the limit's window resets, from the headers the rate-limit middleware sets."""
+    for name in ("RateLimit-Reset", "Retry-After"):
+        value = headers.get(name, "")
+        if value.strip().isdigit():
+            return int(value)
+    return None
+
+
 def on_too_many_requests(request: Request, exc: TooManyRequestsException) -> Response:
     _localise(request)
-    response = error_page(request, 429)
-    if exc.headers:
-        response.headers.update(exc.headers)
+    headers = dict(exc.headers or {})
+    seconds = _seconds_to_reset(headers)
+    if seconds is not None:
+        headers.setdefault("Retry-After", str(seconds))
+    response = error_page(request, 429, wait_message(seconds) if seconds is not None else None)
+    response.headers.update(headers)
     return response
 
 

@@ -43,7 +43,7 @@ class LostReportsApi(Controller):
         "/lost-reports",
         summary="File a lost report (public; staff tokens file desk reports)",
         status_code=201,
-        middleware=[per_client("lost-report", "hour", 20)],
+        middleware=[per_client("lost-report", "hour", 20, staff_exempt=True)],
     )
     async def file(self, request: Request, data: JSONBody[LostReportIn]) -> dict[str, str]:
         member = current_member(request)

@@ -83,7 +83,7 @@ class PublicReportsController(Controller):
         values = {"board_item": pointed["item_reference"], "category": pointed["category"]} if pointed else {}
         return await self._form(request, values, [], {})
 
-    @post("/report", middleware=[per_client("report-form", "hour", 20, True)])
+    @post("/report", middleware=[per_client("report-form", "hour", 20, posts_only=True, staff_exempt=True)])
     async def file_report(self, request: Request) -> Any:
         values, _ = await read_form(request)
         try:
