@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from lostfound.domain.roles import Role
-from lostfound.services import lost_reports
-from lostfound.tables import AuditEvent, ContactAttempt, FoundItem, LostReport, Match, Notification
-from tests.factories import csrf_from, make_station, make_user, post_form, sign_in, soup, text_of
+from lostfound.services import accounts, lost_reports, match_review
+from lostfound.services.errors import Conflict
+from lostfound.tables import AuditEvent, ContactAttempt, FoundItem, LostReport, Match, Notification, Station
+from tests.factories import SYSTEM, csrf_from, make_station, make_user, post_form, sign_in, soup, text_of
 from tests.test_matching import OWNER_ID, _headers, _item, _matches, _report
 
 ID_CONTENTS = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}]
@@ -223,3 +225,98 @@ async def test_the_claim_status_api_gives_the_timeline_and_where_to_collect(
     assert [step["step"] for step in after["timeline"]] == ["create", "match"]
     assert after["collect"]["bring"].startswith("Bring your own ID card")
     assert after["collect"]["station"]  # the station holding the wallet
+
+
+async def _two_reports_one_wallet(client: httpx.AsyncClient) -> tuple[str, dict[str, int]]:
+    """A wallet and two reports of the same person (filed twice): both wait for review."""
+    headers = await _headers()
+    first, second = await _report(client), await _report(client)
+    item = await _item(client, headers, ID_CONTENTS)
+    rows = await Match.select(Match.id, Match.report.reference.as_alias("report"), Match.decision)
+    assert {row["decision"] for row in rows} == {"review"} and len(rows) == 2
+    return item, {row["report"]: row["id"] for row in rows if row["report"] in (first, second)}
+
+
+async def test_two_desks_confirming_one_wallet_for_two_owners_at_once_hand_it_to_one(
+    client: httpx.AsyncClient, monkeypatch
+) -> None:
+    """Both pages were open before either officer clicked: the second confirmation is refused."""
+    _, by_report = await _two_reports_one_wallet(client)
+    actor = (await make_user("dc.second", Role.DUTY_OFFICER, "DC")).actor("127.0.0.1")
+    # Each officer's check of the page as it stood, before either wrote anything.
+    seen = {match_id: await match_review.get_pair(match_id) for match_id in by_report.values()}
+
+    async def as_seen(_actor, match_id):
+        return seen[match_id]
+
+    monkeypatch.setattr(match_review, "_open_match", as_seen)
+    (first, first_id), (second, second_id) = sorted(by_report.items())
+    await match_review.confirm(actor, first_id)
+    with pytest.raises(Conflict) as refused:
+        await match_review.confirm(actor, second_id)
+    assert refused.value.params == {"reference": first}
+    statuses = {row["reference"]: row["status"] for row in await LostReport.select()}
+    assert statuses == {first: "matched", second: "open"}
+    assert await Notification.count().where(Notification.kind == "match_found") == 1
+    assert await AuditEvent.count().where(AuditEvent.action == "match.confirm") == 1
+
+
+async def test_a_confirmation_sent_twice_tells_the_owner_once(client: httpx.AsyncClient, monkeypatch) -> None:
+    _, _, match_id = await _pair(client)
+    actor = (await make_user("dc.second", Role.DUTY_OFFICER, "DC")).actor("127.0.0.1")
+    seen = await match_review.get_pair(match_id)
+
+    async def as_seen(_actor, _match_id):
+        return seen
+
+    monkeypatch.setattr(match_review, "_open_match", as_seen)
+    await match_review.confirm(actor, match_id)
+    with pytest.raises(Conflict):
+        await match_review.confirm(actor, match_id)
+    with pytest.raises(Conflict):
+        await match_review.reject(actor, match_id)
+    assert (await Match.select(Match.state).first())["state"] == "confirmed"
+    assert await Notification.count().where(Notification.kind == "match_found") == 1
+    assert await AuditEvent.count().where(AuditEvent.action == "lost_report.match") == 1
+
+
+async def test_a_page_left_open_on_a_suggestion_gone_meanwhile_says_why(client: httpx.AsyncClient) -> None:
+    _, by_report = await _two_reports_one_wallet(client)
+    (_, first_id), (_, second_id) = sorted(by_report.items())
+    await sign_in(client, "dc.duty")
+    stale = await client.get(f"/matches/{second_id}")  # the second tab
+    await post_form(client, f"/matches/{first_id}", f"/matches/{first_id}/confirm", {})
+    late = await client.post(f"/matches/{second_id}/confirm", data={"_csrf_token": csrf_from(stale)})
+    assert late.status_code == 303 and late.headers["location"] == "/matches"
+    assert "比对建议已不存在" in text_of(await client.get("/matches"))
+
+
+async def test_the_station_holding_the_wallet_follows_up_the_owners_message(
+    client: httpx.AsyncClient,
+) -> None:
+    """A report filed at another station's desk: the owner is sent to the station holding the wallet."""
+    headers = await _headers()
+    fy = await make_station("FY")
+    await make_user("fy.duty", Role.DUTY_OFFICER, "FY")
+    fy_headers = {"Authorization": f"Bearer {await accounts.create_token(SYSTEM, 'fy.duty')}"}
+    filed = await client.post(
+        "/api/v1/lost-reports",
+        headers=fy_headers,
+        json={
+            "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
+            "category": "wallet",
+            "description": "钱包",
+            "lost_from": "2025-03-28T19:00:00+08:00",
+            "lost_place": "青石路夜市",
+            "district": "东城区",
+            "consent": True,
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    await _item(client, headers, ID_CONTENTS)
+    match_id = (await Match.select(Match.id).first())["id"]
+    await sign_in(client, "dc.duty")
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    dc = (await Station.select(Station.id).where(Station.code == "DC").first())["id"]
+    sent = await Notification.select(Notification.station).where(Notification.kind == "match_found")
+    assert sent and {row["station"] for row in sent} == {dc} and dc != fy["id"]

@@ -15,7 +15,7 @@ from lostfound.domain.found_items import CustodyKind, ItemStatus
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.domain.notifications import MessageKind
-from lostfound.services import audit, found_items, lost_reports, matching, notifications
+from lostfound.services import audit, fast_reads, found_items, lost_reports, matching, notifications
 from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound
@@ -24,6 +24,10 @@ from lostfound.settings import get_settings
 from lostfound.tables import FoundItem, LostReport, Match, Station
 
 PAGE_SIZE = 30
+# A suggestion goes when its item or report is matched to another, withdrawn, erased or changed.
+_GONE = N_(
+    "This suggestion is no longer there: the item or the report was matched, closed or changed meanwhile."
+)
 
 
 def _reasons(raw: Any) -> list[dict[str, Any]]:
@@ -80,7 +84,7 @@ async def get_pair(match_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFound(N_("No such match."))
+        raise NotFound(_GONE)
     row["reasons"] = _reasons(row["reasons"])
     row["item"] = await found_items.get_item(row["item_reference"])
     row["report"] = await lost_reports.get_report(row["report_reference"])
@@ -99,10 +103,21 @@ async def _open_match(actor: Actor, match_id: int) -> dict[str, Any]:
 async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
     pair = await _open_match(actor, match_id)
     item, report = pair["item"], pair["report"]
-    if item["status"] not in matching.OPEN_ITEM_STATUSES or report["status"] != ReportStatus.OPEN:
-        raise Conflict(N_("The item or the report is no longer open."))
     now = datetime.now(UTC)
     async with write_transaction():
+        # What the page showed may be out of date: another desk, or the same form sent twice, may
+        # have decided meanwhile. Checked again with the rows locked, one of two confirmations
+        # goes through and the other is told why not.
+        item_status, report_status = await _locked_statuses(item["id"], report["id"])
+        state = await _state(match_id)
+        if state not in (None, "suggested"):
+            raise Conflict(N_("This match was already decided."))
+        if item_status not in matching.OPEN_ITEM_STATUSES:
+            await _matched_elsewhere("item", item["id"])
+        if report_status not in matching.OPEN_REPORT_STATUSES:
+            await _matched_elsewhere("report", report["id"])
+        if state is None:  # dropped by a change to either side
+            raise NotFound(_GONE)
         await Match.update(
             {
                 Match.state: "confirmed",
@@ -138,6 +153,10 @@ async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]
 async def reject(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
     pair = await _open_match(actor, match_id)
     async with write_transaction():
+        # Locked in the order a confirmation locks them, so that the two cannot wait on each other.
+        await _locked_statuses(pair["item"]["id"], pair["report"]["id"])
+        if await _state(match_id) != "suggested":
+            raise Conflict(N_("This match was already decided."))
         await Match.update(
             {
                 Match.state: "rejected",
@@ -157,6 +176,41 @@ async def reject(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
         await matching.rebalance("item", [pair["item"]["id"]])
         await matching.rebalance("report", [pair["report"]["id"]])
     return pair
+
+
+async def _locked_statuses(item_id: int, report_id: int) -> tuple[str, str]:
+    """The item's and the report's status as they stand, their rows locked until the transaction ends.
+
+    Item first, then report, in every decision. On SQLite the write transaction already holds the
+    whole database."""
+    item_query = FoundItem.select(FoundItem.status).where(FoundItem.id == item_id)
+    report_query = LostReport.select(LostReport.status).where(LostReport.id == report_id)
+    if fast_reads.on_postgres():
+        item_query, report_query = item_query.lock_rows(), report_query.lock_rows()
+    item_row, report_row = await item_query.first(), await report_query.first()
+    if item_row is None or report_row is None:  # erased meanwhile
+        raise NotFound(_GONE)
+    return item_row["status"], report_row["status"]
+
+
+async def _state(match_id: int) -> str | None:
+    row = await Match.select(Match.state).where(Match.id == match_id).first()
+    return row["state"] if row else None
+
+
+async def _matched_elsewhere(side: matching.Side, record_id: int) -> None:
+    """Refuse a confirmation because ``side``'s record was matched (or closed) meanwhile, saying to what."""
+    own, other = (Match.item, Match.report) if side == "item" else (Match.report, Match.item)
+    row = (
+        await Match.select(other.reference.as_alias("reference"))
+        .where((own == record_id) & (Match.state == "confirmed"))
+        .first()
+    )
+    if row is None:
+        raise Conflict(N_("The item or the report is no longer open."))
+    if side == "item":
+        raise Conflict(N_("This item was matched meanwhile, to %(reference)s."), reference=row["reference"])
+    raise Conflict(N_("This report was matched meanwhile, to %(reference)s."), reference=row["reference"])
 
 
 async def pickup_station(report_id: int) -> dict[str, Any] | None:

@@ -162,8 +162,11 @@ async def queue_for_report(
 ) -> list[str]:
     """Queue ``kind`` to every address of the owner; call inside the transaction of the change.
 
-    ``secret`` (a claim code) is blanked in what officers and logs see. Returns the verification codes.
+    ``secret`` (a claim code) is blanked in what officers and logs see. ``station`` (among ``facts``),
+    the station the owner is sent to, follows the message up; otherwise the report's station does.
+    Returns the verification codes.
     """
+    station = facts["station"]["id"] if facts.get("station") else report.get("station")
     locale = report.get("locale") or i18n.DEFAULT
     draft = compose(kind, locale, settings, reference=report["reference"], **facts)
     codes = []
@@ -176,7 +179,7 @@ async def queue_for_report(
             Notification(
                 kind=kind.value,
                 report=report["id"],
-                station=report.get("station"),
+                station=station,
                 channel=recipient.channel.value,
                 recipient_enc=vault().encrypt(recipient.address, RECIPIENT_COLUMN),
                 recipient_masked=recipient.masked,

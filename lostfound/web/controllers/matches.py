@@ -11,7 +11,7 @@ from litestar.response import Redirect
 
 from lostfound import i18n
 from lostfound.services import match_review
-from lostfound.services.errors import ServiceError
+from lostfound.services.errors import NotFound, ServiceError
 from lostfound.web.access import current_member
 from lostfound.web.forms import client_ip, form_data, page_number
 from lostfound.web.templating import render
@@ -79,5 +79,7 @@ class MatchesController(Controller):
             flash(request, i18n.gettext("Rejected. It will not be suggested again."), category="success")
         except ServiceError as exc:
             flash(request, i18n.gettext(exc.message, **exc.params), category="error")
-            return Redirect(path=f"/matches/{match_id}", status_code=303)
+            # A suggestion that is gone has no page to go back to: the queue shows what is left.
+            back = "/matches" if isinstance(exc, NotFound) else f"/matches/{match_id}"
+            return Redirect(path=back, status_code=303)
         return Redirect(path="/matches", status_code=303)
