@@ -171,7 +171,10 @@ async def test_an_unreported_wallet_offers_its_leads_and_records_contact_attempt
     item = await _item(client, headers, contents)
     await sign_in(client, "dc.duty")
     page = await client.get(f"/items/{item}")
-    assert "还没有人报失" in text_of(page)
+    assert "还没有与之相符的报失" in text_of(page)
+    # Nothing is chosen for the officer: a hasty click must not record that the owner was reached.
+    assert soup(page).select_one("#ct-outcome option[selected]") is None
+    assert soup(page).select_one("#ct-outcome option")["value"] == ""
     lead = soup(page).select("#ct-content option")[-1]
     assert "138****6612" in lead.get_text()
     recorded = await post_form(
@@ -320,3 +323,23 @@ async def test_the_station_holding_the_wallet_follows_up_the_owners_message(
     dc = (await Station.select(Station.id).where(Station.code == "DC").first())["id"]
     sent = await Notification.select(Notification.station).where(Notification.kind == "match_found")
     assert sent and {row["station"] for row in sent} == {dc} and dc != fy["id"]
+
+
+async def test_a_wallet_with_only_an_uncertain_suggestion_keeps_its_leads_until_an_owner_is_confirmed(
+    client: httpx.AsyncClient,
+) -> None:
+    """A namesake's report is only a guess: the officer can still call the number in the wallet."""
+    headers = await _headers()
+    await _report(client, owner={"id_number": "", "phone": "13900001111"})  # same name, nothing else
+    contents = [*ID_CONTENTS, {"kind": "phone_number", "phone": "13805796612"}]
+    item = await _item(client, headers, contents)
+    [match] = await _matches(client, headers, item)
+    assert match["decision"] == "review"
+    await sign_in(client, "dc.duty")
+    page = await client.get(f"/items/{item}")
+    assert "以上建议均未确定" in text_of(page)
+    assert "138****6612" in soup(page).select("#ct-content option")[-1].get_text()
+    match_id = (await Match.select(Match.id).first())["id"]
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    confirmed = await client.get(f"/items/{item}")
+    assert soup(confirmed).select_one("#ct-content") is None and "以上建议均未确定" not in text_of(confirmed)

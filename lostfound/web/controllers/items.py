@@ -340,14 +340,20 @@ class ItemsController(Controller):
         item = await found_items.get_item(reference)
         member = current_member(request)
         has_id_document = any(row["kind"] in DOCUMENT_KINDS for row in item["contents"])
+        matches = await matching.matches_of("item", item["id"])
+        confirmed = any(match["state"] == "confirmed" for match in matches)
         return render(
             request,
             "items/detail.html",
             item=item,
             revealed=revealed,
-            matches=await matching.matches_of("item", item["id"]),
+            matches=matches,
             unreported=has_id_document and item["status"] == ItemStatus.IN_CUSTODY,
-            leads=contact_attempts.leads(item),
+            # Until an owner is confirmed, a suggestion may be wrong: the leads stay at hand.
+            leads=contact_attempts.leads(item)
+            if item["status"] == ItemStatus.IN_CUSTODY and not confirmed
+            else [],
+            uncertain=not any(match["decision"] == "auto" for match in matches),
             attempts=await contact_attempts.attempts_for(item["id"]),
             contact_methods=[(m.value, i18n.gettext(METHOD_LABELS[m])) for m in ContactMethod],
             contact_outcomes=[(o.value, i18n.gettext(OUTCOME_LABELS[o])) for o in ContactOutcome],
