@@ -135,6 +135,19 @@ async def test_reports_without_consent_or_contact_are_refused_clearly(client: ht
     assert await LostReport.count() == 0
 
 
+async def test_an_owners_mistyped_id_number_is_refused_with_advice_the_owner_can_follow(
+    client: httpx.AsyncClient,
+) -> None:
+    """Only an officer holding a card can keep a number "as printed": the owner is told to check theirs."""
+    mistyped = ID_NUMBER[:17] + "5"
+    body = {**REPORT, "owner": {**REPORT["owner"], "id_number": mistyped}, "contents": []}
+    response = await client.post("/api/v1/lost-reports", json=body, headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["field"] == "owner.id_number" and "核对" in error["message"]
+    assert "如实" not in error["message"] and await LostReport.count() == 0
+
+
 async def test_a_time_without_its_zone_is_refused_for_that_reason(client: httpx.AsyncClient) -> None:
     """A time exported from another system without an offset is not "in the future or before 2000"."""
     bad = {**REPORT, "lost_from": "2025-03-28T19:00:00", "lost_to": "2035-03-28T19:00:00+08:00"}

@@ -65,6 +65,12 @@ class FiledReport:
     claim_code: str  # shown once to the owner, never stored
 
 
+_OWN_NUMBER_MISTYPED = N_(
+    "This ID number does not add up: its last character does not match the others. "
+    "Check it against your ID card."
+)
+
+
 def _owner_values(
     owner: OwnerInput, problems: Problems, today: Any, as_printed: bool = False
 ) -> dict[str, Any]:
@@ -92,7 +98,10 @@ def _owner_values(
     if number and today is not None:
         problem = ids.check_id_number(number, today)
         if problem is not None and not (as_printed and problem.confirmable):
-            problems.add("owner.id_number", problem.message, **problem.params)
+            # An owner types their own number: there is no card in hand to keep "as printed".
+            mistyped = problem.confirmable
+            message, params = (_OWN_NUMBER_MISTYPED, {}) if mistyped else (problem.message, problem.params)
+            problems.add("owner.id_number", message, **params)
         elif not ids.is_masked(number):
             values.update(
                 owner_id_enc=vault().encrypt(number, OWNER_ID_COLUMN),
