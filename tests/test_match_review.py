@@ -44,11 +44,14 @@ async def test_the_queue_shows_the_reasons_in_plain_words_in_both_languages(
     assert OWNER_ID not in compare.text and "330784********1239" in compare.text
 
 
-async def test_the_comparison_shows_the_banks_its_reasons_weigh(client: httpx.AsyncClient) -> None:
-    """A bank among the reasons: the officer sees which bank each side's card is of."""
+async def test_the_comparison_shows_the_banks_and_colours_its_reasons_weigh(
+    client: httpx.AsyncClient,
+) -> None:
+    """A bank or a colour among the reasons: the officer sees what each side says of it."""
     headers = await _headers()
     await _report(
         client,
+        colour="咖啡色",
         owner={"id_number": ""},
         contents=[{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128", "bank": "建行"}],
     )
@@ -58,11 +61,12 @@ async def test_the_comparison_shows_the_banks_its_reasons_weigh(client: httpx.As
         "card_last4": "0128",
         "bank": "中国建设银行东城支行",
     }
-    await _item(client, headers, [card])
+    await _item(client, headers, [card], colour="棕色")
     match_id = (await Match.select(Match.id).first())["id"]
     await sign_in(client, "dc.duty")
     page = text_of(await client.get(f"/matches/{match_id}"))
-    assert "发卡银行一致" in page
+    assert "发卡银行一致" in page and "颜色相同" in page
+    assert "钱包 · 棕色 · 钱包" in page and "钱包 · 咖啡色 · 棕色皮质长款钱包" in page
     assert (
         "银行卡 · 黎晓梅 · …0128 · 中国建设银行东城支行" in page and "银行卡 · 黎晓梅 · …0128 · 建行" in page
     )
