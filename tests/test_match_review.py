@@ -131,6 +131,8 @@ async def test_a_rejected_pair_is_not_suggested_again(client: httpx.AsyncClient)
         client, f"/matches/{match_id}", f"/matches/{match_id}/reject", {"note": "证件照片不符"}
     )
     assert rejected.status_code == 303
+    event = await AuditEvent.select(AuditEvent.detail).where(AuditEvent.action == "match.reject").first()
+    assert "证件照片不符" in event["detail"]  # the officer's reason stays with the decision
     headers = await _headers_for_existing()
     assert await _matches(client, headers, item) == []
     from lostfound.services import matching

@@ -143,7 +143,7 @@ async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]
         owner = await LostReport.select().where(LostReport.id == report["id"]).first()
         await notifications.queue_for_report(owner, MessageKind.MATCH_FOUND, get_settings(), station=station)
         detail = {"report": report["reference"], "score": pair["score"], "decision": pair["decision"]}
-        await audit.record(actor, "match.confirm", "found_item", item["reference"], detail)
+        await audit.record(actor, "match.confirm", "found_item", item["reference"], _noted(detail, note))
         await audit.record(
             actor, "lost_report.match", "lost_report", report["reference"], {"station": station["code"]}
         )
@@ -170,12 +170,17 @@ async def reject(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
             "match.reject",
             "found_item",
             pair["item_reference"],
-            {"report": pair["report_reference"], "score": pair["score"]},
+            _noted({"report": pair["report_reference"], "score": pair["score"]}, note),
         )
         # With this pair gone, another suggestion of the item or the report may now stand out.
         await matching.rebalance("item", [pair["item"]["id"]])
         await matching.rebalance("report", [pair["report"]["id"]])
     return pair
+
+
+def _noted(detail: dict[str, Any], note: str) -> dict[str, Any]:
+    """The audit detail of a decision, with the officer's note when there is one."""
+    return {**detail, "note": note[:500]} if note.strip() else detail
 
 
 async def _locked_statuses(item_id: int, report_id: int) -> tuple[str, str]:
