@@ -285,6 +285,27 @@ async def test_a_namesake_with_another_valid_id_is_never_auto(client: httpx.Asyn
     assert all(("id_number", "different") in {(r["field"], r["level"]) for r in m["reasons"]} for m in found)
 
 
+async def test_the_same_phone_keeps_an_owner_with_a_mistyped_valid_id_in_review(
+    client: httpx.AsyncClient,
+) -> None:
+    """The owner typed two digits of their ID wrong and the check still passed: their phone and name
+    agree, so an officer sees the report, though it counts strongly against and is never auto."""
+    headers = await _headers()
+    first17 = OWNER_ID[:15] + ("3" if OWNER_ID[15] != "3" else "4") + OWNER_ID[16]
+    mistyped = first17 + ids.id_check_digit(first17)
+    assert ids.id_check_ok(mistyped) and mistyped != OWNER_ID
+    report = await _report(client, owner={"id_number": mistyped})  # same name and phone
+    await _report(client, name="程国栋", owner={"id_number": OTHER_ID, "phone": "13900001111"})
+    contents = [
+        {"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID},
+        {"kind": "phone_number", "phone": OWNER_PHONE},
+    ]
+    [found] = await _matches(client, headers, await _item(client, headers, contents))
+    assert found["lost_report"] == report and found["decision"] == "review"
+    levels = {(r["field"], r["level"]) for r in found["reasons"]}
+    assert {("phone", "exact"), ("id_number", "different")} <= levels
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

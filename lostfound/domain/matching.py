@@ -378,6 +378,10 @@ class Scored:
     def identified(self) -> bool:
         return identified([r.as_dict() for r in self.reasons])
 
+    @property
+    def same_phone(self) -> bool:
+        return any(r.field is Field.PHONE and r.level == Level.EXACT for r in self.reasons)
+
 
 # Agreements strong enough to let a pair be suggested automatically; a partial phone or ID
 # (one block different) is how namesakes and neighbours' numbers look, so it only ranks.
@@ -580,6 +584,8 @@ def score_at_least(
     reasons: list[Reason] = []
     add = reasons.append
     kinds = {k for pair in agreed for k in pair}
+    if (KeyKind.PHONE_FULL, KeyKind.PHONE_FULL) in agreed:
+        floor = None  # kept for review whatever else differs (``decide``)
     id_level = Level.MISSING
     if item.ids or report.ids or kinds:
         id_level = _id_level(item, report, agreed, kinds)
@@ -666,14 +672,18 @@ def decide(candidates: Iterable[tuple[int, Scored]], limit: int = 10) -> list[De
 
     Of equal scores the latest record goes first (as in ``rarest_shared``): the same data always gives
     the same list, whatever order the index reads found the candidates in."""
+    # The same phone number is kept for an officer to judge even when the rest counts against it:
+    # an owner who mistyped their ID by two digits (the check passes one time in eleven) otherwise
+    # stays invisible behind "another valid ID". It can never be ``auto``.
     ranked = sorted(
-        ((other, s) for other, s in candidates if s.score >= REVIEW_SCORE),
+        ((other, s) for other, s in candidates if s.score >= REVIEW_SCORE or s.same_phone),
         key=lambda pair: (-pair[1].score, -pair[0]),
     )[:limit]
     decided = [Decided(other, s, "review") for other, s in ranked]
     if decided:
         top = decided[0]
-        runner_up = decided[1].scored.score if len(decided) > 1 else REVIEW_SCORE
+        # A runner-up kept below the review score only for its phone leaves the margin as none would.
+        runner_up = max(decided[1].scored.score, REVIEW_SCORE) if len(decided) > 1 else REVIEW_SCORE
         strong = may_be_auto(top.scored.score, [r.as_dict() for r in top.scored.reasons])
         if strong and top.scored.score - runner_up >= AUTO_MARGIN:
             decided[0] = Decided(top.other, top.scored, "auto")
