@@ -390,6 +390,12 @@ def _report_import(result: Any, map_out: str | None) -> None:
                 )
     already = f", already imported {result.already}" if result.already else ""
     click.echo(f"imported {result.imported}{already}, skipped {len(result.bad)}")
+    unnamed = sum(1 for _, external_ref, _ in result.mapped if not external_ref)
+    if unnamed:
+        # Only an external reference tells a record already brought in from one to bring in.
+        click.echo(
+            f"{unnamed} record(s) have no external_ref: this file run again would copy them again.", err=True
+        )
     if result.bad:
         # Done, but not all of it: a migration script can tell this from success (0), from an
         # error that stopped the import (1) and from Ctrl-C (130).

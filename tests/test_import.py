@@ -302,6 +302,18 @@ async def test_an_import_run_again_brings_in_only_what_it_had_not_and_maps_every
     assert await FoundItem.count() == 1
 
 
+async def test_an_import_warns_that_records_without_an_external_reference_would_be_copied_again(
+    tmp_path: Path,
+) -> None:
+    unnamed = json.dumps({**REPORT, "external_ref": ""}, ensure_ascii=False)
+    named = json.dumps(REPORT, ensure_ascii=False)
+    done = run("import", "lost-reports", _write(tmp_path / "r.jsonl", [unnamed, named]))
+    assert done.returncode == 0 and "imported 2, skipped 0" in done.stdout, done.stderr
+    assert "1 record(s) have no external_ref: this file run again would copy them again." in done.stderr
+    done = run("import", "lost-reports", _write(tmp_path / "named.jsonl", [named]))
+    assert "external_ref" not in done.stderr
+
+
 async def test_an_old_file_run_again_does_not_bring_back_a_report_whose_personal_data_was_erased(
     tmp_path: Path,
 ) -> None:
