@@ -148,6 +148,29 @@ async def test_an_owners_mistyped_id_number_is_refused_with_advice_the_owner_can
     assert "如实" not in error["message"] and await LostReport.count() == 0
 
 
+async def test_a_body_of_the_wrong_shape_is_refused_field_by_field_in_the_callers_language(
+    client: httpx.AsyncClient,
+) -> None:
+    """What the framework refuses before the service sees it answers as the service's own refusals do."""
+    wrong_type = {**REPORT, "owner": {**REPORT["owner"], "name": 42}}
+    zh = await client.post("/api/v1/lost-reports", json=wrong_type, headers={"Accept-Language": "zh-CN"})
+    assert zh.status_code == 400
+    assert zh.json()["errors"] == [{"field": "owner.name", "message": "此处应填写文字。"}]
+    assert zh.json()["detail"] == "此处应填写文字。" and zh.json()["field"] == "owner.name"
+    en = await client.post("/api/v1/lost-reports", json=wrong_type, headers={"Accept-Language": "en"})
+    assert en.json()["errors"] == [{"field": "owner.name", "message": "Expected text here."}]
+
+    bad_time = {**REPORT, "lost_from": "yesterday evening"}
+    answer = await client.post("/api/v1/lost-reports", json=bad_time, headers={"Accept-Language": "zh-CN"})
+    [error] = answer.json()["errors"]
+    assert error["field"] == "lost_from" and "时区" in error["message"] and "RFC" not in error["message"]
+
+    missing = {key: value for key, value in REPORT.items() if key != "owner"}
+    answer = await client.post("/api/v1/lost-reports", json=missing, headers={"Accept-Language": "zh-CN"})
+    assert answer.json()["errors"] == [{"field": "owner", "message": "此项必填。"}]
+    assert await LostReport.count() == 0
+
+
 async def test_a_time_without_its_zone_is_refused_for_that_reason(client: httpx.AsyncClient) -> None:
     """A time exported from another system without an offset is not "in the future or before 2000"."""
     bad = {**REPORT, "lost_from": "2025-03-28T19:00:00", "lost_to": "2035-03-28T19:00:00+08:00"}

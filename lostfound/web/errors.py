@@ -29,6 +29,7 @@ from lostfound.web.access import PasswordChangeRequired
 from lostfound.web.locale import resolve_locale
 from lostfound.web.security_headers import hardening_headers
 from lostfound.web.templating import render
+from lostfound.web.validation_messages import field_errors
 
 log = logging.getLogger("lostfound.web")
 
@@ -163,7 +164,11 @@ def on_too_many_requests(request: Request, exc: TooManyRequestsException) -> Res
 def on_validation(request: Request, exc: ValidationException) -> Response:
     _localise(request)
     if is_api(request):
-        return problem(400, _message(400), errors=exc.extra or [])
+        errors = field_errors(exc.extra if isinstance(exc.extra, list) else None)
+        if not errors:
+            return problem(400, _message(400))
+        # Shaped as the service's own refusals: the first problem said, then each by its field.
+        return problem(400, errors[0]["message"], field=errors[0]["field"], errors=errors)
     return error_page(request, 400)
 
 
