@@ -13,6 +13,15 @@ from tests.factories import SYSTEM, csrf_from, make_station, make_user, post_for
 from tests.test_matching import OWNER_ID, _headers, _item, _matches, _report
 
 ID_CONTENTS = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}]
+REPORT = {
+    "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
+    "category": "wallet",
+    "description": "钱包",
+    "lost_from": "2025-03-28T19:00:00+08:00",
+    "lost_place": "青石路夜市",
+    "district": "东城区",
+    "consent": True,
+}
 
 
 async def _pair(client: httpx.AsyncClient) -> tuple[str, str, int]:
@@ -99,15 +108,7 @@ async def test_the_owners_status_page_shows_the_pickup_station(client: httpx.Asy
     headers = await _headers()
     filed = await client.post(
         "/api/v1/lost-reports",
-        json={
-            "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
-            "category": "wallet",
-            "description": "钱包",
-            "lost_from": "2025-03-28T19:00:00+08:00",
-            "lost_place": "青石路夜市",
-            "district": "东城区",
-            "consent": True,
-        },
+        json=REPORT,
     )
     reference, code = filed.json()["reference"], filed.json()["claim_code"]
     await _item(client, headers, ID_CONTENTS)
@@ -208,15 +209,7 @@ async def test_the_claim_status_api_gives_the_timeline_and_where_to_collect(
     headers = await _headers()
     filed = await client.post(
         "/api/v1/lost-reports",
-        json={
-            "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
-            "category": "wallet",
-            "description": "钱包",
-            "lost_from": "2025-03-28T19:00:00+08:00",
-            "lost_place": "青石路夜市",
-            "district": "东城区",
-            "consent": True,
-        },
+        json=REPORT,
         headers={"accept-language": "en"},
     )
     claim = {"reference": filed.json()["reference"], "claim_code": filed.json()["claim_code"]}
@@ -311,15 +304,7 @@ async def test_the_station_holding_the_wallet_follows_up_the_owners_message(
     filed = await client.post(
         "/api/v1/lost-reports",
         headers=fy_headers,
-        json={
-            "owner": {"name": "黎晓梅", "id_number": OWNER_ID, "phone": "13805796612"},
-            "category": "wallet",
-            "description": "钱包",
-            "lost_from": "2025-03-28T19:00:00+08:00",
-            "lost_place": "青石路夜市",
-            "district": "东城区",
-            "consent": True,
-        },
+        json=REPORT,
     )
     assert filed.status_code == 201, filed.text
     await _item(client, headers, ID_CONTENTS)
