@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
 from lostfound.domain.roles import Role
 from lostfound.services import accounts, lost_reports, match_review
-from lostfound.services.errors import Conflict
+from lostfound.services.errors import Conflict, NotFound
 from lostfound.tables import AuditEvent, ContactAttempt, FoundItem, LostReport, Match, Notification, Station
 from tests.factories import SYSTEM, csrf_from, make_station, make_user, post_form, sign_in, soup, text_of
 from tests.test_matching import OWNER_ID, _headers, _item, _matches, _report
@@ -334,3 +336,16 @@ async def test_a_wallet_with_only_an_uncertain_suggestion_keeps_its_leads_until_
     await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
     confirmed = await client.get(f"/items/{item}")
     assert soup(confirmed).select_one("#ct-content") is None and "以上建议均未确定" not in text_of(confirmed)
+
+
+async def test_two_confirmations_racing_for_one_wallet_leave_one_owner(client: httpx.AsyncClient) -> None:
+    """Both run at once, each on a connection of its own: one goes through, the other is refused."""
+    _, by_report = await _two_reports_one_wallet(client)
+    actor = (await make_user("dc.second", Role.DUTY_OFFICER, "DC")).actor("127.0.0.1")
+    outcomes = await asyncio.gather(
+        *(match_review.confirm(actor, match_id) for match_id in by_report.values()), return_exceptions=True
+    )
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], Conflict | NotFound), outcomes
+    assert sorted(row["status"] for row in await LostReport.select(LostReport.status)) == ["matched", "open"]
+    assert await Notification.count().where(Notification.kind == "match_found") == 1
