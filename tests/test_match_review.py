@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from lostfound.domain.roles import Role
-from lostfound.services import accounts, lost_reports, match_review
+from lostfound.services import accounts, legal_clock, lost_reports, match_review, transfers
 from lostfound.services.errors import Conflict, NotFound
 from lostfound.tables import AuditEvent, ContactAttempt, FoundItem, LostReport, Match, Notification, Station
 from tests.factories import SYSTEM, csrf_from, make_station, make_user, post_form, sign_in, soup, text_of
@@ -349,3 +350,56 @@ async def test_two_confirmations_racing_for_one_wallet_leave_one_owner(client: h
     assert len(refused) == 1 and isinstance(refused[0], Conflict | NotFound), outcomes
     assert sorted(row["status"] for row in await LostReport.select(LostReport.status)) == ["matched", "open"]
     assert await Notification.count().where(Notification.kind == "match_found") == 1
+
+
+async def test_an_owner_confirmed_before_the_claim_period_ended_is_the_only_one_matched_after(
+    client: httpx.AsyncClient,
+) -> None:
+    item, report, match_id = await _pair(client)
+    await sign_in(client, "dc.duty")
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    await FoundItem.update({FoundItem.claim_deadline: datetime(2027, 1, 1, tzinfo=UTC)}, force=True)
+    assert await legal_clock.expire_due(datetime(2027, 3, 1, tzinfo=UTC)) == [item]
+    again = await _report(client)  # the same details filed once more, after the item ran out its period
+    found = await _matches(client, await _headers_for_existing(), item)
+    assert [(m["lost_report"], m["state"]) for m in found] == [(report, "confirmed")]
+    assert again != report and await Match.count().where(Match.state == "suggested") == 0
+
+
+async def test_an_item_that_ran_out_its_claim_period_still_meets_a_late_owner(
+    client: httpx.AsyncClient,
+) -> None:
+    """Until it is disposed of, an unclaimed wallet can still go back to its owner."""
+    headers = await _headers()
+    await _report(client, owner={"id_number": ""})  # the same name: only a guess
+    item = await _item(client, headers, ID_CONTENTS)
+    await FoundItem.update({FoundItem.claim_deadline: datetime(2027, 1, 1, tzinfo=UTC)}, force=True)
+    assert await legal_clock.expire_due(datetime(2027, 3, 1, tzinfo=UTC)) == [item]
+    assert len(await _matches(client, headers, item)) == 1  # the guess stays for review
+    owner = await _report(client)
+    found = await _matches(client, headers, item)
+    assert found[0]["lost_report"] == owner and found[0]["decision"] == "auto" and len(found) == 2
+
+
+async def test_a_wallet_on_its_way_to_another_station_is_decided_on_there(client: httpx.AsyncClient) -> None:
+    item, _, match_id = await _pair(client)
+    await make_station("FY")
+    actor = (await make_user("dc.second", Role.DUTY_OFFICER, "DC")).actor("127.0.0.1")
+    await transfers.send(actor, item, "FY")
+    await sign_in(client, "dc.duty")
+    page = await client.get(f"/matches/{match_id}")
+    assert soup(page).select_one(f"form[action='/matches/{match_id}/confirm']") is None
+    assert "移交途中" in text_of(page)
+    refused = await client.post(f"/matches/{match_id}/confirm", data={"_csrf_token": csrf_from(page)})
+    assert refused.status_code == 303 and "移交途中" in text_of(await client.get(refused.headers["location"]))
+    assert (await Match.select(Match.state).first())["state"] == "suggested"
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "transferred"
+
+
+def test_a_deadlock_broken_by_postgresql_asks_the_user_to_try_again() -> None:
+    from asyncpg.exceptions import DeadlockDetectedError, UniqueViolationError
+
+    from lostfound.web import errors
+
+    assert errors._collided(DeadlockDetectedError("deadlock detected"))
+    assert not errors._collided(UniqueViolationError("duplicate key"))

@@ -13,7 +13,7 @@ from lostfound.domain.disposal import DisposalMethod, DisposalStatus, allowed_me
 from lostfound.domain.found_items import CustodyKind, ItemStatus
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.roles import Role
-from lostfound.services import audit, found_items
+from lostfound.services import audit, found_items, matching
 from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -119,6 +119,8 @@ async def decide(actor: Actor, disposal_id: int, approve: bool, note: str = "") 
             await record_custody(row["item"], actor, CustodyKind.DISPOSED, "", method=row["method"])
         action = "disposal.approve" if approve else "disposal.refuse"
         await audit.record(actor, action, "found_item", row["reference"], {"method": row["method"]})
+    if approve:  # gone: no owner can be suggested for it any more
+        await matching.forget("item", row["item"])
     return row["reference"]
 
 

@@ -14,7 +14,7 @@ from lostfound.services import audit
 from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.transactions import write_transaction
-from lostfound.tables import FoundItem, Match
+from lostfound.tables import FoundItem
 
 # An owner who was found but never came runs out too. An item on its way to another station waits
 # until it is received there: nobody may dispose of what is on the road.
@@ -40,7 +40,8 @@ async def expire_due(now: datetime | None = None) -> list[str]:
             )
             if not changed:
                 continue
-            await Match.delete().where((Match.item == row["id"]) & (Match.state == "suggested"))
+            # Its suggestions stay: until it is disposed of, a late owner can still have it back
+            # (an item whose owner was confirmed is matched with nobody else, ``services.matching``).
             await record_custody(row["id"], actor, CustodyKind.CLAIM_PERIOD_ENDED, row["storage_location"])
             await audit.record(actor, "found_item.unclaimed", "found_item", row["reference"], {})
         done.append(row["reference"])

@@ -63,6 +63,7 @@ async def queue(station_code: str | None, decision: str = "", page: int = 1) -> 
     rows = await (
         query.order_by(Match.decision)  # "auto" sorts before "review"
         .order_by(Match.score, ascending=False)
+        .order_by(Match.id)  # equal scores in one order, or a page repeats what another skips
         .limit(PAGE_SIZE + 1)
         .offset((page - 1) * PAGE_SIZE)
     )
@@ -112,10 +113,14 @@ async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]
         state = await _state(match_id)
         if state not in (None, "suggested"):
             raise Conflict(N_("This match was already decided."))
-        if item_status not in matching.OPEN_ITEM_STATUSES:
-            await _matched_elsewhere("item", item["id"])
-        if report_status not in matching.OPEN_REPORT_STATUSES:
-            await _matched_elsewhere("report", report["id"])
+        # An owner already confirmed (the item may have run out its claim period since) keeps it.
+        for side, record_id in (("item", item["id"]), ("report", report["id"])):
+            if owner := await _confirmed_with(side, record_id):
+                raise Conflict(_ALREADY_MATCHED[side], reference=owner)
+        if item_status == ItemStatus.TRANSFERRED:
+            raise Conflict(N_("The item is on its way to another station: the station receiving it decides."))
+        if item_status not in matching.OPEN_ITEM_STATUSES or report_status not in matching.OPEN_REPORT_STATUSES:
+            raise Conflict(N_("The item or the report is no longer open."))
         if state is None:  # dropped by a change to either side
             raise NotFound(_GONE)
         await Match.update(
@@ -191,7 +196,10 @@ async def _locked_statuses(item_id: int, report_id: int) -> tuple[str, str]:
     item_query = FoundItem.select(FoundItem.status).where(FoundItem.id == item_id)
     report_query = LostReport.select(LostReport.status).where(LostReport.id == report_id)
     if fast_reads.on_postgres():
-        item_query, report_query = item_query.lock_rows(), report_query.lock_rows()
+        # NO KEY UPDATE, not UPDATE: a save of either side adding its suggestions meanwhile only
+        # needs a key-share lock on these rows, which this one lets it have (no deadlock).
+        item_query = item_query.lock_rows("NO KEY UPDATE")
+        report_query = report_query.lock_rows("NO KEY UPDATE")
     item_row, report_row = await item_query.first(), await report_query.first()
     if item_row is None or report_row is None:  # erased meanwhile
         raise NotFound(_GONE)
@@ -203,19 +211,21 @@ async def _state(match_id: int) -> str | None:
     return row["state"] if row else None
 
 
-async def _matched_elsewhere(side: matching.Side, record_id: int) -> None:
-    """Refuse a confirmation because ``side``'s record was matched (or closed) meanwhile, saying to what."""
+_ALREADY_MATCHED: dict[str, str] = {
+    "item": N_("This item is already matched, to %(reference)s."),
+    "report": N_("This report is already matched, to %(reference)s."),
+}
+
+
+async def _confirmed_with(side: matching.Side, record_id: int) -> str | None:
+    """The reference of the record confirmed as the other half of ``side``'s record, if any."""
     own, other = (Match.item, Match.report) if side == "item" else (Match.report, Match.item)
     row = (
         await Match.select(other.reference.as_alias("reference"))
         .where((own == record_id) & (Match.state == "confirmed"))
         .first()
     )
-    if row is None:
-        raise Conflict(N_("The item or the report is no longer open."))
-    if side == "item":
-        raise Conflict(N_("This item was matched meanwhile, to %(reference)s."), reference=row["reference"])
-    raise Conflict(N_("This report was matched meanwhile, to %(reference)s."), reference=row["reference"])
+    return row["reference"] if row else None
 
 
 async def pickup_station(report_id: int) -> dict[str, Any] | None:

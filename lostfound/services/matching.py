@@ -56,6 +56,20 @@ OPEN_ITEM_STATUSES = (ItemStatus.IN_CUSTODY.value, ItemStatus.TRANSFERRED.value,
 OPEN_REPORT_STATUSES = (ReportStatus.OPEN.value,)
 
 
+# An item whose owner was confirmed stays theirs once its claim period has ended (``unclaimed``): it
+# is matched with nobody else. Only unclaimed rows look up their confirmed match.
+_STILL_UNOWNED = (
+    "(found_item.status <> 'unclaimed' OR NOT EXISTS "
+    "(SELECT 1 FROM match WHERE match.item = found_item.id AND match.state = 'confirmed'))"
+)
+
+
+def _open_filter(side: Side, statuses: Sequence[str]) -> str:
+    """The SQL condition, after ``AND``, of the records of ``side`` in play (``statuses`` bound after the ids)."""
+    condition = f"status IN ({_marks(statuses)})"
+    return f"{condition} AND {_STILL_UNOWNED}" if side == "item" else condition
+
+
 def open_statuses(side: Side) -> tuple[str, ...]:
     """The statuses in which a record of ``side`` is still in play."""
     return OPEN_ITEM_STATUSES if side == "item" else OPEN_REPORT_STATUSES
@@ -277,7 +291,7 @@ async def load_facts(
     statuses: Sequence[str] = ()
     if open_only:
         statuses = open_statuses(side)
-    status_filter = f" AND status IN ({_marks(statuses)})" if statuses else ""
+    status_filter = f" AND {_open_filter(side, statuses)}" if statuses else ""
     for chunk in _chunks(list(record_ids)):
         if side == "item":
             rows = await fast_reads.fetch(
@@ -470,7 +484,7 @@ async def _open_records(side: Side, record_ids: Sequence[int]) -> set[int]:
     found: set[int] = set()
     for chunk in _chunks(list(record_ids)):
         rows = await fast_reads.fetch(
-            f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)}) AND status IN ({_marks(statuses)})",
+            f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)}) AND {_open_filter(side, statuses)}",
             [*chunk, *statuses],
             inline=True,
         )

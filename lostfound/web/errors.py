@@ -196,6 +196,12 @@ def on_http_exception(request: Request, exc: HTTPException) -> Response:
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
+    if _collided(exc):
+        # PostgreSQL broke a deadlock, or a serializable transaction lost: the transaction was rolled
+        # back whole, so the user only has to try again.
+        log.warning("transaction collided on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        _localise(request)
+        return error_page(request, 409, i18n.gettext(_COLLIDED))
     if database_unavailable(exc):
         # Not a fault of this request: the database is restarting, unreachable or full. The pool
         # replaces its broken connections, so the next requests succeed once it is back.
@@ -239,6 +245,14 @@ def database_unavailable(exc: BaseException | None, depth: int = 0) -> bool:
     if _unavailable(exc):
         return True
     return database_unavailable(exc.__cause__ or exc.__context__, depth + 1)
+
+
+_COLLIDED = N_("Someone else changed the same records at the same moment, and nothing was saved. Try again.")
+_COLLISION_SQLSTATES = ("40P01", "40001")  # deadlock detected, serialization failure
+
+
+def _collided(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("asyncpg") and getattr(exc, "sqlstate", "") in _COLLISION_SQLSTATES
 
 
 def _unavailable(exc: BaseException) -> bool:

@@ -10,6 +10,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect
 
 from lostfound import i18n
+from lostfound.domain.found_items import ItemStatus
 from lostfound.services import match_review
 from lostfound.services.errors import NotFound, ServiceError
 from lostfound.web.access import current_member
@@ -44,7 +45,8 @@ class MatchesController(Controller):
             pair=pair,
             can_decide=member is not None
             and member.station_code == pair["item"]["station_code"]
-            and pair["state"] == "suggested",
+            and pair["state"] == "suggested"
+            and pair["item"]["status"] != ItemStatus.TRANSFERRED,
             page_title=i18n.gettext(
                 "Compare %(item)s with %(report)s",
                 item=pair["item_reference"],
