@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from lostfound.domain import identifiers as ids
+from lostfound.domain.matching import AUTO_SCORE
 from lostfound.domain.roles import Role
 from lostfound.services import accounts, matching
 from lostfound.tables import FoundItem, ItemKey, LostReport, Match, ReportKey
@@ -304,6 +305,22 @@ async def test_the_same_phone_keeps_an_owner_with_a_mistyped_valid_id_in_review(
     assert found["lost_report"] == report and found["decision"] == "review"
     levels = {(r["field"], r["level"]) for r in found["reasons"]}
     assert {("phone", "exact"), ("id_number", "different")} <= levels
+
+
+async def test_a_phone_in_a_wallet_whose_cards_name_someone_else_is_never_auto(
+    client: httpx.AsyncClient,
+) -> None:
+    """The slip may hold a relative's number: the officer decides whose wallet it is."""
+    headers = await _headers()
+    report = await _report(client, name="刘小红", owner={"id_number": ""})  # OWNER_PHONE, no ID
+    contents = [
+        {"kind": "id_card", "holder_name": "欧阳明", "id_number": OTHER_ID},
+        {"kind": "phone_number", "phone": OWNER_PHONE},
+    ]
+    [found] = await _matches(client, headers, await _item(client, headers, contents))
+    levels = {(r["field"], r["level"]) for r in found["reasons"]}
+    assert found["lost_report"] == report and {("phone", "exact"), ("name", "different")} <= levels
+    assert found["decision"] == "review" and found["score"] >= AUTO_SCORE
 
 
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:

@@ -401,6 +401,10 @@ STRONG_LEVELS = frozenset(
 # that happens. They decide only when nothing else about the pair disagrees.
 WEAK_LEVELS = frozenset({(Field.ID_NUMBER, Level.MASKED), (Field.CARD_LAST4, Level.EXACT)})
 IDENTIFYING_LEVELS = STRONG_LEVELS | WEAK_LEVELS
+# Numbers that identify the person themself, not something they carry or a way to reach them.
+NUMBERS_OF_THE_PERSON = frozenset(
+    {(Field.ID_NUMBER, Level.EXACT), (Field.ID_NUMBER, Level.ONE_EDIT), (Field.PASSPORT, Level.EXACT)}
+)
 # A different valid ID or IMEI rules ``auto`` out, whatever else agrees.
 AGAINST_AUTO = frozenset({Field.ID_NUMBER, Field.IMEI})
 
@@ -418,6 +422,10 @@ def auto_eligible(reasons: Sequence[dict]) -> bool:
     if any(r["field"] in AGAINST_AUTO and r["level"] == Level.DIFFERENT for r in reasons):
         return False
     levels = {(r["field"], r["level"]) for r in reasons}
+    # A wallet whose cards name someone else: a phone number in it may be anyone's (a relative's, a
+    # friend's). Only the owner's own ID or passport number outweighs the names.
+    if (Field.NAME, names.NameLevel.DIFFERENT) in levels and not levels & NUMBERS_OF_THE_PERSON:
+        return False
     if levels & STRONG_LEVELS:
         return True
     return bool(levels & WEAK_LEVELS) and all(r["weight"] >= 0 for r in reasons)
