@@ -57,3 +57,18 @@ async def test_openapi_schema_describes_the_api_and_bearer_auth(client: httpx.As
     assert "/api/v1/me" in schema["paths"] and "/api/v1/stations" in schema["paths"]
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     assert not any(path.startswith("/admin") for path in schema["paths"])
+
+
+async def test_the_schema_documents_what_the_match_endpoints_answer(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/api/docs/openapi.json")).json()
+    components = schema["components"]["schemas"]
+    for path, listed, other in (
+        ("/api/v1/found-items/{reference}/matches", "OwnersOut", "lost_report"),
+        ("/api/v1/lost-reports/{reference}/matches", "FoundItemsOut", "found_item"),
+    ):
+        responses = schema["paths"][path]["get"]["responses"]
+        assert responses["200"]["content"]["application/json"]["schema"]["$ref"].endswith(listed)
+        match = components[components[listed]["properties"]["matches"]["items"]["$ref"].rsplit("/", 1)[1]]
+        assert other in match["required"] and match["properties"]["decision"]["enum"] == ["auto", "review"]
+        refused = responses["404"]["content"]["application/problem+json"]["schema"]["$ref"]
+        assert set(components[refused.rsplit("/", 1)[1]]["required"]) == {"status", "title", "detail"}

@@ -119,7 +119,10 @@ async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]
                 raise Conflict(_ALREADY_MATCHED[side], reference=owner)
         if item_status == ItemStatus.TRANSFERRED:
             raise Conflict(N_("The item is on its way to another station: the station receiving it decides."))
-        if item_status not in matching.OPEN_ITEM_STATUSES or report_status not in matching.OPEN_REPORT_STATUSES:
+        if (
+            item_status not in matching.OPEN_ITEM_STATUSES
+            or report_status not in matching.OPEN_REPORT_STATUSES
+        ):
             raise Conflict(N_("The item or the report is no longer open."))
         if state is None:  # dropped by a change to either side
             raise NotFound(_GONE)

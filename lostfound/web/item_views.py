@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
+
+import msgspec
+from litestar.openapi import ResponseSpec
 
 from lostfound.services.found_items import ItemFilter, decimal_text
 from lostfound.settings import TIMEZONE
 from lostfound.web.forms import beijing_day
 
 _TZ = ZoneInfo(TIMEZONE)
+PROBLEM = "application/problem+json"
 
 
 def list_filter(
@@ -81,6 +85,68 @@ def item_out(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def match_out(row: dict[str, Any]) -> dict[str, Any]:
-    """A match as the API shows it: the other record's reference, score, decision, reasons."""
-    return {key: value for key, value in row.items() if key != "id"}
+class ReasonOut(msgspec.Struct, omit_defaults=True):
+    """One field's part in a score: how it compares (``level``) and what that weighs, in bits."""
+
+    field: str  # id_number, passport, phone, name, card_last4, bank, imei, serial, time, district, …
+    level: str  # exact, one_edit, partial, masked, homophone, different, in_window, …
+    weight: float
+    days: int | None = None  # time: days from the loss to the find
+    similarity: float | None = None  # description: how alike the two descriptions read (0 to 1)
+
+
+class OwnerOut(msgspec.Struct):
+    """A lost report that may be the found item's owner's."""
+
+    lost_report: str
+    score: float
+    decision: Literal["auto", "review"]
+    state: Literal["suggested", "confirmed"]
+    reasons: list[ReasonOut]
+
+
+class FoundOut(msgspec.Struct):
+    """A found item that may be what the report's owner lost."""
+
+    found_item: str
+    score: float
+    decision: Literal["auto", "review"]
+    state: Literal["suggested", "confirmed"]
+    reasons: list[ReasonOut]
+
+
+class OwnersOut(msgspec.Struct):
+    matches: list[OwnerOut]  # best first
+
+
+class FoundItemsOut(msgspec.Struct):
+    matches: list[FoundOut]  # best first
+
+
+class ProblemOut(msgspec.Struct, omit_defaults=True):
+    """A refusal, as every API endpoint answers one (``application/problem+json``), in the caller's language."""
+
+    status: int
+    title: str
+    detail: str
+    field: str = ""  # the field at fault, when one is
+    errors: list[dict[str, str]] = []  # each field at fault: {"field", "message"}
+
+
+# What the match endpoints answer besides their matches.
+MATCH_REFUSALS = {
+    400: ResponseSpec(ProblemOut, description="A malformed request", media_type=PROBLEM),
+    401: ResponseSpec(ProblemOut, description="No valid bearer token of an officer", media_type=PROBLEM),
+    403: ResponseSpec(ProblemOut, description="The token's account may not see matches", media_type=PROBLEM),
+    404: ResponseSpec(ProblemOut, description="No record has this reference", media_type=PROBLEM),
+}
+
+
+def owners_out(rows: list[dict[str, Any]]) -> OwnersOut:
+    """A found item's matches as the API shows them (``matching.matches_of``)."""
+    return msgspec.convert({"matches": rows}, OwnersOut)
+
+
+def found_items_out(rows: list[dict[str, Any]]) -> FoundItemsOut:
+    """A lost report's matches as the API shows them (``matching.matches_of``)."""
+    return msgspec.convert({"matches": rows}, FoundItemsOut)

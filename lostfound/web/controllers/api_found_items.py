@@ -13,7 +13,7 @@ from lostfound.services import found_items, item_photos, matching
 from lostfound.web.access import current_member
 from lostfound.web.api_bodies import FoundItemIn, found_item_input
 from lostfound.web.forms import client_ip, page_number
-from lostfound.web.item_views import item_out, list_filter, match_out
+from lostfound.web.item_views import MATCH_REFUSALS, OwnersOut, item_out, list_filter, owners_out
 
 
 class FoundItemsApi(Controller):
@@ -63,10 +63,14 @@ class FoundItemsApi(Controller):
     async def read(self, reference: FromPath[str]) -> dict[str, Any]:
         return item_out(await found_items.get_item(reference))
 
-    @get("/{reference:str}/matches", summary="Likely owners (lost reports), best first, with reasons")
-    async def matches(self, reference: FromPath[str]) -> dict[str, Any]:
+    @get(
+        "/{reference:str}/matches",
+        summary="Likely owners (lost reports), best first, with reasons",
+        responses=MATCH_REFUSALS,
+    )
+    async def matches(self, reference: FromPath[str]) -> OwnersOut:
         item = await found_items.get_item(reference)
-        return {"matches": [match_out(row) for row in await matching.matches_of("item", item["id"])]}
+        return owners_out(await matching.matches_of("item", item["id"]))
 
     @post(
         "/{reference:str}/photos",

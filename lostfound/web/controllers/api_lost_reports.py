@@ -15,7 +15,7 @@ from lostfound.services.context import Actor
 from lostfound.web.access import current_member
 from lostfound.web.api_bodies import LostReportIn, lost_report_input
 from lostfound.web.forms import client_ip
-from lostfound.web.item_views import content_out, match_out
+from lostfound.web.item_views import MATCH_REFUSALS, FoundItemsOut, content_out, found_items_out
 from lostfound.web.rate_limits import per_client
 from lostfound.web.templating import localised
 
@@ -76,10 +76,11 @@ class LostReportsApi(Controller):
         "/lost-reports/{reference:str}/matches",
         summary="Found items that may be this owner's, best first, with reasons (staff)",
         security=[{"BearerToken": []}],
+        responses=MATCH_REFUSALS,
     )
-    async def matches(self, reference: FromPath[str]) -> dict[str, Any]:
+    async def matches(self, reference: FromPath[str]) -> FoundItemsOut:
         report = await lost_reports.get_report(reference)
-        return {"matches": [match_out(row) for row in await matching.matches_of("report", report["id"])]}
+        return found_items_out(await matching.matches_of("report", report["id"]))
 
     @post(
         "/claims/status",
