@@ -403,3 +403,33 @@ def test_a_deadlock_broken_by_postgresql_asks_the_user_to_try_again() -> None:
 
     assert errors._collided(DeadlockDetectedError("deadlock detected"))
     assert not errors._collided(UniqueViolationError("duplicate key"))
+
+
+async def test_a_confirmation_racing_the_owners_new_phone_never_deadlocks(client: httpx.AsyncClient) -> None:
+    """The owner saves a new phone (which re-matches the report) while an officer confirms: on
+    PostgreSQL the two used to lock the same rows in opposite orders, one time in four."""
+    headers = await _headers()
+    actor = (await make_user("dc.second", Role.DUTY_OFFICER, "DC")).actor("127.0.0.1")
+    for attempt in range(8):
+        report = await _report(client)
+        await _item(client, headers, ID_CONTENTS)
+        match_id = (await Match.select(Match.id).where(Match.state == "suggested").first())["id"]
+        outcomes = await asyncio.gather(
+            match_review.confirm(actor, match_id),
+            lost_reports.update_contact(report, f"1390000222{attempt}", ""),
+            return_exceptions=True,
+        )
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        assert (await lost_reports.get_report(report))["status"] == "matched"
+
+
+async def test_a_suggestion_keeps_its_page_while_either_side_is_edited(client: httpx.AsyncClient) -> None:
+    item, report, match_id = await _pair(client)
+    await lost_reports.update_contact(report, "13900002222", "")  # re-matches the report
+    assert await Match.select(Match.id, Match.state).where(Match.report.reference == report) == [
+        {"id": match_id, "state": "suggested"}
+    ]
+    await sign_in(client, "dc.duty")
+    page = await client.get(f"/matches/{match_id}")  # the officer's page, opened before the edit
+    confirmed = await client.post(f"/matches/{match_id}/confirm", data={"_csrf_token": csrf_from(page)})
+    assert confirmed.headers["location"] == f"/items/{item}"

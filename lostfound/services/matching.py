@@ -759,37 +759,50 @@ async def forget(side: Side, record_id: int) -> None:
 async def _store(
     side: Side, decided: dict[int, list[m.Decided]], record_ids: Sequence[int], fresh: bool = False
 ) -> None:
-    """Replace the suggestions of these records (inside the caller's transaction); ``fresh``: they have none."""
+    """Replace the suggestions of these records (inside the caller's transaction); ``fresh``: they have none.
+
+    A pair suggested before and still suggested keeps its row, and so its id: an officer comparing
+    it (``/matches/{id}``) while either side is edited can still decide on it."""
     mine, theirs = SIDES[side].key_fk, SIDES[side].other
     column = getattr(Match, mine)
-    ids_list = list(record_ids)
     settled: set[tuple[int, int]] = set()
     touched: set[int] = set()
-    for chunk in [] if fresh else _chunks(ids_list, 5000):
-        for row in await Match.select(column, getattr(Match, theirs), Match.state).where(
+    standing: dict[tuple[int, int], int] = {}  # suggested pairs, to their row
+    for chunk in [] if fresh else _chunks(list(record_ids), 5000):
+        for row in await Match.select(Match.id, column, getattr(Match, theirs), Match.state).where(
             column.is_in(list(chunk))
         ):
             if row["state"] == "suggested":
                 touched.add(row[theirs])
+                standing[(row[mine], row[theirs])] = row["id"]
             else:
                 settled.add((row[mine], row[theirs]))
-        await Match.delete().where(column.is_in(list(chunk)) & (Match.state == "suggested"))
     now = datetime.now(UTC)
-    fresh = [
-        {
-            mine: record,
-            theirs: d.other,
-            "score": d.scored.score,
-            "decision": d.decision,
-            "reasons": json.dumps([r.as_dict() for r in d.scored.reasons]),
-            "state": "suggested",
-            "created_at": now,
-        }
-        for record, found in decided.items()
-        for d in found
-        if (record, d.other) not in settled
-    ]
-    await insert_rows(Match, fresh)
+    kept, added = [], []
+    for record, found in decided.items():
+        for d in found:
+            pair = (record, d.other)
+            if pair in settled:
+                continue
+            reasons = json.dumps([r.as_dict() for r in d.scored.reasons])
+            if (row_id := standing.pop(pair, None)) is not None:
+                kept.append((d.scored.score, d.decision, reasons, row_id))
+            else:
+                added.append(
+                    {
+                        mine: record,
+                        theirs: d.other,
+                        "score": d.scored.score,
+                        "decision": d.decision,
+                        "reasons": reasons,
+                        "state": "suggested",
+                        "created_at": now,
+                    }
+                )
+    for chunk in _chunks(sorted(standing.values()), 5000):  # what is no longer suggested
+        await Match.delete().where(Match.id.is_in(list(chunk)))
+    await update_columns(Match, ("score", "decision", "reasons"), kept)
+    await insert_rows(Match, added)
     touched |= {d.other for found in decided.values() for d in found}
     # Every suggestion these records now have names one of the touched records of the other side,
     # and rebalancing those weighs each of their suggestions against all its rivals at both ends:
