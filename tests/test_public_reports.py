@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
+import pytest
 
-from lostfound.tables import LostReport
-from tests.factories import csrf_from, soup, text_of
+from lostfound.services import lost_reports
+from lostfound.tables import AuditEvent, FoundItem, LostReport, Match
+from tests.factories import csrf_from, post_form, sign_in, soup, text_of
+from tests.test_match_review import ID_CONTENTS
+from tests.test_matching import _headers, _item
 
 FORM = {
     "owner_name": "黎晓梅",
@@ -168,3 +173,176 @@ async def test_the_public_form_is_refused_after_20_an_hour_with_the_wait_in_word
     assert re.search(r"请约 (59|60) 分钟后再试", text_of(chinese)), text_of(chinese)
     assert re.search(r"Try again in about (59|60) minutes\.", text_of(english)), text_of(english)
     assert "一分钟" not in text_of(chinese) and "a minute" not in text_of(english)
+
+
+async def _prove(client: httpx.AsyncClient, form: dict[str, str] = FORM) -> tuple[str, str]:
+    """File a report on the form and prove its claim code in this session: (reference, claim code)."""
+    filed = await _file(client, form)
+    reference, code = [dd.get_text(strip=True) for dd in soup(filed).select("dd.code-value")]
+    await _status(client, reference, code)
+    return reference, code
+
+
+async def _status(client: httpx.AsyncClient, reference: str, code: str) -> httpx.Response:
+    page = await client.get("/claim")
+    return await client.post(
+        "/claim", data={"reference": reference, "claim_code": code, "_csrf_token": csrf_from(page)}
+    )
+
+
+async def _confirm_the_only_match(client: httpx.AsyncClient) -> None:
+    """An officer of 东城派出所 (phone 0579-1) confirms the suggested match; the client is signed out after."""
+    match_id = (await Match.select(Match.id).first())["id"]
+    client.cookies.clear()
+    await sign_in(client, "dc.duty")
+    confirmed = await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    assert confirmed.status_code == 303
+    client.cookies.clear()
+
+
+async def test_a_matched_report_cannot_be_withdrawn_and_the_owner_is_sent_to_the_station(
+    client: httpx.AsyncClient,
+) -> None:
+    """The wallet waits at the station for its owner: a withdrawn report would leave it waiting for nobody."""
+    reference, code = await _prove(client)
+    await _item(client, await _headers(), ID_CONTENTS)
+    await _confirm_the_only_match(client)
+    status = await _status(client, reference, code)
+    assert status.status_code == 200 and soup(status).select_one(".pickup") is not None
+    assert soup(status).select_one("form[action='/claim/withdraw']") is None
+    assert "如您不再需要，请致电派出所说明" in soup(status).select_one(".pickup").get_text()
+
+    refused = await client.post("/claim/withdraw", data={"_csrf_token": csrf_from(status)})
+    assert refused.status_code == 409
+    warning = soup(refused).select_one(".flashes .alert-warning").get_text(strip=True)
+    assert warning == (
+        "您的物品正在东城派出所等您领取，报失已不能撤回。如您不再需要该物品，请致电 0579-1 向派出所说明。"
+    )
+    english = await client.post(
+        "/claim/withdraw", data={"_csrf_token": csrf_from(status)}, headers={"Accept-Language": "en"}
+    )
+    assert english.status_code == 409
+    assert "waiting for you at Dongcheng Police Station" in text_of(english) and "0579-1" in text_of(english)
+    assert (await LostReport.select(LostReport.status).first())["status"] == "matched"
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "owner_found"
+    assert [row["state"] for row in await Match.select(Match.state)] == ["confirmed"]
+    assert not await AuditEvent.exists().where(AuditEvent.action == "lost_report.withdraw")
+    with pytest.raises(lost_reports.ReportMatched) as service_refusal:
+        await lost_reports.withdraw(reference)
+    assert service_refusal.value.station is not None and service_refusal.value.station["code"] == "DC"
+
+
+async def test_an_open_report_is_still_withdrawn_by_its_owner(client: httpx.AsyncClient) -> None:
+    _, code = await _prove(client)
+    page = await client.get("/claim")
+    withdrawn = await client.post("/claim/withdraw", data={"_csrf_token": csrf_from(page)})
+    assert withdrawn.status_code == 200 and "失主已撤回" in text_of(withdrawn)
+    assert (await LostReport.select(LostReport.status).first())["status"] == "withdrawn"
+    assert code
+
+
+NO_ID = {**FORM, "owner_id_number": "", "c-0-kind": "", "c-0-holder_name": "", "c-0-amount": ""}
+PHONE_CONTENTS = [
+    {"kind": "bank_card", "holder_name": "李晓梅", "card_last4": "0128"},
+    {"kind": "phone_number", "phone": "138-0579-6612"},
+]
+
+
+async def _phone_suggestion() -> list[str]:
+    """The reports suggested for the found item because of the phone number in it."""
+    rows = await Match.select(Match.report.reference, Match.reasons)
+    return [
+        row["report.reference"]
+        for row in rows
+        if any(reason["field"] == "phone" for reason in json.loads(row["reasons"]))
+    ]
+
+
+async def test_changing_only_the_e_mail_keeps_the_phone_and_its_suggestion(client: httpx.AsyncClient) -> None:
+    """The phone is never shown in full, so the form cannot send it back: an empty field keeps it."""
+    reference, code = await _prove(client, NO_ID)
+    await _item(client, await _headers(), PHONE_CONTENTS)
+    assert await _phone_suggestion() == [reference]
+    before = await LostReport.select(LostReport.owner_phone_hash).first()
+    page = await _status(client, reference, code)
+    phone = soup(page).select_one("#f-owner_phone")
+    assert phone["value"] == "" and phone["placeholder"] == "138****6612"
+    assert "留空则保留 138****6612" in text_of(page)
+    assert soup(page).select_one("input[name='remove_phone'][type='checkbox']") is not None
+    updated = await client.post(
+        "/claim/contact",
+        data={"owner_phone": "", "owner_email": "li@example.com", "_csrf_token": csrf_from(page)},
+    )
+    assert updated.status_code == 200 and "联系方式已更新" in text_of(updated)
+    stored = await LostReport.select(
+        LostReport.owner_phone_masked, LostReport.owner_phone_hash, LostReport.owner_email
+    ).first()
+    assert stored == {
+        "owner_phone_masked": "138****6612",
+        "owner_phone_hash": before["owner_phone_hash"],
+        "owner_email": "li@example.com",
+    }
+    assert await _phone_suggestion() == [reference]
+    assert soup(updated).select_one("#f-owner_email")["value"] == "li@example.com"
+
+
+async def test_the_remove_phone_box_removes_it_when_an_e_mail_remains(client: httpx.AsyncClient) -> None:
+    reference, code = await _prove(client, NO_ID)
+    await _item(client, await _headers(), PHONE_CONTENTS)
+    assert await _phone_suggestion() == [reference]
+    page = await _status(client, reference, code)
+    token = csrf_from(page)
+
+    # Without an e-mail the owner could not be reached: refused, nothing changed.
+    alone = await client.post(
+        "/claim/contact", data={"owner_email": "", "remove_phone": "1", "_csrf_token": token}
+    )
+    assert alone.status_code == 400
+    assert "请留下电子邮箱" in soup(alone).select_one("#f-owner_phone-error").get_text()
+    assert soup(alone).select_one("#f-remove_phone").has_attr("checked")
+    # A new number and the box together are a contradiction, not a guess.
+    both = await client.post(
+        "/claim/contact",
+        data={"owner_phone": "13905790000", "owner_email": "li@example.com", "remove_phone": "1",
+              "_csrf_token": token},
+    )  # fmt: skip
+    assert both.status_code == 400 and "二者只能选其一" in text_of(both)
+    assert soup(both).select_one("#f-owner_email")["value"] == "li@example.com"
+    assert (await LostReport.select(LostReport.owner_phone_masked).first())[
+        "owner_phone_masked"
+    ] == "138****6612"
+    assert await _phone_suggestion() == [reference]
+
+    removed = await client.post(
+        "/claim/contact",
+        data={"owner_email": "li@example.com", "remove_phone": "1", "_csrf_token": token},
+    )
+    assert removed.status_code == 200
+    stored = await LostReport.select(
+        LostReport.owner_phone_enc, LostReport.owner_phone_masked, LostReport.owner_phone_hash,
+        LostReport.owner_email,
+    ).first()  # fmt: skip
+    assert stored == {
+        "owner_phone_enc": "",
+        "owner_phone_masked": "",
+        "owner_phone_hash": "",
+        "owner_email": "li@example.com",
+    }
+    assert await _phone_suggestion() == []
+    # No phone on file: the form asks for one plainly, with nothing to keep or remove.
+    assert soup(removed).select_one("input[name='remove_phone']") is None
+    assert not soup(removed).select_one("#f-owner_phone").has_attr("placeholder")
+
+
+async def test_saving_the_form_unchanged_records_nothing(client: httpx.AsyncClient) -> None:
+    reference, _ = await _prove(client)
+    page = await client.get("/claim")
+    same = await client.post(
+        "/claim/contact", data={"owner_phone": "", "owner_email": "", "_csrf_token": csrf_from(page)}
+    )
+    assert same.status_code == 200 and "联系方式没有变化" in text_of(same)
+    assert (await LostReport.select(LostReport.owner_phone_masked).first())[
+        "owner_phone_masked"
+    ] == "138****6612"
+    steps = await lost_reports.timeline(reference)
+    assert [step["action"] for step in steps] == ["lost_report.create"]

@@ -19,7 +19,7 @@ from lostfound.pii import vault
 from lostfound.services import audit, found_notices, matching, notifications, references
 from lostfound.services.attempts import CounterStore, count_attempt
 from lostfound.services.context import Actor
-from lostfound.services.errors import NotFound, ServiceError
+from lostfound.services.errors import Conflict, NotFound, ServiceError
 from lostfound.services.found_items import EARLIEST_FOUND_AT, InvalidItem
 from lostfound.services.item_contents import ContentInput, Problems, content_row, free_text, phone_fields
 from lostfound.services.transactions import write_transaction
@@ -72,7 +72,7 @@ _OWN_NUMBER_MISTYPED = N_(
 
 
 def _owner_values(
-    owner: OwnerInput, problems: Problems, today: Any, as_printed: bool = False
+    owner: OwnerInput, problems: Problems, today: Any, as_printed: bool = False, reachable: bool = False
 ) -> dict[str, Any]:
     values: dict[str, Any] = {
         "owner_name": free_text(owner.name, 60, "owner.name", problems, N_("Enter your name."))
@@ -81,7 +81,7 @@ def _owner_values(
     if email and (len(email) > 254 or "@" not in email or " " in email):
         problems.add("owner.email", N_("Check the e-mail address."))
     values["owner_email"] = email[:254]
-    if not owner.phone.strip() and not email:
+    if not owner.phone.strip() and not email and not reachable:
         problems.add("owner.phone", N_("Give a phone number or an e-mail address so that we can reach you."))
     if owner.phone.strip():
         phone = ids.normalise_phone(owner.phone)
@@ -327,18 +327,58 @@ def owner_view(report: dict[str, Any]) -> dict[str, Any]:
 # --- what the owner may change -------------------------------------------------
 
 
-async def update_contact(reference: str, phone: str, email: str, client_ip: str = "") -> None:
-    """The owner replaces their phone and e-mail (after proving the claim code in this session)."""
+class ReportMatched(Conflict):
+    """The owner's item waits at a station: the report is no longer the owner's to withdraw.
+
+    ``station`` is the station holding the item (both languages of its name, its phone), so that the
+    refusal can say whom to call."""
+
+    def __init__(self, message: str, station: dict[str, Any] | None) -> None:
+        super().__init__(message)
+        self.station = station
+
+
+WAITING_AT_STATION = N_(
+    "Your item is waiting for you at the station, so the report can no longer be withdrawn. "
+    "If you no longer want it, please tell the station."
+)
+
+
+async def update_contact(
+    reference: str, phone: str, email: str, client_ip: str = "", *, remove_phone: bool = False
+) -> bool:
+    """The owner changes how we reach them (after proving the claim code in this session).
+
+    The phone is never shown in full, so an empty ``phone`` keeps the number on file; only
+    ``remove_phone`` deletes it. ``email`` replaces the address (the form shows the current one).
+    One of the two must remain. Returns whether anything changed.
+    """
     report = await get_report(reference)
     if report["status"] not in (ReportStatus.OPEN, ReportStatus.MATCHED):
         raise ServiceError(N_("This report is closed; it can no longer be changed."))
     problems = Problems()
-    values = _owner_values(OwnerInput(name=report["owner_name"], phone=phone, email=email), problems, None)
+    if remove_phone and phone.strip():
+        problems.add(
+            "owner.phone", N_("Either type a new phone number or tick the box to remove it, not both.")
+        )
+    elif remove_phone and not email.strip():
+        problems.add(
+            "owner.phone",
+            N_("To remove your phone number, give an e-mail address: we need one way to reach you."),
+        )
+    # With the box ticked, reachability was checked just above; without it, the number on file remains.
+    reachable = remove_phone or bool(report["owner_phone_masked"])
+    owner = OwnerInput(name=report["owner_name"], phone=phone, email=email)
+    values = _owner_values(owner, problems, None, reachable=reachable)
     if problems:
         raise InvalidItem(problems)
     values.pop("owner_name")
-    if not phone.strip():
+    if remove_phone:
         values.update(owner_phone_enc="", owner_phone_masked="", owner_phone_hash="")
+    if values.get("owner_phone_hash", report["owner_phone_hash"]) == report["owner_phone_hash"] and (
+        values["owner_email"] == report["owner_email"]
+    ):
+        return False  # the same number typed again, the same address: nothing to record
     values["updated_at"] = datetime.now(UTC)
     async with write_transaction():
         await LostReport.update(values).where(LostReport.reference == report["reference"])
@@ -346,26 +386,51 @@ async def update_contact(reference: str, phone: str, email: str, client_ip: str 
             Actor.anonymous(client_ip), "lost_report.contact_update", "lost_report", report["reference"]
         )
     await matching.refresh_report(report["id"])
+    return True
 
 
 async def withdraw(reference: str, client_ip: str = "") -> None:
-    """The owner withdraws the report: it stops being matched; the data follows the retention rules."""
+    """The owner withdraws an open report: it stops being matched; the data follows the retention rules.
+
+    Once an officer has confirmed a found item as the owner's, the item is kept for them at the
+    station: the report is refused withdrawal (ReportMatched) and the owner is sent to that station,
+    where an officer closes the case, rather than leaving the item waiting for nobody.
+    """
     report = await get_report(reference)
-    if report["status"] not in (ReportStatus.OPEN, ReportStatus.MATCHED):
+    if report["status"] == ReportStatus.MATCHED:
+        await _refuse_matched(report["id"])
+    if report["status"] != ReportStatus.OPEN:
         raise ServiceError(N_("This report is closed; it can no longer be changed."))
     now = datetime.now(UTC)
     async with write_transaction():
-        await LostReport.update(
-            {
-                LostReport.status: ReportStatus.WITHDRAWN.value,
-                LostReport.updated_at: now,
-                LostReport.closed_at: now,
-            }
-        ).where(LostReport.reference == report["reference"])
-        await audit.record(
-            Actor.anonymous(client_ip), "lost_report.withdraw", "lost_report", report["reference"]
+        # Conditional on the status, so that a match confirmed meanwhile is not undone.
+        moved = await (
+            LostReport.update(
+                {
+                    LostReport.status: ReportStatus.WITHDRAWN.value,
+                    LostReport.updated_at: now,
+                    LostReport.closed_at: now,
+                }
+            )
+            .where((LostReport.id == report["id"]) & (LostReport.status == ReportStatus.OPEN.value))
+            .returning(LostReport.id)
         )
+        if moved:
+            await audit.record(
+                Actor.anonymous(client_ip), "lost_report.withdraw", "lost_report", report["reference"]
+            )
+    if not moved:
+        now_status = (await get_report(reference))["status"]
+        if now_status == ReportStatus.MATCHED:
+            await _refuse_matched(report["id"])
+        raise ServiceError(N_("This report is closed; it can no longer be changed."))
     await matching.forget("report", report["id"])
+
+
+async def _refuse_matched(report_id: int) -> None:
+    from lostfound.services.match_review import pickup_station
+
+    raise ReportMatched(WAITING_AT_STATION, await pickup_station(report_id))
 
 
 async def keep_open(reference: str, client_ip: str = "") -> None:

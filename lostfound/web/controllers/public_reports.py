@@ -19,7 +19,7 @@ from lostfound.services import found_notices, lost_reports, match_review
 from lostfound.services.context import Actor
 from lostfound.services.errors import ServiceError
 from lostfound.services.item_contents import ContentInput
-from lostfound.services.lost_reports import LostReportInput, OwnerInput
+from lostfound.services.lost_reports import LostReportInput, OwnerInput, ReportMatched
 from lostfound.services.retention import closes_on
 from lostfound.settings import get_settings
 from lostfound.web.access import current_member
@@ -34,7 +34,7 @@ from lostfound.web.item_forms import (
 )
 from lostfound.web.rate_limits import per_client
 from lostfound.web.sessions import rotate_session_id
-from lostfound.web.templating import code_label, render
+from lostfound.web.templating import code_label, localised, render
 
 CLAIM_SESSION_KEY = "claim_reference"
 
@@ -71,6 +71,24 @@ def _filer(request: Request) -> tuple[Actor, str]:
     if member is not None and member.role in (Role.DUTY_OFFICER, Role.SUPERVISOR):
         return member.actor(client_ip(request)), member.station_code
     return Actor.anonymous(client_ip(request)), ""
+
+
+def _waiting_at(station: dict[str, Any] | None) -> str:
+    """Why a matched report cannot be withdrawn, naming the station that keeps the item and its phone."""
+    if station is None:
+        return i18n.gettext(lost_reports.WAITING_AT_STATION)
+    if not station.get("phone"):
+        return i18n.gettext(
+            "Your item is waiting for you at %(station)s, so the report can no longer be withdrawn. "
+            "If you no longer want it, please tell the station.",
+            station=localised(station, "name"),
+        )
+    return i18n.gettext(
+        "Your item is waiting for you at %(station)s, so the report can no longer be withdrawn. "
+        "If you no longer want it, please call the station on %(phone)s.",
+        station=localised(station, "name"),
+        phone=station["phone"],
+    )
 
 
 class PublicReportsController(Controller):
@@ -137,16 +155,23 @@ class PublicReportsController(Controller):
         if reference is None:
             return Redirect(path="/claim", status_code=303)
         values, _ = await read_form(request)
+        typed = {key: values.get(key, "")[:254] for key in ("owner_phone", "owner_email", "remove_phone")}
         try:
-            await lost_reports.update_contact(
-                reference, values.get("owner_phone", ""), values.get("owner_email", ""), client_ip(request)
+            changed = await lost_reports.update_contact(
+                reference,
+                values.get("owner_phone", ""),
+                values.get("owner_email", ""),
+                client_ip(request),
+                remove_phone=bool(values.get("remove_phone")),
             )
         except ServiceError as exc:
             errors = {k.replace("owner.", "owner_"): v for k, v in form_errors(exc).items()}
-            return await self._status(
-                request, await lost_reports.get_report(reference), errors, exc.status_code
-            )
-        flash(request, i18n.gettext("Your contact details are updated."), category="success")
+            report = await lost_reports.get_report(reference)
+            return await self._status(request, report, errors, exc.status_code, typed)
+        if changed:
+            flash(request, i18n.gettext("Your contact details are updated."), category="success")
+        else:
+            flash(request, i18n.gettext("Nothing changed: we reach you as before."), category="info")
         return await self._status(request, await lost_reports.get_report(reference), {})
 
     @post("/claim/withdraw")
@@ -166,13 +191,18 @@ class PublicReportsController(Controller):
         reference = self._proven(request)
         if reference is None:
             return Redirect(path="/claim", status_code=303)
+        status_code = 200
         try:
             await action(reference, client_ip(request))
+        except ReportMatched as exc:
+            status_code = exc.status_code
+            flash(request, _waiting_at(exc.station), category="warning")
         except ServiceError as exc:
+            status_code = exc.status_code
             flash(request, i18n.gettext(exc.message, **exc.params), category="error")
         else:
             flash(request, i18n.gettext(done), category="success")
-        return await self._status(request, await lost_reports.get_report(reference), {})
+        return await self._status(request, await lost_reports.get_report(reference), {}, status_code)
 
     @staticmethod
     def _proven(request: Request) -> str | None:
@@ -181,7 +211,9 @@ class PublicReportsController(Controller):
         return str(reference) if reference else None
 
     @staticmethod
-    async def _status(request: Request, report: dict, errors: dict, status_code: int = 200) -> Any:
+    async def _status(
+        request: Request, report: dict, errors: dict, status_code: int = 200, typed: dict | None = None
+    ) -> Any:
         settings = get_settings()
         closes = closes_on(report, settings) if report["status"] == ReportStatus.OPEN else None
         response = render(
@@ -199,6 +231,8 @@ class PublicReportsController(Controller):
             can_keep_open=closes is not None
             and closes - datetime.now(UTC) <= timedelta(days=settings.report_reminder_days),
             can_change=report["status"] in ("open", "matched"),
+            can_withdraw=report["status"] == ReportStatus.OPEN,
+            contact=typed or {"owner_phone": "", "owner_email": report["owner_email"], "remove_phone": ""},
             status_text=code_label(REPORT_STATUS_LABELS, report["status"]),
             page_title=i18n.gettext("Your report %(reference)s", reference=report["reference"]),
         )
