@@ -404,17 +404,7 @@ async def withdraw(reference: str, client_ip: str = "") -> None:
     now = datetime.now(UTC)
     async with write_transaction():
         # Conditional on the status, so that a match confirmed meanwhile is not undone.
-        moved = await (
-            LostReport.update(
-                {
-                    LostReport.status: ReportStatus.WITHDRAWN.value,
-                    LostReport.updated_at: now,
-                    LostReport.closed_at: now,
-                }
-            )
-            .where((LostReport.id == report["id"]) & (LostReport.status == ReportStatus.OPEN.value))
-            .returning(LostReport.id)
-        )
+        moved = await close_if_open(report["id"], ReportStatus.WITHDRAWN, now)
         if moved:
             await audit.record(
                 Actor.anonymous(client_ip), "lost_report.withdraw", "lost_report", report["reference"]
@@ -425,6 +415,18 @@ async def withdraw(reference: str, client_ip: str = "") -> None:
             await _refuse_matched(report["id"])
         raise ServiceError(N_("This report is closed; it can no longer be changed."))
     await matching.forget("report", report["id"])
+
+
+async def close_if_open(report_id: int, status: ReportStatus, now: datetime) -> bool:
+    """Close an open report as ``status`` (in the caller's transaction); False if it was not open."""
+    closed = await (
+        LostReport.update(
+            {LostReport.status: status.value, LostReport.closed_at: now, LostReport.updated_at: now}
+        )
+        .where((LostReport.id == report_id) & (LostReport.status == ReportStatus.OPEN.value))
+        .returning(LostReport.id)
+    )
+    return bool(closed)
 
 
 async def _refuse_matched(report_id: int) -> None:

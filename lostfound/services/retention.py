@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.domain.notifications import DeliveryStatus, MessageKind
-from lostfound.services import audit, matching, notifications
+from lostfound.services import audit, lost_reports, matching, notifications
 from lostfound.services.context import Actor
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE, Settings
@@ -93,18 +93,7 @@ async def _remind(report: dict[str, Any], settings: Settings, now: datetime) -> 
 
 async def _expire(report: dict[str, Any], settings: Settings, now: datetime) -> bool:
     async with write_transaction():
-        taken = await (
-            LostReport.update(
-                {
-                    LostReport.status: ReportStatus.EXPIRED.value,
-                    LostReport.closed_at: now,
-                    LostReport.updated_at: now,
-                }
-            )
-            .where((LostReport.id == report["id"]) & (LostReport.status == ReportStatus.OPEN.value))
-            .returning(LostReport.id)
-        )
-        if not taken:
+        if not await lost_reports.close_if_open(report["id"], ReportStatus.EXPIRED, now):
             return False
         await notifications.queue_for_report(
             report,
