@@ -294,6 +294,10 @@ async def test_a_page_left_open_on_a_suggestion_gone_meanwhile_says_why(client: 
     late = await client.post(f"/matches/{second_id}/confirm", data={"_csrf_token": csrf_from(stale)})
     assert late.status_code == 303 and late.headers["location"] == "/matches"
     assert "比对建议已不存在" in text_of(await client.get("/matches"))
+    late = await client.post(f"/matches/{second_id}/reject", data={"_csrf_token": csrf_from(stale)})
+    assert late.headers["location"] == "/matches" and "比对建议已不存在" in text_of(
+        await client.get("/matches")
+    )
 
 
 async def test_the_station_holding_the_wallet_follows_up_the_owners_message(

@@ -163,7 +163,10 @@ async def reject(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
     async with write_transaction():
         # Locked in the order a confirmation locks them, so that the two cannot wait on each other.
         await _locked_statuses(pair["item"]["id"], pair["report"]["id"])
-        if await _state(match_id) != "suggested":
+        state = await _state(match_id)
+        if state is None:  # dropped: either side was matched or changed meanwhile
+            raise NotFound(_GONE)
+        if state != "suggested":
             raise Conflict(N_("This match was already decided."))
         await Match.update(
             {
