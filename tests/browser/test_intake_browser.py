@@ -49,6 +49,16 @@ def _assert_fits_the_screen(page: Any, step: str) -> None:
     )
 
 
+def _assert_contents_fit(page: Any, step: str) -> None:
+    """The contents table shows every number whole, without scrolling inside its card."""
+    widths = page.locator(".table-wrap").first.evaluate(
+        "box => ({scroll: box.scrollWidth, inner: box.clientWidth})"
+    )
+    assert widths["scroll"] <= widths["inner"], (
+        f"{step}: the contents table is {widths['scroll']} px wide in a {widths['inner']} px card"
+    )
+
+
 def _check(page: Any, check_page: Callable[[Any, str], None], step: str) -> None:
     check_page(page, step)
     _assert_fits_the_screen(page, step)
@@ -170,6 +180,14 @@ def _log_a_wallet(
     )
     assert thumbnails.first.evaluate("img => img.naturalWidth") > 0
     _check(page, check_page, "12-item-detail-zh")
+    _assert_contents_fit(page, "12-item-detail-zh")
+    # English words are longer: the table must still fit, its headings and kinds wrapping.
+    page.locator("form.language-switch button[lang=en]").click()
+    expect(page.locator("main h1")).to_contain_text(reference)
+    expect(main).to_contain_text("Resident ID card")
+    _assert_contents_fit(page, "12-item-detail-en")
+    page.locator("form.language-switch button[lang=zh-Hans]").click()
+    expect(main).to_contain_text("居民身份证")
 
     # The list, through the menu, shows the new item.
     menu = _open_menu(page)
