@@ -109,7 +109,7 @@ async def test_a_misread_id_number_still_finds_its_owner(client: httpx.AsyncClie
     owner = await _report(client)
     contents = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": printed, "as_printed": True}]
     found = await _matches(client, headers, await _item(client, headers, contents))
-    assert found and found[0]["lost_report"] == owner
+    assert found and found[0]["lost_report"] == owner and found[0]["decision"] == "auto"
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
@@ -321,6 +321,46 @@ async def test_a_phone_in_a_wallet_whose_cards_name_someone_else_is_never_auto(
     levels = {(r["field"], r["level"]) for r in found["reasons"]}
     assert found["lost_report"] == report and {("phone", "exact"), ("name", "different")} <= levels
     assert found["decision"] == "review" and found["score"] >= AUTO_SCORE
+
+
+async def test_a_repaired_id_under_another_name_is_never_auto(client: httpx.AsyncClient) -> None:
+    """A misread number has a dozen valid neighbours; one may be a stranger's, or a twin's."""
+    headers = await _headers()
+    misread = OWNER_ID[:9] + "9" + OWNER_ID[10:]  # 黎晓梅's card, the year's last digit misread
+    stranger = misread[:10] + "01" + misread[12:]  # born that January in the same county
+    # Her twin brother's number differs from hers in the sequence digit and the check character.
+    twin = OWNER_ID[:16] + "5"
+    twin += ids.id_check_digit(twin)
+    misread_twin = OWNER_ID[:16] + "5" + OWNER_ID[17]  # her card, the sequence digit misread
+    for printed, neighbour in ((misread, stranger), (misread_twin, twin)):
+        assert not ids.id_check_ok(printed) and ids.id_check_ok(neighbour)
+        assert neighbour in ids.id_one_edit_neighbours(printed)
+    await _report(client, name="王建国", owner={"id_number": stranger, "phone": "13900001111"})
+    await _report(client, name="黎晓峰", owner={"id_number": twin, "phone": "13900002222"})
+    for printed, name_level in ((misread, "different"), (misread_twin, "partial")):
+        contents = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": printed, "as_printed": True}]
+        [found] = await _matches(client, headers, await _item(client, headers, contents))
+        levels = {(r["field"], r["level"]) for r in found["reasons"]}
+        assert {("id_number", "one_edit"), ("name", name_level)} <= levels
+        assert found["decision"] == "review" and found["score"] >= AUTO_SCORE
+
+
+async def test_a_phone_alone_is_never_auto_for_another_kind_of_thing(client: httpx.AsyncClient) -> None:
+    """The wallet's slip holds the household's number; the wife reported her keys with it."""
+    headers = await _headers()
+    keys = await _report(
+        client, name="刘小红", owner={"id_number": ""}, category="keys", description="一串钥匙"
+    )
+    contents = [{"kind": "phone_number", "phone": OWNER_PHONE}]
+    [found] = await _matches(client, headers, await _item(client, headers, contents))
+    levels = {(r["field"], r["level"]) for r in found["reasons"]}
+    assert found["lost_report"] == keys and {("phone", "exact"), ("category", "different")} <= levels
+    assert found["decision"] == "review" and found["score"] >= AUTO_SCORE
+    # A wallet reported with the number on a wallet's slip is the slip's.
+    wallet = await _report(client, name="刘小红", owner={"id_number": "", "phone": "13900003333"})
+    contents = [{"kind": "phone_number", "phone": "13900003333"}]
+    [found] = await _matches(client, headers, await _item(client, headers, contents))
+    assert found["lost_report"] == wallet and found["decision"] == "auto"
 
 
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:

@@ -402,9 +402,10 @@ STRONG_LEVELS = frozenset(
 WEAK_LEVELS = frozenset({(Field.ID_NUMBER, Level.MASKED), (Field.CARD_LAST4, Level.EXACT)})
 IDENTIFYING_LEVELS = STRONG_LEVELS | WEAK_LEVELS
 # Numbers that identify the person themself, not something they carry or a way to reach them.
-NUMBERS_OF_THE_PERSON = frozenset(
-    {(Field.ID_NUMBER, Level.EXACT), (Field.ID_NUMBER, Level.ONE_EDIT), (Field.PASSPORT, Level.EXACT)}
-)
+NUMBERS_OF_THE_PERSON = frozenset({(Field.ID_NUMBER, Level.EXACT), (Field.PASSPORT, Level.EXACT)})
+# A repaired ID is one of the misread number's valid neighbours, often a dozen people's (a twin's
+# among them): only a name that agrees says which of them held the card.
+NAME_AGREES = frozenset({(Field.NAME, names.NameLevel.EXACT), (Field.NAME, names.NameLevel.HOMOPHONE)})
 # A different valid ID or IMEI rules ``auto`` out, whatever else agrees.
 AGAINST_AUTO = frozenset({Field.ID_NUMBER, Field.IMEI})
 
@@ -422,6 +423,12 @@ def auto_eligible(reasons: Sequence[dict]) -> bool:
     if any(r["field"] in AGAINST_AUTO and r["level"] == Level.DIFFERENT for r in reasons):
         return False
     levels = {(r["field"], r["level"]) for r in reasons}
+    if not levels & NAME_AGREES:
+        levels.discard((Field.ID_NUMBER, Level.ONE_EDIT))
+    # A phone reaches a household: alone, it names the thing only if the kind of thing agrees too
+    # (the slip in a wallet is not the keys a relative reported with the same number).
+    if levels & STRONG_LEVELS == {(Field.PHONE, Level.EXACT)} and (Field.CATEGORY, Level.DIFFERENT) in levels:
+        return False
     # A wallet whose cards name someone else: a phone number in it may be anyone's (a relative's, a
     # friend's). Only the owner's own ID or passport number outweighs the names.
     if (Field.NAME, names.NameLevel.DIFFERENT) in levels and not levels & NUMBERS_OF_THE_PERSON:
