@@ -25,6 +25,7 @@ from lostfound.domain.identifiers import (
     mask_phone,
     normalise_card_number,
     normalise_id_number,
+    normalise_passport,
     normalise_phone,
     parse_amount,
     phone_problem,
@@ -411,6 +412,16 @@ def test_phone_problem_messages() -> None:
     assert phone_problem("138-1234-567") == "A mobile number has 11 digits and starts with 13 to 19."
     assert "only digits" in phone_problem("138 1234 abcd")
     assert "area code" in phone_problem("0579-123")
+    for foreign in ("+852 9123 4567", "+1 415 555 0100", "00852 9123 4567"):
+        assert phone_problem(foreign).startswith("Only phone numbers in mainland China")
+    assert phone_problem("+86 138 1234 5678") is None
+
+
+@pytest.mark.parametrize(
+    "raw", ["E12345678", "e 1234 5678", "E-12345678", "Ｅ１２３４５６７８", "Ｅ－１２３４５６７８"]
+)
+def test_passport_spellings_fold_to_one_number(raw: str) -> None:
+    assert normalise_passport(raw) == "E12345678"
 
 
 def test_local_number_takes_the_given_area_code() -> None:

@@ -363,6 +363,18 @@ async def test_a_phone_alone_is_never_auto_for_another_kind_of_thing(client: htt
     assert found["lost_report"] == wallet and found["decision"] == "auto"
 
 
+async def test_a_card_last_4_typed_in_full_width_digits_still_agrees(client: httpx.AsyncClient) -> None:
+    """A Chinese input method left in full-width mode types １２３４."""
+    headers = await _headers()
+    report = await _report(
+        client, owner={"id_number": ""}, contents=[{"kind": "bank_card", "card_last4": "０１ ２８"}]
+    )
+    contents = [{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128"}]
+    [found] = await _matches(client, headers, await _item(client, headers, contents))
+    assert found["lost_report"] == report and found["decision"] == "auto"
+    assert ("card_last4", "exact") in {(r["field"], r["level"]) for r in found["reasons"]}
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

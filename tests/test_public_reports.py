@@ -79,6 +79,26 @@ async def test_missing_consent_and_contact_are_marked_and_the_input_kept(client:
     assert await LostReport.count() == 0
 
 
+async def test_the_owner_may_keep_a_card_number_as_printed_and_is_told_how_to_type_their_own(
+    client: httpx.AsyncClient,
+) -> None:
+    misread = "330784198805121237"  # a card in the lost wallet: its check character fails
+    form = {**FORM, "c-1-kind": "id_card", "c-1-holder_name": "黎小雨", "c-1-id_number": misread}
+    refused = await _file(client, form)
+    assert refused.status_code == 400 and "如实登记" in text_of(refused)
+    assert await LostReport.count() == 0
+    kept = await _file(client, {**form, "c-1-as_printed": "1"})
+    assert kept.status_code == 200, text_of(kept)
+    assert await LostReport.count() == 1
+    # The owner's own number, typed short or as a passport: no talk of * or of "as printed".
+    for typed in ("33078419880512", "E12345678"):
+        response = await _file(client, {**FORM, "owner_id_number": typed})
+        assert response.status_code == 400
+        error = soup(response).select_one("#f-owner_id_number").find_parent(class_="field")
+        assert "18位" in error.get_text() and "护照" in error.get_text() and "*" not in error.get_text()
+    assert await LostReport.count() == 1
+
+
 async def _checked(client: httpx.AsyncClient) -> str:
     filed = await _file(client, FORM)
     reference, code = [dd.get_text(strip=True) for dd in soup(filed).select("dd.code-value")]

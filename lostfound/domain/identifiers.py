@@ -280,6 +280,11 @@ CARD_MIN_DIGITS = 12
 CARD_MAX_DIGITS = 19
 
 
+def normalise_passport(raw: str) -> str:
+    """Fold full-width characters (an input method in full-width mode), drop spaces and dashes, upper-case."""
+    return _SEPARATORS.sub("", _ascii(raw)).upper()
+
+
 def normalise_card_number(raw: str) -> str:
     """Fold full-width digits and drop spaces and dashes; anything else stays so the check can refuse it."""
     return _SEPARATORS.sub("", _ascii(raw))
@@ -409,7 +414,12 @@ def phone_problem(raw: str) -> str | None:
     """An N_ message when ``raw`` cannot be read as a phone number."""
     if normalise_phone(raw) is not None:
         return None
-    body, _ = _phone_body(raw)
+    body, international = _phone_body(raw)
+    if not international and body.startswith(("+", "00")):
+        return N_(
+            "Only phone numbers in mainland China can be taken: an 11-digit mobile, or a landline "
+            "with its area code."
+        )
     body = body.removeprefix("+")
     if not body:
         return N_("Type a phone number.")

@@ -164,7 +164,7 @@ def compare_id(raw: str, documents: list[dict[str, Any]], report: dict[str, Any]
     key = vault()
     number = ids.normalise_id_number(raw)
     id_like = len(number) == ids.ID_LENGTH and number[:17].isdigit()
-    passport = "".join(raw.split()).upper()
+    passport = ids.normalise_passport(raw)
     if not id_like:
         hashed = key.keyed_hash(HASH_PASSPORT, passport) if passport.isalnum() else ""
         for row in documents:

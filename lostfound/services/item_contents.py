@@ -115,7 +115,7 @@ def content_row(
     if kind in ID_NUMBER_KINDS:
         _id_number(entry, prefix, vault, problems, today, row, as_printed)
     elif kind is ContentKind.PASSPORT:
-        number = "".join(entry.id_number.split()).upper()
+        number = ids.normalise_passport(entry.id_number)
         if number and not (5 <= len(number) <= 20 and number.isalnum() and number.isascii()):
             problems.add(f"{prefix}.id_number", N_("A passport number has 5 to 20 letters and digits."))
         elif number:
@@ -233,7 +233,7 @@ def _bank_card(
 ) -> None:
     row["bank"] = free_text(entry.bank, 60, f"{prefix}.bank", problems)
     number = ids.normalise_card_number(entry.card_number)
-    last4 = "".join(ch for ch in entry.card_last4 if ch.isdigit())
+    last4 = ids.normalise_card_number(entry.card_last4)
     if number:
         problem = ids.check_card_number(number)
         # "As printed" may keep a number that fails its Luhn check, never one of the wrong shape.
@@ -248,8 +248,8 @@ def _bank_card(
             card_last4=ids.card_last4(number),
         )
     elif last4:
-        if len(last4) != 4:
-            problems.add(f"{prefix}.card_last4", N_("Enter the last four digits of the card."))
+        if problem := ids.check_last4(last4):
+            problems.add(f"{prefix}.card_last4", problem)
             return
         row["card_last4"] = last4
     elif not row["holder_name"] and not row["bank"]:

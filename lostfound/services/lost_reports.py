@@ -69,6 +69,11 @@ _OWN_NUMBER_MISTYPED = N_(
     "This ID number does not add up: its last character does not match the others. "
     "Check it against your ID card."
 )
+# The desk's wording offers * for a digit it cannot read off a card; an owner types the whole number.
+_OWN_NUMBER_SHAPE = N_(
+    "An ID number has 18 characters: 17 digits and a final digit or X. "
+    "For a passport, add a passport row under “Contents (wallets and bags)”."
+)
 
 
 def _owner_values(
@@ -99,9 +104,12 @@ def _owner_values(
         problem = ids.check_id_number(number, today)
         if problem is not None and not (as_printed and problem.confirmable):
             # An owner types their own number: there is no card in hand to keep "as printed".
-            mistyped = problem.confirmable
-            message, params = (_OWN_NUMBER_MISTYPED, {}) if mistyped else (problem.message, problem.params)
-            problems.add("owner.id_number", message, **params)
+            if problem.confirmable:
+                problems.add("owner.id_number", _OWN_NUMBER_MISTYPED)
+            elif problem.code == "format":
+                problems.add("owner.id_number", _OWN_NUMBER_SHAPE)
+            else:
+                problems.add("owner.id_number", problem.message, **problem.params)
         elif not ids.is_masked(number):
             values.update(
                 owner_id_enc=vault().encrypt(number, OWNER_ID_COLUMN),

@@ -22,6 +22,7 @@ from lostfound.domain.found_items import (
     ItemStatus,
 )
 from lostfound.services.errors import ServiceError
+from lostfound.services.item_contents import ContentInput
 from lostfound.settings import TIMEZONE
 from lostfound.web.input_guard import has_nul
 
@@ -103,6 +104,16 @@ def content_rows(values: dict[str, str]) -> list[dict[str, str]]:
         if any(row[name] for name in CONTENT_FIELDS):
             rows.append(row)
     return rows
+
+
+def content_inputs(values: dict[str, str]) -> list[ContentInput]:
+    """The form's content rows as the service takes them, each with its "as printed" box."""
+    return [
+        ContentInput(
+            **{k: v for k, v in row.items() if k != "as_printed"}, as_printed=bool(row["as_printed"])
+        )
+        for row in content_rows(values)
+    ]
 
 
 def form_errors(exc: ServiceError) -> dict[str, str]:

@@ -32,7 +32,7 @@ from lostfound.services import (
     stations,
 )
 from lostfound.services.errors import ServiceError
-from lostfound.services.found_items import ContentInput, FinderInput, FoundItemInput
+from lostfound.services.found_items import FinderInput, FoundItemInput
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.web.access import current_member
 from lostfound.web.controllers.custody_flow import transfer_targets
@@ -43,6 +43,7 @@ from lostfound.web.item_forms import (
     ID_PATTERN,
     PLAIN_FIELDS,
     choices,
+    content_inputs,
     content_rows,
     form_errors,
     local_datetime,
@@ -78,12 +79,7 @@ def _item_input(values: dict[str, str], station_code: str) -> FoundItemInput:
             wants_news=bool(values.get("finder_news")),
             reward=values.get("finder_reward", FinderReward.UNDECIDED.value),
         ),
-        contents=[
-            ContentInput(
-                **{k: v for k, v in row.items() if k != "as_printed"}, as_printed=bool(row["as_printed"])
-            )
-            for row in content_rows(values)
-        ],
+        contents=content_inputs(values),
     )
 
 

@@ -18,7 +18,6 @@ from lostfound.domain.roles import Role
 from lostfound.services import found_notices, lost_reports, match_review
 from lostfound.services.context import Actor
 from lostfound.services.errors import ServiceError
-from lostfound.services.item_contents import ContentInput
 from lostfound.services.lost_reports import LostReportInput, OwnerInput, ReportMatched
 from lostfound.services.retention import closes_on
 from lostfound.settings import get_settings
@@ -27,6 +26,7 @@ from lostfound.web.forms import client_ip
 from lostfound.web.item_forms import (
     CONTENT_FIELDS,
     choices,
+    content_inputs,
     content_rows,
     form_errors,
     local_datetime,
@@ -56,10 +56,7 @@ def _report_input(values: dict[str, str]) -> LostReportInput:
         lost_to=local_datetime(values["lost_to"]) if values.get("lost_to") else None,
         lost_place=values.get("lost_place", ""),
         district=values.get("district", ""),
-        contents=[
-            ContentInput(**{k: v for k, v in row.items() if k != "as_printed"})
-            for row in content_rows(values)
-        ],
+        contents=content_inputs(values),
         locale=i18n.get_locale(),
         board_item=values.get("board_item", ""),
     )
