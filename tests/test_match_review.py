@@ -146,6 +146,38 @@ async def test_a_rejected_pair_is_not_suggested_again(client: httpx.AsyncClient)
     assert [row["state"] for row in await Match.select(Match.state)] == ["rejected"]
 
 
+async def test_a_pair_rejected_for_its_looks_returns_when_the_owners_id_card_turns_up(
+    client: httpx.AsyncClient,
+) -> None:
+    """Rejected as one black backpack among many; then her ID card is found in its lining."""
+    import msgspec
+
+    from lostfound.services import found_items
+    from lostfound.web.api_bodies import FoundItemIn
+    from lostfound.web.api_bodies import found_item_input as to_input
+    from tests.test_matching import _item_body
+
+    headers = await _headers()
+    looks = {"category": "bag", "description": "黑色双肩包", "colour": "黑色"}
+    report = await _report(client, **looks)
+    item = await _item(client, headers, [], **looks)
+    [before] = await Match.select(Match.id, Match.reasons, Match.decision)
+    assert "id_number" not in str(before["reasons"]) and before["decision"] == "review"
+    await match_review.reject(SYSTEM, before["id"], "只是外观相似")
+    body = _item_body(ID_CONTENTS, **looks)
+    await found_items.update_item(SYSTEM, item, to_input(msgspec.convert(body, FoundItemIn)))
+    [found] = await _matches(client, headers, item)
+    assert found["lost_report"] == report and found["state"] == "suggested" and found["decision"] == "auto"
+    assert ("id_number", "exact") in {(r["field"], r["level"]) for r in found["reasons"]}
+    assert [row["id"] for row in await Match.select(Match.id)] == [before["id"]]
+    event = await AuditEvent.select(AuditEvent.detail).where(AuditEvent.action == "match.reopen").first()
+    assert report in event["detail"]
+    # Rejected again, now with the card in view, it stays rejected through later edits.
+    await match_review.reject(SYSTEM, before["id"], "证件不是失主的")
+    await found_items.update_item(SYSTEM, item, to_input(msgspec.convert(body, FoundItemIn)))
+    assert await _matches(client, headers, item) == []
+
+
 async def _headers_for_existing() -> dict[str, str]:
     from lostfound.services import accounts
     from tests.factories import SYSTEM

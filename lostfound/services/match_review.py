@@ -6,7 +6,6 @@ suggestions of both, and queues the owner's message saying where to collect and 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,10 +27,6 @@ PAGE_SIZE = 30
 _GONE = N_(
     "This suggestion is no longer there: the item or the report was matched, closed or changed meanwhile."
 )
-
-
-def _reasons(raw: Any) -> list[dict[str, Any]]:
-    return raw if isinstance(raw, list) else json.loads(raw or "[]")
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ async def queue(station_code: str | None, decision: str = "", page: int = 1) -> 
         .offset((page - 1) * PAGE_SIZE)
     )
     for row in rows:
-        row["reasons"] = _reasons(row["reasons"])
+        row["reasons"] = matching.stored_reasons(row["reasons"])
     return Queue(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
 
 
@@ -86,7 +81,7 @@ async def get_pair(match_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound(_GONE)
-    row["reasons"] = _reasons(row["reasons"])
+    row["reasons"] = matching.stored_reasons(row["reasons"])
     row["item"] = await found_items.get_item(row["item_reference"])
     row["report"] = await lost_reports.get_report(row["report_reference"])
     return row

@@ -24,7 +24,7 @@ from lostfound.domain import matching as m
 from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatus
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.pii import vault
-from lostfound.services import fast_reads
+from lostfound.services import audit, fast_reads
 from lostfound.services.bulk_sql import (
     delete_tuples,
     execute_many,
@@ -33,6 +33,7 @@ from lostfound.services.bulk_sql import (
     insert_tuples,
     update_columns,
 )
+from lostfound.services.context import Actor
 from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
@@ -768,21 +769,31 @@ async def _store(
     settled: set[tuple[int, int]] = set()
     touched: set[int] = set()
     standing: dict[tuple[int, int], int] = {}  # suggested pairs, to their row
+    # Pairs an officer rejected when nothing but looks, names, places and times agreed, to their row.
+    rejected_unidentified: dict[tuple[int, int], int] = {}
     for chunk in [] if fresh else _chunks(list(record_ids), 5000):
-        for row in await Match.select(Match.id, column, getattr(Match, theirs), Match.state).where(
-            column.is_in(list(chunk))
-        ):
+        for row in await Match.select(
+            Match.id, column, getattr(Match, theirs), Match.state, Match.reasons
+        ).where(column.is_in(list(chunk))):
+            pair = (row[mine], row[theirs])
             if row["state"] == "suggested":
                 touched.add(row[theirs])
-                standing[(row[mine], row[theirs])] = row["id"]
+                standing[pair] = row["id"]
             else:
-                settled.add((row[mine], row[theirs]))
+                settled.add(pair)
+                if row["state"] == "rejected" and not m.identified(stored_reasons(row["reasons"])):
+                    rejected_unidentified[pair] = row["id"]
     now = datetime.now(UTC)
-    kept, added = [], []
+    kept, added, reopened = [], [], []
     for record, found in decided.items():
         for d in found:
             pair = (record, d.other)
             if pair in settled:
+                # A black backpack rejected for its looks, whose owner's ID card then turns up in
+                # its lining: what was rejected is not what now agrees, so an officer sees it again.
+                if pair in rejected_unidentified and d.scored.identified:
+                    reasons = json.dumps([r.as_dict() for r in d.scored.reasons])
+                    reopened.append((d.scored.score, d.decision, reasons, rejected_unidentified[pair]))
                 continue
             reasons = json.dumps([r.as_dict() for r in d.scored.reasons])
             if (row_id := standing.pop(pair, None)) is not None:
@@ -803,11 +814,32 @@ async def _store(
         await Match.delete().where(Match.id.is_in(list(chunk)))
     await update_columns(Match, ("score", "decision", "reasons"), kept)
     await insert_rows(Match, added)
+    if reopened:
+        await _reopen(reopened)
     touched |= {d.other for found in decided.values() for d in found}
     # Every suggestion these records now have names one of the touched records of the other side,
     # and rebalancing those weighs each of their suggestions against all its rivals at both ends:
     # rebalancing these records as well would only decide their suggestions a second time, alike.
     await rebalance(theirs, sorted(touched))
+
+
+async def _reopen(rows: list[tuple[float, str, str, int]]) -> None:
+    """Rejected pairs back to suggestions, each with its new (score, decision, reasons), audited."""
+    await update_columns(Match, ("score", "decision", "reasons"), rows)
+    ids_ = [row_id for *_, row_id in rows]
+    await Match.update(
+        {Match.state: "suggested", Match.decided_by: None, Match.decided_at: None, Match.note: ""}
+    ).where(Match.id.is_in(ids_))
+    for row in await Match.select(
+        Match.score, Match.item.reference.as_alias("item"), Match.report.reference.as_alias("report")
+    ).where(Match.id.is_in(ids_)):
+        detail = {"report": row["report"], "score": row["score"]}
+        await audit.record(Actor.system("matching"), "match.reopen", "found_item", row["item"], detail)
+
+
+def stored_reasons(raw: Any) -> list[dict[str, Any]]:
+    """A match row's reasons: a list from PostgreSQL's JSON column, a string from SQLite's."""
+    return raw if isinstance(raw, list) else json.loads(raw or "[]")
 
 
 async def rebalance(side: Side, record_ids: Sequence[int]) -> None:
@@ -863,8 +895,7 @@ async def _suggestions(column: str, record_ids: Sequence[int]) -> list[Any]:
 
 def _stands_out(row: dict[str, Any], rivals: list[tuple[int, float]]) -> bool:
     """Whether a suggestion may be ``auto`` and beats every other one of its item and its report."""
-    reasons = row["reasons"] if isinstance(row["reasons"], list) else json.loads(row["reasons"] or "[]")
-    if not m.may_be_auto(row["score"], reasons):
+    if not m.may_be_auto(row["score"], stored_reasons(row["reasons"])):
         return False
     return all(row["score"] - score >= m.AUTO_MARGIN for match_id, score in rivals if match_id != row["id"])
 
@@ -896,9 +927,7 @@ async def matches_of(side: Side, record_id: int) -> list[dict[str, Any]]:
             "score": row["score"],
             "decision": row["decision"],
             "state": row["state"],
-            "reasons": row["reasons"]
-            if isinstance(row["reasons"], list)
-            else json.loads(row["reasons"] or "[]"),
+            "reasons": stored_reasons(row["reasons"]),
             "id": row["id"],
         }
         for row in rows
