@@ -375,6 +375,21 @@ async def test_a_card_last_4_typed_in_full_width_digits_still_agrees(client: htt
     assert ("card_last4", "exact") in {(r["field"], r["level"]) for r in found["reasons"]}
 
 
+@pytest.mark.parametrize("district", ["东城", "东城 区", "Dongcheng District"])
+async def test_a_district_typed_without_its_suffix_is_the_same_district(
+    client: httpx.AsyncClient, district: str
+) -> None:
+    headers = await _headers()
+    latin = district.isascii()
+    card = [{"kind": "bank_card", "card_last4": "0128"}]
+    report = await _report(client, owner={"id_number": ""}, district=district, contents=card)
+    contents = [{"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128"}]
+    item_district = "dongcheng" if latin else "东城区"
+    [found] = await _matches(client, headers, await _item(client, headers, contents, district=item_district))
+    assert found["lost_report"] == report and found["decision"] == "auto"
+    assert ("district", "exact") in {(r["field"], r["level"]) for r in found["reasons"]}
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

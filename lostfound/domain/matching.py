@@ -9,6 +9,7 @@ and agreement level; the decision is ``auto`` only far above the rest (see ``dec
 from __future__ import annotations
 
 import heapq
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -91,9 +92,18 @@ def _restore_facts(category: str, numbers: tuple, *rest: object) -> MatchFacts:
     return MatchFacts(category, [IdFact(number, valid) for number, valid in numbers], *rest)  # type: ignore[arg-type]
 
 
+# What people leave off a district's name: 东城 for 东城区, 义乌 for 义乌市, Dongcheng for Dongcheng District.
+_DISTRICT_SUFFIXES = ("新区", "区", "县", "市", "district", "county")
+
+
 @lru_cache(maxsize=4096)
 def normalise_district(raw: str) -> str:
-    return "".join((raw or "").split()).lower()
+    text = "".join(unicodedata.normalize("NFKC", raw or "").split()).lower()
+    for suffix in _DISTRICT_SUFFIXES:
+        stem = text.removesuffix(suffix)
+        if stem != text and len(stem) >= 2:  # 城区 stays itself
+            return stem
+    return text
 
 
 # --- blocking keys -------------------------------------------------------------------------
