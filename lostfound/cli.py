@@ -415,7 +415,9 @@ def clock() -> None:
     "--now", "now_text", default="", help="Act as if it were this moment (ISO 8601, with its zone)."
 )
 def clock_run(now_text: str) -> None:
-    """Mark items whose one-year claim period has ended as unclaimed (the server also does this hourly)."""
+    """Mark items in custody whose one-year claim period has ended as unclaimed (the server also does this hourly).
+
+    An item whose owner was found waits for them instead."""
     from datetime import datetime
 
     from lostfound.services.legal_clock import expire_due

@@ -388,15 +388,35 @@ async def test_two_confirmations_racing_for_one_wallet_leave_one_owner(client: h
     assert await Notification.count().where(Notification.kind == "match_found") == 1
 
 
-async def test_an_owner_confirmed_before_the_claim_period_ended_is_the_only_one_matched_after(
+async def test_a_confirmed_owners_item_waits_for_them_past_its_claim_deadline(
     client: httpx.AsyncClient,
 ) -> None:
+    """An owner told to come has claimed the item (art. 318): the clock never takes it from them."""
     item, report, match_id = await _pair(client)
     await sign_in(client, "dc.duty")
     await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
     await FoundItem.update({FoundItem.claim_deadline: datetime(2027, 1, 1, tzinfo=UTC)}, force=True)
-    assert await legal_clock.expire_due(datetime(2027, 3, 1, tzinfo=UTC)) == [item]
-    again = await _report(client)  # the same details filed once more, after the item ran out its period
+    assert await legal_clock.expire_due(datetime(2027, 3, 1, tzinfo=UTC)) == []
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "owner_found"
+    assert (await LostReport.select(LostReport.status).first())["status"] == "matched"
+    assert item not in (await client.get("/unclaimed")).text
+    page = text_of(await client.get(f"/items/{item}"))
+    assert "认领期（《民法典》第三百一十八条）不再计算" in page and "还剩" not in page
+    again = await _report(client)  # the same details filed once more, after the claim deadline
+    found = await _matches(client, await _headers_for_existing(), item)
+    assert [(m["lost_report"], m["state"]) for m in found] == [(report, "confirmed")]
+    assert again != report and await Match.count().where(Match.state == "suggested") == 0
+
+
+async def test_an_item_the_clock_used_to_run_out_under_its_owner_stays_theirs(
+    client: httpx.AsyncClient,
+) -> None:
+    """Before, the clock made an ``owner_found`` item ``unclaimed``: such rows keep their owner."""
+    item, report, match_id = await _pair(client)
+    await sign_in(client, "dc.duty")
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    await FoundItem.update({FoundItem.status: "unclaimed"}, force=True)  # as the old clock left it
+    again = await _report(client)
     found = await _matches(client, await _headers_for_existing(), item)
     assert [(m["lost_report"], m["state"]) for m in found] == [(report, "confirmed")]
     assert again != report and await Match.count().where(Match.state == "suggested") == 0

@@ -19,13 +19,14 @@ from lostfound.tables import (
     Disposal,
     FoundItem,
     LostReport,
+    Match,
     Notice,
     StaffUser,
     Station,
     Transfer,
 )
 from lostfound.web.access import ACCESS, PUBLIC
-from tests.factories import SYSTEM, make_station, make_user, post_form, sign_in, soup, text_of
+from tests.factories import SYSTEM, csrf_from, make_station, make_user, post_form, sign_in, soup, text_of
 from tests.test_handover import BANK_CARD, CASH, ID_CARD, _wallet
 from tests.test_matching import OWNER_ID, _report
 
@@ -167,6 +168,153 @@ async def test_an_item_in_custody_cannot_be_disposed_of(client: httpx.AsyncClien
     refused = await post_form(client, "/unclaimed", f"/items/{item}/disposal", {"method": "separated"})
     assert refused.status_code == 303 and await Disposal.count() == 0
     assert (await FoundItem.select(FoundItem.status).first())["status"] == "in_custody"
+
+
+async def _unclaimed_wallet(client: httpx.AsyncClient) -> str:
+    """A wallet holding its owner's ID whose claim period ran out with nobody matched to it."""
+    item = await _wallet(client, [ID_CARD, CASH])
+    await FoundItem.update({FoundItem.claim_deadline: PUBLISHED}, force=True)
+    assert await legal_clock.expire_due(datetime(2026, 3, 3, tzinfo=UTC)) == [item]
+    return item
+
+
+async def _books() -> tuple:
+    """What a refused disposal must leave as it was: the item, the disposals and the audit trail."""
+    item = await FoundItem.select(FoundItem.status, FoundItem.updated_at).first()
+    disposals = await Disposal.select(Disposal.id, Disposal.status).order_by(Disposal.id)
+    audit = await AuditEvent.select(AuditEvent.action).order_by(AuditEvent.id)
+    return item, disposals, audit, await Match.select(Match.id, Match.state).order_by(Match.id)
+
+
+async def _suggestion(report: str) -> int:
+    row = await Match.select(Match.id).where(
+        (Match.report.reference == report) & (Match.state == "suggested")
+    )
+    assert len(row) == 1, row
+    return row[0]["id"]
+
+
+async def _flash(client: httpx.AsyncClient, response: httpx.Response) -> str:
+    assert response.status_code == 303, response.text
+    return text_of(await client.get(response.headers["location"]))
+
+
+async def test_a_suggested_owner_stops_the_disposal_until_an_officer_decides(
+    client: httpx.AsyncClient,
+) -> None:
+    item = await _unclaimed_wallet(client)
+    report = await _report(client)  # a late owner: the suggestion waits in /matches
+    match_id = await _suggestion(report)
+    await sign_in(client, "dc.duty")
+
+    page = soup(await client.get("/unclaimed"))
+    note = page.select_one(".owner-note")
+    assert note is not None and report in note.get_text() and "可能已有失主报失" in note.get_text()
+    assert note.select_one(f"a[href='/matches/{match_id}']") is not None
+    assert page.select_one(f"form[action='/items/{item}/disposal']") is None
+    before = await _books()
+    refused = await post_form(client, "/unclaimed", f"/items/{item}/disposal", {"method": "separated"})
+    assert f"可能已有失主报失（{report}），请先在比对队列中确认或否决该建议。" in await _flash(
+        client, refused
+    )
+    shown = await client.get("/unclaimed")
+    english = await client.post(
+        f"/items/{item}/disposal",
+        data={"method": "separated", "_csrf_token": csrf_from(shown)},
+        headers={"accept-language": "en"},
+    )
+    assert f"An owner may have reported this item ({report}): confirm or reject" in await _flash(
+        client, english
+    )
+    assert await _books() == before
+
+    # Rejected, the suggestion no longer stands in the way; one coming in before approval does.
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/reject", {})
+    proposed = await post_form(client, "/unclaimed", f"/items/{item}/disposal", {"method": "separated"})
+    assert proposed.status_code == 303 and await Disposal.count() == 1
+    again = await _report(client)
+    second = await _suggestion(again)
+    await _supervisor(client)
+    waiting = soup(await client.get("/unclaimed"))
+    disposal = (await Disposal.select(Disposal.id).first())["id"]
+    assert waiting.select_one(f"a[href='/matches/{second}']") is not None
+    assert waiting.select_one(f"button[formaction='/disposals/{disposal}/refuse']") is not None
+    assert not [b for b in waiting.select("button") if "批准处置" in b.get_text()]
+    before = await _books()
+    approve = await post_form(client, "/unclaimed", f"/disposals/{disposal}/approve", {})
+    assert f"可能已有失主报失（{again}）" in await _flash(client, approve)
+    assert await _books() == before
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "unclaimed"
+
+    client.cookies.clear()
+    await sign_in(client, "dc.duty")
+    await post_form(client, f"/matches/{second}", f"/matches/{second}/reject", {})
+    await _supervisor(client)
+    approved = await post_form(client, "/unclaimed", f"/disposals/{disposal}/approve", {})
+    assert "已处置" in await _flash(client, approved)
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "disposed"
+
+
+async def test_a_late_owner_confirmed_for_an_unclaimed_wallet_gets_it_not_the_state(
+    client: httpx.AsyncClient,
+) -> None:
+    item = await _unclaimed_wallet(client)
+    await sign_in(client, "dc.duty")
+    proposed = await post_form(client, "/unclaimed", f"/items/{item}/disposal", {"method": "separated"})
+    assert proposed.status_code == 303 and await Disposal.count() == 1
+    report = await _report(client)
+    match_id = await _suggestion(report)
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "owner_found"
+    assert (await Disposal.select(Disposal.status).first())["status"] == "refused"  # moot now
+
+    # The hourly clock leaves it with its owner; nobody can propose or approve its disposal.
+    assert await legal_clock.expire_due(datetime(2027, 6, 1, tzinfo=UTC)) == []
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "owner_found"
+    assert item not in (await client.get("/unclaimed")).text
+    refused = await post_form(client, "/unclaimed", f"/items/{item}/disposal", {"method": "separated"})
+    assert "只有认领期届满的物品可以处置" in await _flash(client, refused)
+    await _supervisor(client)
+    disposal = (await Disposal.select(Disposal.id).first())["id"]
+    late = await post_form(client, "/unclaimed", f"/disposals/{disposal}/approve", {})
+    assert late.status_code == 303
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "owner_found"
+    assert (await LostReport.select(LostReport.status).first())["status"] == "matched"
+    assert await AuditEvent.count().where(AuditEvent.action == "disposal.approve") == 0
+
+
+async def test_an_unclaimed_item_whose_owner_was_confirmed_before_cannot_be_disposed_of(
+    client: httpx.AsyncClient,
+) -> None:
+    """The clock used to make ``owner_found`` items ``unclaimed``: those keep their owner."""
+    item = await _wallet(client, [ID_CARD, CASH])
+    report = await _report(client)
+    match_id = await _suggestion(report)
+    await sign_in(client, "dc.duty")
+    await post_form(client, f"/matches/{match_id}", f"/matches/{match_id}/confirm", {})
+    item_id = (await FoundItem.select(FoundItem.id).first())["id"]
+    await FoundItem.update({FoundItem.status: "unclaimed"}, force=True)  # as the old clock left it
+
+    page = soup(await client.get("/unclaimed"))
+    note = page.select_one(".owner-note")
+    assert note is not None and "已确认该物品的失主" in note.get_text()
+    assert note.select_one(f"a[href='/matches/{match_id}']") is not None
+    assert page.select_one(f"form[action='/items/{item}/disposal']") is None
+    before = await _books()
+    refused = await post_form(client, "/unclaimed", f"/items/{item}/disposal", {"method": "separated"})
+    assert f"已确认该物品的失主（{report}），物品等待失主领取，不能处置。" in await _flash(client, refused)
+    assert await _books() == before
+
+    await Disposal(item=item_id, method="separated", proposed_by_name="dc.duty").save()  # proposed then
+    await _supervisor(client)
+    disposal = (await Disposal.select(Disposal.id).first())["id"]
+    waiting = soup(await client.get("/unclaimed"))
+    assert waiting.select_one(f".owner-note a[href='/matches/{match_id}']") is not None
+    assert not [b for b in waiting.select("button") if "批准处置" in b.get_text()]
+    before = await _books()
+    approve = await post_form(client, "/unclaimed", f"/disposals/{disposal}/approve", {})
+    assert f"已确认该物品的失主（{report}）" in await _flash(client, approve)
+    assert await _books() == before
 
 
 async def test_a_transfer_is_confirmed_by_the_receiving_end_and_overdue_items_are_listed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
 from lostfound.domain.found_items import DOCUMENT_KINDS, ContentKind
@@ -51,3 +51,27 @@ def allowed_methods(category: str, content_kinds: Iterable[str]) -> list[Disposa
     if any(kind in _SPECIAL for kind in content_kinds):
         return [DisposalMethod.SEPARATED]
     return [DisposalMethod.AUCTION, DisposalMethod.DESTRUCTION]
+
+
+# An owner confirmed for the item has claimed it (art. 318): it waits for them, never for disposal.
+OWNER_CONFIRMED = N_(
+    "The owner of this item was confirmed (%(reference)s): it waits for them to collect it and cannot be "
+    "disposed of."
+)
+# A suggestion may be the owner: disposing of the item would drop it unseen, and the owner never hears.
+OWNER_SUGGESTED = N_(
+    "An owner may have reported this item (%(reference)s): confirm or reject the suggestion in the match "
+    "queue first."
+)
+
+
+def disposal_blocker(confirmed: str | None, suggested: Sequence[str]) -> tuple[str, str] | None:
+    """Why an item may not be disposed of, as (message, references of the reports), or None if it may.
+
+    ``confirmed`` is the report confirmed as its owner's, ``suggested`` those still waiting for review.
+    """
+    if confirmed:
+        return OWNER_CONFIRMED, confirmed
+    if suggested:
+        return OWNER_SUGGESTED, ", ".join(suggested)
+    return None

@@ -1,15 +1,18 @@
 """Disposal of unclaimed items: an officer proposes how, a supervisor (another person) approves.
 
 Nothing leaves the station's books without that approval; both steps are audited and the
-approval is the moment the item becomes ``disposed``.
+approval is the moment the item becomes ``disposed``. Neither goes ahead while an owner is
+confirmed for the item or a suggestion of one waits for review.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from lostfound.domain.disposal import DisposalMethod, DisposalStatus, allowed_methods
+from lostfound.domain.disposal import DisposalMethod, DisposalStatus, allowed_methods, disposal_blocker
 from lostfound.domain.found_items import CustodyKind, ItemStatus
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.roles import Role
@@ -18,7 +21,7 @@ from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from lostfound.services.transactions import write_transaction
-from lostfound.tables import Disposal, FoundItem, ItemContent
+from lostfound.tables import Disposal, FoundItem, ItemContent, Match
 
 
 def methods_for(item: dict[str, Any]) -> list[DisposalMethod]:
@@ -34,6 +37,57 @@ async def methods_by_item(items: list[dict[str, Any]]) -> dict[int, list[Disposa
         ):
             kinds[row["item"]].append(row["kind"])
     return {row["id"]: allowed_methods(row["category"], kinds[row["id"]]) for row in items}
+
+
+@dataclass
+class Owners:
+    """The owners an item may have: its confirmed match and the suggestions waiting for review."""
+
+    confirmed: dict[str, Any] | None = None  # {"match_id", "report_reference"}
+    suggested: list[dict[str, Any]] = field(default_factory=list)  # best first
+
+    @property
+    def blocker(self) -> tuple[str, str] | None:
+        return disposal_blocker(
+            self.confirmed["report_reference"] if self.confirmed else None,
+            [row["report_reference"] for row in self.suggested],
+        )
+
+
+async def owners_by_item(item_ids: Sequence[int]) -> dict[int, Owners]:
+    """For each of ``item_ids``, who may own it; items nobody is matched with are left out."""
+    found: dict[int, Owners] = {}
+    if not item_ids:
+        return found
+    rows = await (
+        Match.select(
+            Match.id.as_alias("match_id"),
+            Match.item,
+            Match.state,
+            Match.report.reference.as_alias("report_reference"),
+        )
+        .where(Match.item.is_in(list(item_ids)) & Match.state.is_in(["confirmed", "suggested"]))
+        .order_by(Match.score, ascending=False)
+        .order_by(Match.id)
+    )
+    for row in rows:
+        owners = found.setdefault(row["item"], Owners())
+        if row["state"] == "confirmed":
+            owners.confirmed = row
+        else:
+            owners.suggested.append(row)
+    return found
+
+
+async def _refuse_if_owned(item_id: int) -> None:
+    """Refuse the disposal of an item an owner was confirmed or suggested for.
+
+    An unclaimed item may still hold a confirmed match: the clock used to run out items whose owner
+    had been found. Those stay refused too."""
+    owners = (await owners_by_item([item_id])).get(item_id)
+    if owners is not None and (blocker := owners.blocker) is not None:
+        message, references = blocker
+        raise Conflict(message, reference=references)
 
 
 async def propose(actor: Actor, reference: str, method: str, note: str = "") -> int:
@@ -53,6 +107,7 @@ async def propose(actor: Actor, reference: str, method: str, note: str = "") -> 
         )
         if not locked:
             raise Conflict(N_("Only an item whose claim period has ended can be disposed of."))
+        await _refuse_if_owned(item["id"])
         pending = await Disposal.exists().where(
             (Disposal.item == item["id"]) & (Disposal.status == DisposalStatus.PROPOSED.value)
         )
@@ -109,6 +164,8 @@ async def decide(actor: Actor, disposal_id: int, approve: bool, note: str = "") 
         if not changed:
             raise Conflict(N_("This disposal was already decided."))
         if approve:
+            # A suggestion may have come in, or an owner been confirmed, since it was proposed.
+            await _refuse_if_owned(row["item"])
             moved = await (
                 FoundItem.update({FoundItem.status: ItemStatus.DISPOSED.value, FoundItem.updated_at: now})
                 .where((FoundItem.id == row["item"]) & (FoundItem.status == ItemStatus.UNCLAIMED.value))

@@ -1,5 +1,8 @@
 """The one-year clock of found property: items whose claim period ended become ``unclaimed``.
 
+Only items in custody run out. An owner identified and told to come has claimed the item (art.
+318): an ``owner_found`` item waits for its hand-over however long that takes.
+
 Run hourly by the background loop and by ``lostfound clock run``; ``now`` can be given, so a
 test (or an operator catching up) decides what time it is.
 """
@@ -16,9 +19,10 @@ from lostfound.services.custody import record_custody
 from lostfound.services.transactions import write_transaction
 from lostfound.tables import FoundItem
 
-# An owner who was found but never came runs out too. An item on its way to another station waits
-# until it is received there: nobody may dispose of what is on the road.
-RUNNING = (ItemStatus.IN_CUSTODY.value, ItemStatus.OWNER_FOUND.value)
+# An item whose owner was found has been claimed, and may not go to the state (nor be disposed of)
+# under its owner's feet. An item on its way to another station waits until it is received there:
+# nobody may dispose of what is on the road.
+RUNNING = (ItemStatus.IN_CUSTODY.value,)
 
 
 async def expire_due(now: datetime | None = None) -> list[str]:
@@ -40,8 +44,7 @@ async def expire_due(now: datetime | None = None) -> list[str]:
             )
             if not changed:
                 continue
-            # Its suggestions stay: until it is disposed of, a late owner can still have it back
-            # (an item whose owner was confirmed is matched with nobody else, ``services.matching``).
+            # Its suggestions stay: until it is disposed of, a late owner can still have it back.
             await record_custody(row["id"], actor, CustodyKind.CLAIM_PERIOD_ENDED, row["storage_location"])
             await audit.record(actor, "found_item.unclaimed", "found_item", row["reference"], {})
         done.append(row["reference"])

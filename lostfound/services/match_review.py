@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lostfound.domain.disposal import DisposalStatus
 from lostfound.domain.found_items import CustodyKind, ItemStatus
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import ReportStatus
@@ -20,7 +21,7 @@ from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import get_settings
-from lostfound.tables import FoundItem, LostReport, Match, Station
+from lostfound.tables import Disposal, FoundItem, LostReport, Match, Station
 
 PAGE_SIZE = 30
 # A suggestion goes when its item or report is matched to another, withdrawn, erased or changed.
@@ -135,6 +136,17 @@ async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]
         await FoundItem.update(
             {FoundItem.status: ItemStatus.OWNER_FOUND.value, FoundItem.updated_at: now}
         ).where(FoundItem.id == item["id"])
+        # A disposal proposed for an unclaimed item is moot once its owner is found: the item waits
+        # for them now, and no supervisor may approve it.
+        await Disposal.update(
+            {
+                Disposal.status: DisposalStatus.REFUSED.value,
+                Disposal.decided_by: actor.user_id,
+                Disposal.decided_by_name: actor.username,
+                Disposal.decided_at: now,
+                Disposal.decision_note: f"owner confirmed: {report['reference']}",
+            }
+        ).where((Disposal.item == item["id"]) & (Disposal.status == DisposalStatus.PROPOSED.value))
         await record_custody(
             item["id"], actor, CustodyKind.STATUS_CHANGED, item["storage_location"],
             status=ItemStatus.OWNER_FOUND.value, report=report["reference"],

@@ -57,8 +57,9 @@ OPEN_ITEM_STATUSES = (ItemStatus.IN_CUSTODY.value, ItemStatus.TRANSFERRED.value,
 OPEN_REPORT_STATUSES = (ReportStatus.OPEN.value,)
 
 
-# An item whose owner was confirmed stays theirs once its claim period has ended (``unclaimed``): it
-# is matched with nobody else. Only unclaimed rows look up their confirmed match.
+# An item whose owner was confirmed stays theirs: it is matched with nobody else. The clock now leaves
+# such items ``owner_found``, but it used to make them ``unclaimed`` once their claim period ended,
+# and those rows remain. Only unclaimed rows look up their confirmed match.
 _STILL_UNOWNED = (
     "(found_item.status <> 'unclaimed' OR NOT EXISTS "
     "(SELECT 1 FROM match WHERE match.item = found_item.id AND match.state = 'confirmed'))"

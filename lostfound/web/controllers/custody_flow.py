@@ -100,12 +100,15 @@ class UnclaimedController(Controller):
             row["reference"]: [(m.value, i18n.gettext(METHOD_LABELS[m])) for m in allowed[row["id"]]]
             for row in items
         }
+        # Owners confirmed or suggested for these items: neither proposal nor approval goes ahead.
+        owners = await disposals.owners_by_item(list({row["id"] for row in items} | proposed))
         return render(
             request,
             "unclaimed/queue.html",
             items=[row for row in items if row["id"] not in proposed],
             waiting=waiting,
             methods=methods,
+            owners=owners,
             method_labels={m.value: i18n.gettext(label) for m, label in METHOD_LABELS.items()},
             can_approve=member.role is Role.SUPERVISOR,
             page_title=i18n.gettext("Unclaimed property"),
