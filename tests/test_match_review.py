@@ -178,6 +178,29 @@ async def test_a_pair_rejected_for_its_looks_returns_when_the_owners_id_card_tur
     assert await _matches(client, headers, item) == []
 
 
+async def test_a_report_withdrawn_while_a_wallet_is_being_matched_is_not_suggested(
+    client: httpx.AsyncClient, monkeypatch
+) -> None:
+    """The owner withdraws between the wallet's lookup and the writing of its suggestions."""
+    from lostfound.services import matching
+
+    headers = await _headers()
+    report = await _report(client)
+    looked_up = matching.candidates_many
+
+    async def owner_withdraws_meanwhile(side, keys, facts=None):
+        found = await looked_up(side, keys, facts)
+        if side == "item":
+            await lost_reports.withdraw(report)
+        return found
+
+    monkeypatch.setattr(matching, "candidates_many", owner_withdraws_meanwhile)
+    item = await _item(client, headers, ID_CONTENTS)
+    assert (await LostReport.select(LostReport.status).first())["status"] == "withdrawn"
+    assert await Match.count() == 0
+    assert await _matches(client, headers, item) == []
+
+
 async def _headers_for_existing() -> dict[str, str]:
     from lostfound.services import accounts
     from tests.factories import SYSTEM

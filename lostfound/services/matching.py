@@ -480,18 +480,31 @@ def _agreed(
     return agreed
 
 
-async def _open_records(side: Side, record_ids: Sequence[int]) -> set[int]:
+async def _open_records(side: Side, record_ids: Sequence[int], in_transaction: bool = False) -> set[int]:
+    """Those of ``record_ids`` still open; ``in_transaction``: as the caller's write transaction sees them."""
     table = SIDES[side].table
     statuses = open_statuses(side)
     found: set[int] = set()
     for chunk in _chunks(list(record_ids)):
-        rows = await fast_reads.fetch(
-            f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)}) AND {_open_filter(side, statuses)}",
-            [*chunk, *statuses],
-            inline=True,
-        )
-        found.update(row[0] for row in rows)
+        sql = f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)}) AND {_open_filter(side, statuses)}"
+        if in_transaction:  # rows by column name
+            rows = await fetch_in_transaction(SIDES[side].records, sql, [*chunk, *statuses])
+            found.update(row["id"] for row in rows)
+        else:
+            found.update(row[0] for row in await fast_reads.fetch(sql, [*chunk, *statuses], inline=True))
     return found
+
+
+async def _still_open(side: Side, decided: dict[int, list[m.Decided]]) -> dict[int, list[m.Decided]]:
+    """The candidates read before the write transaction, less those closed since (withdrawn, matched,
+    expired meanwhile): their own closing dropped their suggestions, and these would bring them back."""
+    others = sorted({d.other for found in decided.values() for d in found})
+    if not others:
+        return decided
+    still = await _open_records(SIDES[side].other, others, in_transaction=True)
+    if len(still) == len(others):
+        return decided
+    return {record: [d for d in found if d.other in still] for record, found in decided.items()}
 
 
 def _pair(side: Side, facts: m.MatchFacts, other: m.MatchFacts, agreed: set) -> m.Scored | None:
@@ -649,6 +662,7 @@ async def refresh_many(
         # In the table's order, near enough: by the key alone sorts in half the time of whole rows.
         rows.sort(key=itemgetter(0))
         await insert_tuples(tables.keys, ("key", "kind", tables.key_fk), rows)
+        decided = await _still_open(side, decided)
         await _store(side, decided, list(keys), fresh=known is not None)
     return decided
 
