@@ -390,6 +390,26 @@ async def test_a_district_typed_without_its_suffix_is_the_same_district(
     assert ("district", "exact") in {(r["field"], r["level"]) for r in found["reasons"]}
 
 
+def _card_report(phone: str) -> dict:
+    return {
+        "owner": {"id_number": "", "phone": phone},
+        "contents": [{"kind": "bank_card", "card_last4": "4321"}],
+    }
+
+
+async def test_a_rare_character_keeps_a_namesake_with_the_same_card_ending_from_auto(
+    client: httpx.AsyncClient,
+) -> None:
+    """王𬱖 and 王𫖯 (characters outside the usual block) are two people: the card's last 4 finds
+    王𬱖's report, and 王𫖯's is not suggested at all."""
+    headers = await _headers()
+    owner = await _report(client, name="王𬱖", **_card_report("13911112222"))
+    await _report(client, name="王𫖯", **_card_report("13933334444"))
+    contents = [{"kind": "bank_card", "holder_name": "王𬱖", "card_last4": "4321"}]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto")]
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

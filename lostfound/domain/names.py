@@ -18,7 +18,9 @@ from functools import lru_cache
 from pypinyin import Style, pinyin
 
 MAX_READINGS = 16  # a name with many polyphonic characters keeps its first 16 readings
-_CJK = re.compile(r"[\u3400-\u9fff]")
+# 〇, Extension A, the unified block, compatibility ideographs NFKC leaves alone (﨎), and the
+# supplementary planes (Extension B on: 𠮷, 𬱖, rare characters of many given names).
+_CJK = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _LATIN_TOKEN = re.compile(r"[a-z]+")
 
 
@@ -53,15 +55,16 @@ def readings(name: str) -> frozenset[str]:
         tokens = name.split()[:4]
         return frozenset("".join(order) for order in itertools.permutations(tokens))
     per_char = [_char_readings(char) for char in name]
-    combos = itertools.islice(itertools.product(*[r for r in per_char if r]), MAX_READINGS)
+    combos = itertools.islice(itertools.product(*per_char), MAX_READINGS)
     return frozenset("".join(combo) for combo in combos)
 
 
 @lru_cache(maxsize=32768)
 def _char_readings(char: str) -> tuple[str, ...]:
-    """Every toneless reading of one character (a surname's rarer readings included)."""
+    """Every toneless reading of one character (a surname's rarer readings included). A character
+    pypinyin cannot read is its own reading: it meets only itself."""
     found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
-    return tuple(found[0]) if found else ()
+    return tuple(found[0]) if found and found[0] else (char,)
 
 
 @lru_cache(maxsize=65536)
@@ -91,7 +94,7 @@ def agreement(a: str, b: str) -> NameLevel:
 
 def _one_character_apart(a: str, b: str) -> bool:
     """Same surname, and one character dropped, added or replaced (黎晓梅 / 黎梅 / 黎晓玫)."""
-    if a[0] != b[0] and not (readings(a[0]) & readings(b[0])):
+    if a[0] != b[0] and not set(_char_readings(a[0])) & set(_char_readings(b[0])):
         return False
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and len(a) >= 3

@@ -1,0 +1,46 @@
+"""Names meet across scripts and spellings, and two different names never look the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from lostfound.domain import matching as m
+from lostfound.domain.names import NameLevel, agreement, normalise_name, readings
+
+
+def _level(a: str, b: str) -> NameLevel:
+    return agreement(normalise_name(a), normalise_name(b))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("王𬱖", "王𫖯"), ("𠮷田", "吉田"), ("𠮷田", "田中"), ("李〇", "李一")],
+    ids=["extension B", "a character pypinyin cannot read", "unread character kept", "ling"],
+)
+def test_characters_outside_the_usual_block_are_kept_and_tell_names_apart(one: str, other: str) -> None:
+    assert normalise_name(one) == one
+    assert _level(one, other) is NameLevel.DIFFERENT
+    assert _level(one, one) is NameLevel.EXACT
+
+
+def test_a_character_nothing_can_read_meets_only_itself() -> None:
+    """𠮷 has no reading: 𠮷田 is not 田, and it spells no Latin name."""
+    assert _level("𠮷田", "田") is not NameLevel.EXACT
+    assert _level("𠮷田", "TIAN") is NameLevel.DIFFERENT
+    assert "" not in readings("𠮷") and readings("𠮷田") != readings("田")
+
+
+def _wallet(name: str) -> m.MatchFacts:
+    return m.MatchFacts(
+        category="wallet", names=[normalise_name(name)], card_last4=["4321"], district="东城区"
+    )
+
+
+def test_names_with_rare_characters_and_the_same_card_are_never_auto() -> None:
+    """王𬱖 and 王𫖯 are two people: the card's last 4 alone does not make one the other's owner."""
+    card = {(m.KeyKind.NAME_CARD, m.KeyKind.NAME_CARD), (m.KeyKind.CARD_DISTRICT, m.KeyKind.CARD_DISTRICT)}
+    other = m.score(_wallet("王𬱖"), _wallet("王𫖯"), card)
+    assert not m.may_be_auto(other.score, [r.as_dict() for r in other.reasons])
+    assert other.score < m.REVIEW_SCORE
+    same = m.score(_wallet("王𬱖"), _wallet("王𬱖"), card)
+    assert m.may_be_auto(same.score, [r.as_dict() for r in same.reasons])
