@@ -410,6 +410,27 @@ async def test_a_rare_character_keeps_a_namesake_with_the_same_card_ending_from_
     assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto")]
 
 
+@pytest.mark.parametrize(
+    ("reported", "on_the_card"),
+    [
+        ("José Müller", "JOSE MUELLER"),
+        ("Nguyễn Văn An", "NGUYEN VAN AN"),
+    ],
+    ids=["accents and German ue", "Vietnamese accents"],
+)
+async def test_a_card_spelling_the_name_otherwise_finds_its_owner_automatically(
+    client: httpx.AsyncClient, reported: str, on_the_card: str
+) -> None:
+    headers = await _headers()
+    owner = await _report(client, name=reported, **_card_report("13911112222"))
+    other = await _report(client, name="卢晓梅", **_card_report("13933334444"))
+    contents = [{"kind": "bank_card", "holder_name": on_the_card, "card_last4": "4321"}]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert found and (found[0]["lost_report"], found[0]["decision"]) == (owner, "auto")
+    assert {r["level"] for r in found[0]["reasons"] if r["field"] == "name"} <= {"exact", "homophone"}
+    assert other not in [m["lost_report"] for m in found]
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

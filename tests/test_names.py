@@ -44,3 +44,25 @@ def test_names_with_rare_characters_and_the_same_card_are_never_auto() -> None:
     assert other.score < m.REVIEW_SCORE
     same = m.score(_wallet("王𬱖"), _wallet("王𬱖"), card)
     assert m.may_be_auto(same.score, [r.as_dict() for r in same.reasons])
+
+
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("José Müller", "Jose Muller"),
+        ("Nguyễn Văn An", "NGUYEN VAN AN"),
+        ("Søren Kierkegaard", "SOREN KIERKEGAARD"),
+        ("Łukasz Żółć", "LUKASZ ZOLC"),
+        ("Đặng Thị Hoa", "DANG THI HOA"),
+        ("Straße", "STRASSE"),
+    ],
+)
+def test_latin_names_meet_without_their_accents(written: str, typed: str) -> None:
+    assert normalise_name(written) == normalise_name(typed)
+    assert _level(written, typed) is NameLevel.EXACT
+
+
+def test_a_german_ue_meets_the_umlaut_but_pinyin_yue_stays_apart_from_yu() -> None:
+    assert _level("José Müller", "JOSE MUELLER") is NameLevel.HOMOPHONE
+    assert _level("ZHANG YUE", "ZHANG YU") is not NameLevel.HOMOPHONE
+    assert _level("XUE LI", "XU LI") is not NameLevel.HOMOPHONE

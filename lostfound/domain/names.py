@@ -3,7 +3,8 @@
 A desk officer copies a name from an ID card; an owner types their own on a phone. The same
 person shows up as 黎晓梅, 李晓梅 (a homophone typed by an input method), 黎梅 (a dropped
 character) or ``LI XIAOMEI``; surnames with several readings (曾 zeng/ceng, 单 shan/dan,
-仇 qiu/chou) must meet whichever reading the other side implies.
+仇 qiu/chou) must meet whichever reading the other side implies. Latin names are folded to plain
+letters (José Müller, JOSE MULLER and JOSE MUELLER meet).
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ MAX_READINGS = 16  # a name with many polyphonic characters keeps its first 16 r
 # supplementary planes (Extension B on: 𠮷, 𬱖, rare characters of many given names).
 _CJK = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _LATIN_TOKEN = re.compile(r"[a-z]+")
+# Letters NFKD does not take apart.
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+)
+# German ue for ü (MUELLER for Müller), but not pinyin's jue, que, xue, yue.
+_GERMAN_UE = re.compile(r"(?<=[^jqxy])ue")
 
 
 class NameLevel(StrEnum):
@@ -33,12 +40,17 @@ class NameLevel(StrEnum):
 
 
 def normalise_name(raw: str) -> str:
-    """Chinese characters only for a Chinese name; lower-case letters in sorted tokens for a Latin one."""
+    """Chinese characters only for a Chinese name; plain lower-case letters in sorted tokens for a Latin one."""
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if _CJK.search(text):
         return "".join(_CJK.findall(text))
-    tokens = _LATIN_TOKEN.findall(text.lower())
-    return " ".join(sorted(tokens))
+    return " ".join(sorted(_LATIN_TOKEN.findall(_fold_latin(text))))
+
+
+def _fold_latin(text: str) -> str:
+    """José → jose, Nguyễn → nguyen, Søren → soren, Łukasz → lukasz, Straße → strasse."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN_LETTERS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def is_chinese(name: str) -> bool:
@@ -51,12 +63,22 @@ def readings(name: str) -> frozenset[str]:
     if not name:
         return frozenset()
     if not is_chinese(name):
-        # A passport gives SURNAME GIVEN; people write either order, so every order is a reading.
-        tokens = name.split()[:4]
-        return frozenset("".join(order) for order in itertools.permutations(tokens))
+        return _latin_spellings(name)
     per_char = [_char_readings(char) for char in name]
     combos = itertools.islice(itertools.product(*per_char), MAX_READINGS)
     return frozenset("".join(combo) for combo in combos)
+
+
+def _orders(tokens: list[str]) -> frozenset[str]:
+    # A passport gives SURNAME GIVEN; people write either order, so every order is a reading.
+    return frozenset("".join(order) for order in itertools.permutations(tokens))
+
+
+@lru_cache(maxsize=65536)
+def _latin_spellings(name: str) -> frozenset[str]:
+    """A Latin name in every token order, with German ue read as ü too (MUELLER / Müller)."""
+    tokens = name.split()[:4]
+    return _orders(tokens) | _orders([_GERMAN_UE.sub("u", token) for token in tokens])
 
 
 @lru_cache(maxsize=32768)
