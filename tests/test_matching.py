@@ -415,8 +415,10 @@ async def test_a_rare_character_keeps_a_namesake_with_the_same_card_ending_from_
     [
         ("José Müller", "JOSE MUELLER"),
         ("Nguyễn Văn An", "NGUYEN VAN AN"),
+        ("吕晓梅", "LYU XIAOMEI"),
+        ("单和平", "SHAN HEPING"),
     ],
-    ids=["accents and German ue", "Vietnamese accents"],
+    ids=["accents and German ue", "Vietnamese accents", "ü written yu", "a surname's rarer reading"],
 )
 async def test_a_card_spelling_the_name_otherwise_finds_its_owner_automatically(
     client: httpx.AsyncClient, reported: str, on_the_card: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lostfound.domain import matching as m
-from lostfound.domain.names import NameLevel, agreement, normalise_name, readings
+from lostfound.domain.names import MAX_READINGS, NameLevel, agreement, normalise_name, readings
 
 
 def _level(a: str, b: str) -> NameLevel:
@@ -66,3 +66,32 @@ def test_a_german_ue_meets_the_umlaut_but_pinyin_yue_stays_apart_from_yu() -> No
     assert _level("José Müller", "JOSE MUELLER") is NameLevel.HOMOPHONE
     assert _level("ZHANG YUE", "ZHANG YU") is not NameLevel.HOMOPHONE
     assert _level("XUE LI", "XU LI") is not NameLevel.HOMOPHONE
+
+
+@pytest.mark.parametrize("latin", ["LV WEI", "LYU WEI", "LU WEI", "Lü Wei", "WEI LYU"])
+def test_lu_is_spelled_every_way_people_write_it(latin: str) -> None:
+    """Passports write ü as YU (LYU), most people as U, pinyin input as V."""
+    assert _level("吕伟", latin) is NameLevel.HOMOPHONE
+    assert readings("吕伟") & readings(normalise_name(latin))  # and the lookup keys meet
+
+
+def test_u_umlaut_spellings_do_not_make_chinese_names_alike() -> None:
+    assert _level("吕伟", "卢伟") is NameLevel.DIFFERENT
+    assert _level("女晓东", "NYU XIAODONG") is NameLevel.HOMOPHONE
+    assert _level("略", "LYUE") is _level("略", "LUE") is NameLevel.HOMOPHONE
+    assert _level("吕伟", "LIU WEI") is NameLevel.DIFFERENT
+
+
+@pytest.mark.parametrize(
+    ("chinese", "latin"),
+    [
+        ("单和平", "SHAN HEPING"),
+        ("单和平", "DAN HEPING"),
+        ("单家和", "SHAN JIAHE"),
+        ("尉迟和平", "YUCHI HEPING"),
+    ],
+)
+def test_every_surname_reading_survives_many_readings_of_the_given_name(chinese: str, latin: str) -> None:
+    assert _level(chinese, latin) is NameLevel.HOMOPHONE
+    keys = readings(chinese)
+    assert len(keys) <= MAX_READINGS and keys & readings(normalise_name(latin))

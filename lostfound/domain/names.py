@@ -3,8 +3,9 @@
 A desk officer copies a name from an ID card; an owner types their own on a phone. The same
 person shows up as 黎晓梅, 李晓梅 (a homophone typed by an input method), 黎梅 (a dropped
 character) or ``LI XIAOMEI``; surnames with several readings (曾 zeng/ceng, 单 shan/dan,
-仇 qiu/chou) must meet whichever reading the other side implies. Latin names are folded to plain
-letters (José Müller, JOSE MULLER and JOSE MUELLER meet).
+仇 qiu/chou) must meet whichever reading the other side implies. ü is written v (pinyin input),
+yu (passports since 2012) or u (most people): 吕伟 is ``LV WEI``, ``LYU WEI`` and ``LU WEI``.
+Latin names are folded to plain letters (José Müller, JOSE MULLER and JOSE MUELLER meet).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
-MAX_READINGS = 16  # a name with many polyphonic characters keeps its first 16 readings
+MAX_READINGS = 16  # the keys of a name with many polyphonic characters (see ``readings``)
 # 〇, Extension A, the unified block, compatibility ideographs NFKC leaves alone (﨎), and the
 # supplementary planes (Extension B on: 𠮷, 𬱖, rare characters of many given names).
 _CJK = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
@@ -27,6 +28,9 @@ _LATIN_TOKEN = re.compile(r"[a-z]+")
 _PLAIN_LETTERS = str.maketrans(
     {"ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
 )
+COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "尉迟", "东方", "皇甫", "慕容"})
+# ü spelled yu (passport) or u after l and n, in a Latin name: lyu/lu → lv as pinyin input writes it.
+_LATIN_U_UMLAUT = re.compile(r"([ln])y?u(?![aino])")
 # German ue for ü (MUELLER for Müller), but not pinyin's jue, que, xue, yue.
 _GERMAN_UE = re.compile(r"(?<=[^jqxy])ue")
 
@@ -59,14 +63,15 @@ def is_chinese(name: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def readings(name: str) -> frozenset[str]:
-    """Toneless pinyin of a normalised name, one string per combination of readings."""
+    """The spellings a name is looked up by: toneless pinyin for a Chinese name (at most
+    ``MAX_READINGS``), every token order and spelling of ü for a Latin one."""
     if not name:
         return frozenset()
     if not is_chinese(name):
-        return _latin_spellings(name)
-    per_char = [_char_readings(char) for char in name]
-    combos = itertools.islice(itertools.product(*per_char), MAX_READINGS)
-    return frozenset("".join(combo) for combo in combos)
+        tokens = name.split()[:4]
+        pinyin_u = [_LATIN_U_UMLAUT.sub(r"\1v", token) for token in tokens]
+        return _latin_spellings(name) | _orders(pinyin_u)
+    return frozenset(_ordered_readings(name))
 
 
 def _orders(tokens: list[str]) -> frozenset[str]:
@@ -81,12 +86,41 @@ def _latin_spellings(name: str) -> frozenset[str]:
     return _orders(tokens) | _orders([_GERMAN_UE.sub("u", token) for token in tokens])
 
 
+def _surname_length(name: str) -> int:
+    return 2 if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES else 1
+
+
+def _ordered_readings(name: str) -> list[str]:
+    """Combinations of readings, every reading of the surname first with the usual reading of each
+    given-name character, then with one given-name character read otherwise, and so on up to the cap:
+    单和平 keeps shan, dan and chan however many readings 和 and 平 have."""
+    per_char = [_char_readings(char) for char in name]
+    cut = _surname_length(name)
+    surnames = ["".join(combo) for combo in itertools.product(*per_char[:cut])]
+    given = per_char[cut:]
+    polyphonic = [i for i, options in enumerate(given) if len(options) > 1]
+    out: list[str] = []
+    for changed in range(len(polyphonic) + 1):
+        for positions in itertools.combinations(polyphonic, changed):
+            options = [g[1:] if i in positions else g[:1] for i, g in enumerate(given)]
+            for rest in itertools.product(*options):
+                out.extend(surname + "".join(rest) for surname in surnames)
+                if len(out) >= MAX_READINGS:
+                    return out[:MAX_READINGS]
+    return out
+
+
 @lru_cache(maxsize=32768)
 def _char_readings(char: str) -> tuple[str, ...]:
-    """Every toneless reading of one character (a surname's rarer readings included). A character
-    pypinyin cannot read is its own reading: it meets only itself."""
+    """Every toneless reading of one character, the usual one first (a surname's rarer readings
+    included). A character pypinyin cannot read is its own reading: it meets only itself."""
     found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
     return tuple(found[0]) if found and found[0] else (char,)
+
+
+@lru_cache(maxsize=65536)
+def _char_sets(name: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(_char_readings(char)) for char in name)
 
 
 @lru_cache(maxsize=65536)
@@ -105,18 +139,68 @@ def agreement(a: str, b: str) -> NameLevel:
         return NameLevel.MISSING
     if a == b:
         return NameLevel.EXACT
-    if readings(a) & readings(b):
+    chinese_a, chinese_b = is_chinese(a), is_chinese(b)
+    if chinese_a and chinese_b:
+        return _chinese_agreement(a, b)
+    if chinese_a or chinese_b:
+        chinese, latin = (a, b) if chinese_a else (b, a)
+        alike = readings(a) & readings(b) or _fits(chinese, latin)
+        return NameLevel.HOMOPHONE if alike else NameLevel.DIFFERENT
+    if _latin_spellings(a) & _latin_spellings(b):
         return NameLevel.HOMOPHONE
-    if is_chinese(a) and is_chinese(b) and _one_character_apart(a, b):
-        return NameLevel.PARTIAL
-    if not is_chinese(a) and not is_chinese(b) and set(a.split()) & set(b.split()) and _close_latin(a, b):
+    if set(a.split()) & set(b.split()) and _close_latin(a, b):
         return NameLevel.PARTIAL
     return NameLevel.DIFFERENT
 
 
+def _chinese_agreement(a: str, b: str) -> NameLevel:
+    ra, rb = readings(a), readings(b)
+    if ra & rb:
+        return NameLevel.HOMOPHONE
+    # Past the cap on readings, character by character: no reading is lost then.
+    if (len(ra) >= MAX_READINGS or len(rb) >= MAX_READINGS) and _each_character_alike(a, b):
+        return NameLevel.HOMOPHONE
+    return NameLevel.PARTIAL if _one_character_apart(a, b) else NameLevel.DIFFERENT
+
+
+def _each_character_alike(a: str, b: str) -> bool:
+    return len(a) == len(b) and all(x & y for x, y in zip(_char_sets(a), _char_sets(b), strict=True))
+
+
+@lru_cache(maxsize=65536)
+def _fits(chinese: str, latin: str) -> bool:
+    """Whether a Latin name spells a reading of a Chinese one, in either order (单和平 / SHAN HEPING)."""
+    spellings = _spellings(chinese)
+    return any(_spells(spellings, "".join(order)) for order in itertools.permutations(latin.split()[:4]))
+
+
+def _spells(spellings: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Character by character, keeping every position of ``text`` a reading so far may end at: no
+    combination of readings is enumerated, so none is lost to a cap."""
+    ends = {0}
+    for options in spellings:
+        ends = {end + len(s) for end in ends for s in options if text.startswith(s, end)}
+        if not ends:
+            return False
+    return len(text) in ends
+
+
+@lru_cache(maxsize=32768)
+def _spellings(chinese: str) -> tuple[tuple[str, ...], ...]:
+    """Each character's readings as Latin names write them: lv also as lyu and lu, lve as lyue and lue."""
+    return tuple(
+        tuple(
+            dict.fromkeys(
+                v for r in _char_readings(char) for v in (r, r.replace("v", "yu"), r.replace("v", "u"))
+            )
+        )
+        for char in chinese
+    )
+
+
 def _one_character_apart(a: str, b: str) -> bool:
     """Same surname, and one character dropped, added or replaced (黎晓梅 / 黎梅 / 黎晓玫)."""
-    if a[0] != b[0] and not set(_char_readings(a[0])) & set(_char_readings(b[0])):
+    if a[0] != b[0] and not (_char_sets(a[0])[0] & _char_sets(b[0])[0]):
         return False
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1 and len(a) >= 3
@@ -214,7 +298,7 @@ def frequency(name: str) -> float:
     if not is_chinese(name):
         return LATIN_NAME_SHARE
     surname, given = name[0], name[1:]
-    if len(name) >= 4 and name[:2] in {"欧阳", "司马", "上官", "诸葛", "尉迟", "东方", "皇甫", "慕容"}:
+    if len(name) >= 4 and name[:2] in COMPOUND_SURNAMES:
         surname, given = name[:2], name[2:]
     surname_share = SURNAME_SHARE.get(surname, DEFAULT_SURNAME_SHARE)
     given_share = COMMON_GIVEN_SHARE if given in COMMON_GIVEN_NAMES else DEFAULT_GIVEN_SHARE
