@@ -499,3 +499,15 @@ def test_bad_amounts(raw: str, words: str) -> None:
     assert parse_amount(raw) is None
     problem = amount_problem(raw)
     assert problem is not None and words in problem
+
+
+def test_one_unreadable_character_is_filled_from_the_check_character() -> None:
+    from lostfound.domain.identifiers import id_with_one_unreadable_filled
+
+    number = "330784198805121239"
+    for at in range(18):
+        assert id_with_one_unreadable_filled(number[:at] + "*" + number[at + 1 :]) == number
+    assert id_with_one_unreadable_filled("3307841988**121239") is None  # two unknown: many numbers fit
+    assert id_with_one_unreadable_filled(number) is None
+    # The check asks for a digit that would make the birth month 13: no such number.
+    assert id_with_one_unreadable_filled("3307841988*3121239") is None

@@ -433,6 +433,22 @@ async def test_a_card_spelling_the_name_otherwise_finds_its_owner_automatically(
     assert other not in [m["lost_report"] for m in found]
 
 
+@pytest.mark.parametrize("unreadable", [17, 16, 2], ids=["check character", "sequence digit", "region digit"])
+async def test_one_unreadable_character_is_worked_out_from_the_check_character(
+    client: httpx.AsyncClient, unreadable: int
+) -> None:
+    """A worn card: the desk types * for the one character it cannot read, first 6 or last 4 included."""
+    headers = await _headers()
+    namesake = await _report(client, owner={"id_number": OTHER_ID, "phone": "13900001111"})
+    owner = await _report(client)
+    printed = OWNER_ID[:unreadable] + "*" + OWNER_ID[unreadable + 1 :]
+    contents = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": printed}]
+    found = await _matches(client, headers, await _item(client, headers, contents))
+    assert [m["lost_report"] for m in found] == [owner, namesake]
+    assert found[0]["decision"] == "auto"
+    assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

@@ -254,6 +254,26 @@ def id_one_edit_neighbours(number: str, *, today: date | None = None) -> list[st
     return sorted(c for c in candidates if _id_shape_ok(c) and check_id_number(c, limit) is None)
 
 
+def id_with_one_unreadable_filled(number: str, *, today: date | None = None) -> str | None:
+    """The one valid number a number with a single ``*`` can be, or None.
+
+    The check character fixes any one position: a worn last character is computed from the other
+    17, a worn digit is the one (if any) that the check character asks for."""
+    number = normalise_id_number(number)
+    if len(number) != ID_LENGTH or number.count(MASK) != 1:
+        return None
+    at = number.index(MASK)
+    if at == ID_LENGTH - 1:
+        filled = number[:17] + id_check_digit(number[:17]) if _all_digits(number[:17]) else None
+    else:
+        trials = (number[:at] + digit + number[at + 1 :] for digit in "0123456789")
+        valid = [trial for trial in trials if id_check_ok(trial)]
+        filled = valid[0] if len(valid) == 1 else None
+    if filled is None or check_id_number(filled, today or date.max) is not None:
+        return None
+    return filled
+
+
 def birth_date_of(number: str) -> date | None:
     """The birth date the number carries, when its 8 date digits are readable and form a real date."""
     number = normalise_id_number(number)

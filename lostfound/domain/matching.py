@@ -165,6 +165,8 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
         number = fact.number
         if len(number) == ids.ID_LENGTH and ids.MASK not in number[:6] + number[-4:]:
             keys.add((f"idm:{number[:6]}{number[-4:]}", KeyKind.ID_MASK))
+        if fact.masked and (filled := ids.id_with_one_unreadable_filled(number)):
+            keys.add((f"id:{filled}", KeyKind.ID_REPAIR))  # like a repair: the name must agree for auto
         if fact.masked or len(number) != ids.ID_LENGTH:
             continue
         if fact.valid:
