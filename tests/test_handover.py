@@ -274,6 +274,31 @@ async def test_handing_over_from_a_suggestion_confirms_it_and_closes_the_report(
     assert (await Handover.select(Handover.report.reference).first())["report.reference"] == report
 
 
+async def test_the_officer_says_which_report_the_claimant_filed_when_it_holds_no_id(
+    client: httpx.AsyncClient,
+) -> None:
+    """The owner reported with her name and phone only: her report closes with the handover."""
+    report = await _report(client, owner={"id_number": ""})
+    other = await _report(client, name="程国栋", owner={"id_number": "", "phone": "13900001111"})
+    phone_slip = {"kind": "phone_number", "phone": "13805796612"}
+    item = await _wallet(client, [BANK_CARD, phone_slip])
+    await sign_in(client, "dc.duty")
+    page = await client.get(f"/items/{item}/handover")
+    choices = [i["value"] for i in soup(page).select("input[name=report]")]
+    assert choices[:2] == ["", report] and other not in choices  # only what is suggested
+    assert "13805796612" not in page.text
+    refused = await _hand_over(client, item, report=other)
+    assert refused.status_code == 400 and "不再" in text_of(refused)
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "in_custody"
+    assert (await _hand_over(client, item, report=report)).status_code == 303
+    statuses = {
+        r["reference"]: r["status"] for r in await LostReport.select(LostReport.reference, LostReport.status)
+    }
+    assert statuses == {report: "returned", other: "open"}
+    assert [row["state"] for row in await Match.select(Match.state)] == ["confirmed"]
+    assert (await Handover.select(Handover.report.reference).first())["report.reference"] == report
+
+
 async def test_a_damaged_signature_or_odd_ticks_get_a_clear_answer_not_an_error(
     client: httpx.AsyncClient,
 ) -> None:

@@ -58,6 +58,9 @@ class Situation:
 
     item: dict[str, Any]
     report: dict[str, Any] | None  # the report of the confirmed match, if any
+    # Without one, the reports suggested for the item (best first): the officer may say which the
+    # claimant filed, so that it closes with the handover.
+    suggested: list[dict[str, Any]]
     documents: list[dict[str, Any]]  # ID documents in the item (masked)
     second_officer_needed: bool
     open_failed_checks: int
@@ -84,6 +87,7 @@ class HandoverInput:
     item_described: bool = False
     note: str = ""
     signature: str = ""  # PNG data URL from the signing canvas
+    report: str = ""  # the suggested report the officer says the claimant filed, if any
 
 
 def _today() -> date:
@@ -108,19 +112,36 @@ async def _failed_open(item_id: int) -> int:
     )
 
 
-async def _suggested_report(item_id: int, id_hash: str) -> dict[str, Any] | None:
-    """An open report suggested for this item whose owner's ID is the claimant's."""
-    row = await (
-        Match.select(Match.id, Match.report)
-        .where(
-            (Match.item == item_id) & (Match.state == "suggested") & (Match.report.owner_id_hash == id_hash)
-        )
-        .first()
+async def _suggested_reports(item_id: int) -> list[dict[str, Any]]:
+    """The reports suggested for this item, best first, each with its match id and decision."""
+    rows = await (
+        Match.select(Match.id, Match.report, Match.decision)
+        .where((Match.item == item_id) & (Match.state == "suggested"))
+        .order_by(Match.score, ascending=False)
+        .order_by(Match.id)
     )
-    if row is None:
-        return None
-    report = await LostReport.select().where(LostReport.id == row["report"]).first()
-    return {**report, "match_id": row["id"]} if report else None
+    reports = (
+        {
+            row["id"]: row
+            for row in await LostReport.select().where(LostReport.id.is_in([row["report"] for row in rows]))
+        }
+        if rows
+        else {}
+    )
+    return [
+        {**reports[row["report"]], "match_id": row["id"], "decision": row["decision"]}
+        for row in rows
+        if row["report"] in reports
+    ]
+
+
+def _claimants_report(found: Situation, id_hash: str, chosen: str) -> dict[str, Any] | None:
+    """The suggested report the claimant filed: the one whose owner's ID is theirs, else the officer's
+    choice (a report filed without an ID number)."""
+    for report in found.suggested:
+        if report["owner_id_hash"] and report["owner_id_hash"] == id_hash:
+            return report
+    return next((report for report in found.suggested if report["reference"] == chosen), None)
 
 
 def _needs_second_officer(item: dict[str, Any]) -> bool:
@@ -135,9 +156,11 @@ def _needs_second_officer(item: dict[str, Any]) -> bool:
 async def situation(reference: str) -> Situation:
     item = await found_items.get_item(reference)
     failed = await _failed_open(item["id"])
+    confirmed = await _confirmed_report(item["id"])
     return Situation(
         item=item,
-        report=await _confirmed_report(item["id"]),
+        report=confirmed,
+        suggested=[] if confirmed else await _suggested_reports(item["id"]),
         documents=[row for row in item["contents"] if row["kind"] in DOCUMENT_KINDS],
         second_officer_needed=_needs_second_officer(item),
         open_failed_checks=failed,
@@ -276,6 +299,8 @@ async def complete(
     proxy_name = free_text(data.proxy_name, 60, "proxy_name", problems) if data.proxy else ""
     if data.proxy and not proxy_name:
         problems.add("proxy_name", N_("Enter the full name of the person collecting."))
+    if data.report and data.report not in {report["reference"] for report in found.suggested}:
+        problems.add("report", N_("That report is no longer suggested for this item. Choose again."))
     if not data.id_number.strip():
         problems.add("id_number", N_("Enter the ID number from the claimant's ID card."))
         result = IdResult(IdCheck.INVALID)
@@ -327,7 +352,7 @@ async def _write(
     key = vault()
     number = ids.normalise_id_number(data.id_number)
     suggested = (
-        None if report is not None else await _suggested_report(item["id"], key.keyed_hash(HASH_ID, number))
+        None if report is not None else _claimants_report(found, key.keyed_hash(HASH_ID, number), data.report)
     )
     report = report or suggested
     signature_key = await asyncio.to_thread(media_store().put, signature, ".png")

@@ -55,6 +55,7 @@ def _input(values: dict[str, str], described: list[int]) -> HandoverInput:
         item_described=bool(values.get("item_described")),
         note=values.get("note", ""),
         signature=values.get("signature", ""),
+        report=values.get("report", "").strip().upper()[:24],
     )
 
 
