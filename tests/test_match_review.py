@@ -201,6 +201,60 @@ async def test_a_report_withdrawn_while_a_wallet_is_being_matched_is_not_suggest
     assert await _matches(client, headers, item) == []
 
 
+async def test_a_wrong_confirmation_is_taken_back_before_the_handover(client: httpx.AsyncClient) -> None:
+    """李晓梅 (no ID number) was confirmed for 黎晓梅's wallet; the real owner reports afterwards."""
+    headers = await _headers()
+    wrong = await _report(client, name="李晓梅", owner={"id_number": "", "phone": "13900001111"})
+    item = await _item(client, headers, ID_CONTENTS)
+    [pair] = await Match.select(Match.id)
+    await match_review.confirm(SYSTEM, pair["id"])
+    real = await _report(client)  # 黎晓梅 with her ID: nothing is suggested against a confirmed item
+    assert await Match.count().where(Match.state == "suggested") == 0
+    await sign_in(client, "dc.duty")
+    page = await client.get(f"/matches/{pair['id']}")
+    assert soup(page).select_one(f"form[action='/matches/{pair['id']}/undo']") is not None
+    no_reason = await post_form(
+        client, f"/matches/{pair['id']}", f"/matches/{pair['id']}/undo", {"note": " "}
+    )
+    assert no_reason.status_code == 303, no_reason.text[:3000]
+    assert no_reason.headers["location"] == f"/matches/{pair['id']}"
+    assert (await Match.select(Match.state).where(Match.id == pair["id"]).first())["state"] == "confirmed"
+    undone = await post_form(
+        client,
+        f"/matches/{pair['id']}",
+        f"/matches/{pair['id']}/undo",
+        {"note": "证件是黎晓梅的，不是李晓梅"},
+    )
+    assert undone.status_code == 303 and undone.headers["location"] == f"/items/{item}"
+    assert (await FoundItem.select(FoundItem.status).first())["status"] == "in_custody"
+    statuses = {
+        r["reference"]: r["status"] for r in await LostReport.select(LostReport.reference, LostReport.status)
+    }
+    assert statuses == {wrong: "open", real: "open"}
+    assert (await Match.select(Match.state).where(Match.id == pair["id"]).first())["state"] == "rejected"
+    told = await Notification.select(Notification.report.reference, Notification.preview).where(
+        Notification.kind == "match_withdrawn"
+    )
+    assert len(told) == 1 and told[0]["report.reference"] == wrong and "不是您的" in told[0]["preview"]
+    event = await AuditEvent.select(AuditEvent.detail).where(AuditEvent.action == "match.undo").first()
+    assert "李晓梅" in event["detail"]
+    # Matched again: the real owner's report is suggested, the wrong one stays rejected.
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [real] and found[0]["decision"] == "auto"
+
+
+async def test_a_confirmation_cannot_be_taken_back_once_the_item_is_handed_over(
+    client: httpx.AsyncClient,
+) -> None:
+    item, _, match_id = await _pair(client)
+    await match_review.confirm(SYSTEM, match_id)
+    await FoundItem.update({FoundItem.status: "returned"}).where(FoundItem.reference == item)
+    with pytest.raises(Conflict):
+        await match_review.undo(SYSTEM, match_id, "错了")
+    assert (await Match.select(Match.state).first())["state"] == "confirmed"
+    assert await Notification.count().where(Notification.kind == "match_withdrawn") == 0
+
+
 async def _headers_for_existing() -> dict[str, str]:
     from lostfound.services import accounts
     from tests.factories import SYSTEM

@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "lost_report.import": N_("Lost reports imported"),
     "match.confirm": N_("Match confirmed"),
     "match.reject": N_("Match rejected"),
+    "match.undo": N_("Confirmed match taken back: not the owner"),
     "match.reopen": N_("Rejected match suggested again: an identifier now agrees"),
     "found_item.contact": N_("Contact attempt recorded"),
     "handover.complete": N_("Item handed over"),

@@ -12,6 +12,7 @@ class MessageKind(StrEnum):
     REPORT_EXPIRING = "report_expiring"
     REPORT_EXPIRED = "report_expired"
     MATCH_FOUND = "match_found"
+    MATCH_WITHDRAWN = "match_withdrawn"  # the item we told them of was not theirs after all
     FINDER_THANKS = "finder_thanks"  # to the finder, when the owner has collected
 
 
@@ -31,6 +32,7 @@ MESSAGE_KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.REPORT_EXPIRING: N_("Report about to close"),
     MessageKind.REPORT_EXPIRED: N_("Report closed"),
     MessageKind.MATCH_FOUND: N_("Possible match: come and collect"),
+    MessageKind.MATCH_WITHDRAWN: N_("Match withdrawn: not their item, report open again"),
     MessageKind.FINDER_THANKS: N_("Thanks to the finder: the owner collected"),
 }
 

@@ -196,6 +196,57 @@ async def reject(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
     return pair
 
 
+async def undo(actor: Actor, match_id: int, note: str) -> dict[str, Any]:
+    """Take back a confirmation before the handover: the item was not the owner's after all.
+
+    The pair becomes rejected, the item is back in the station's care (or unclaimed, its claim
+    period over), the report open again, and its owner is told not to come. Both sides are matched
+    again, so the real owner's report can be suggested."""
+    pair = await get_pair(match_id)
+    item, report = pair["item"], pair["report"]
+    if not actor.acts_for(item["station_code"]):
+        raise Forbidden(N_("Only officers of the station holding the item may decide on this match."))
+    if not note.strip():
+        raise Conflict(N_("Say why the confirmation is taken back: it goes into the audit log."))
+    now = datetime.now(UTC)
+    async with write_transaction():
+        item_status, report_status = await _locked_statuses(item["id"], report["id"])
+        if await _state(match_id) != "confirmed":
+            raise Conflict(N_("Only a confirmed match can be taken back."))
+        if item_status != ItemStatus.OWNER_FOUND or report_status != ReportStatus.MATCHED:
+            raise Conflict(N_("The item was handed over or has moved on: the confirmation stands."))
+        await Match.update(
+            {
+                Match.state: "rejected",
+                Match.decided_by: actor.user_id,
+                Match.decided_at: now,
+                Match.note: note[:500],
+            }
+        ).where(Match.id == match_id)
+        deadline = item["claim_deadline"]
+        back_to = ItemStatus.UNCLAIMED if deadline is not None and deadline <= now else ItemStatus.IN_CUSTODY
+        await FoundItem.update({FoundItem.status: back_to.value, FoundItem.updated_at: now}).where(
+            FoundItem.id == item["id"]
+        )
+        await record_custody(
+            item["id"], actor, CustodyKind.STATUS_CHANGED, item["storage_location"], status=back_to.value
+        )
+        await LostReport.update(
+            {LostReport.status: ReportStatus.OPEN.value, LostReport.updated_at: now}
+        ).where(LostReport.id == report["id"])
+        station = await Station.select().where(Station.code == item["station_code"]).first()
+        owner = await LostReport.select().where(LostReport.id == report["id"]).first()
+        await notifications.queue_for_report(
+            owner, MessageKind.MATCH_WITHDRAWN, get_settings(), station=station
+        )
+        detail = {"report": report["reference"], "note": note[:500]}
+        await audit.record(actor, "match.undo", "found_item", item["reference"], detail)
+    # Outside the decision's transaction, as after any save: a failure here leaves the decision made.
+    await matching.refresh("item", item["id"])
+    await matching.refresh("report", report["id"])
+    return pair
+
+
 def _noted(detail: dict[str, Any], note: str) -> dict[str, Any]:
     """The audit detail of a decision, with the officer's note when there is one."""
     return {**detail, "note": note[:500]} if note.strip() else detail

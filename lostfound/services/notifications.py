@@ -119,6 +119,17 @@ def compose(kind: MessageKind, locale: str, settings: Settings, **facts: Any) ->
             hours=station["opening_hours_en" if en else "opening_hours_zh"] or t(N_("open day and night")),
         )
         body = f"{body} {t(WHAT_TO_BRING)}"
+    elif kind is MessageKind.MATCH_WITHDRAWN:
+        subject = t(N_("Your report %(reference)s: the item was not yours"), reference=reference)
+        body = t(
+            N_(
+                "We told you a found item might be yours (report %(reference)s). On checking, it is not: "
+                "please do not come to collect it. Your report is open again and we go on looking; follow "
+                "it at %(url)s with your reference and claim code. We are sorry for the trouble."
+            ),
+            reference=reference,
+            url=f"{site}/claim",
+        )
     elif kind is MessageKind.FINDER_THANKS:
         station = facts["station"]
         subject = t(N_("Thank you: the owner has their property back"))

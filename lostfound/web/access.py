@@ -105,6 +105,7 @@ ACCESS: dict[str, Rule] = {
     "/matches/{match_id}": ITEM_STAFF,
     "/matches/{match_id}/confirm": ITEM_STAFF,
     "/matches/{match_id}/reject": ITEM_STAFF,
+    "/matches/{match_id}/undo": ITEM_STAFF,
     "/items/{reference}/contacts": ITEM_STAFF,
     # handing items back
     "/items/{reference}/handover": ITEM_STAFF,

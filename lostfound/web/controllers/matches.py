@@ -47,6 +47,11 @@ class MatchesController(Controller):
             and member.station_code == pair["item"]["station_code"]
             and pair["state"] == "suggested"
             and pair["item"]["status"] != ItemStatus.TRANSFERRED,
+            # A confirmation found wrong before the handover can be taken back.
+            can_undo=member is not None
+            and member.station_code == pair["item"]["station_code"]
+            and pair["state"] == "confirmed"
+            and pair["item"]["status"] == ItemStatus.OWNER_FOUND,
             page_title=i18n.gettext(
                 "Compare %(item)s with %(report)s",
                 item=pair["item_reference"],
@@ -61,6 +66,23 @@ class MatchesController(Controller):
     @post("/{match_id:int}/reject")
     async def reject(self, request: Request, match_id: FromPath[int]) -> Redirect:
         return await self._decide(request, match_id, confirm=False)
+
+    @post("/{match_id:int}/undo")
+    async def undo(self, request: Request, match_id: FromPath[int]) -> Redirect:
+        member = current_member(request)
+        assert member is not None
+        values = await form_data(request)
+        try:
+            pair = await match_review.undo(member.actor(client_ip(request)), match_id, values.get("note", ""))
+        except ServiceError as exc:
+            flash(request, i18n.gettext(exc.message, **exc.params), category="error")
+            return Redirect(path=f"/matches/{match_id}", status_code=303)
+        flash(
+            request,
+            i18n.gettext("Taken back. The owner is told the item is not theirs; both are matched again."),
+            category="success",
+        )
+        return Redirect(path=f"/items/{pair['item_reference']}", status_code=303)
 
     @staticmethod
     async def _decide(request: Request, match_id: int, confirm: bool) -> Redirect:
