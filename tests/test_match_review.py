@@ -255,6 +255,43 @@ async def test_a_confirmation_cannot_be_taken_back_once_the_item_is_handed_over(
     assert await Notification.count().where(Notification.kind == "match_withdrawn") == 0
 
 
+async def test_confirming_one_owner_lets_the_item_left_to_a_rival_stand_out(
+    client: httpx.AsyncClient,
+) -> None:
+    """Two wallets both hold 黎晓梅's bank card; once one is confirmed hers, the other wallet's only
+    remaining candidate is no longer crowded by her report."""
+    headers = await _headers()
+    card = {"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128"}
+    hers = await _report(
+        client, owner={"id_number": ""}, contents=[{"kind": "bank_card", "card_last4": "0128"}]
+    )
+    other = await _report(
+        client,
+        name="程国栋",
+        owner={"id_number": "", "phone": "13900001111"},
+        contents=[{"kind": "bank_card", "card_last4": "5555"}],
+    )
+    first = await _item(client, headers, [card, {"kind": "phone_number", "phone": "13805796612"}])
+    second = await _item(
+        client, headers, [card, {"kind": "bank_card", "holder_name": "程国栋", "card_last4": "5555"}]
+    )
+    pairs = {(m["found_item"], m["lost_report"]): m for m in await _pairs()}
+    assert pairs[(second, other)]["decision"] == "review"
+    await match_review.confirm(SYSTEM, pairs[(first, hers)]["id"])
+    remaining = {(m["found_item"], m["lost_report"]): m["decision"] for m in await _pairs()}
+    assert (second, hers) not in remaining
+    assert remaining.get((second, other)) == "auto"
+
+
+async def _pairs() -> list[dict]:
+    return await Match.select(
+        Match.id,
+        Match.decision,
+        Match.item.reference.as_alias("found_item"),
+        Match.report.reference.as_alias("lost_report"),
+    ).where(Match.state == "suggested")
+
+
 async def _headers_for_existing() -> dict[str, str]:
     from lostfound.services import accounts
     from tests.factories import SYSTEM

@@ -32,7 +32,7 @@ from lostfound.domain.handover import IdCheck
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.pii import vault
-from lostfound.services import audit, deeds, found_items, notifications, references
+from lostfound.services import audit, deeds, found_items, matching, notifications, references
 from lostfound.services.accounts import StaffMember
 from lostfound.services.context import Actor
 from lostfound.services.custody import record_custody
@@ -438,7 +438,7 @@ async def _record(
                 Match.note: ref,
             }
         ).where(Match.id == suggested["match_id"])
-    await Match.delete().where((Match.item == item["id"]) & (Match.state == "suggested"))
+    await matching.drop_suggestions(item["id"], report["id"] if report else None)
     if report is not None:
         await LostReport.update(
             {
@@ -447,7 +447,6 @@ async def _record(
                 LostReport.closed_at: now,
             }
         ).where(LostReport.id == report["id"])
-        await Match.delete().where((Match.report == report["id"]) & (Match.state == "suggested"))
     if wants_news:
         full = await FoundItem.select(FoundItem.finder_phone_enc).where(FoundItem.id == item["id"]).first()
         await notifications.queue_for_finder({**item, **full}, station, get_settings())

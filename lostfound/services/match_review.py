@@ -130,9 +130,7 @@ async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]
                 Match.note: note[:500],
             }
         ).where(Match.id == match_id)
-        await Match.delete().where(
-            ((Match.item == item["id"]) | (Match.report == report["id"])) & (Match.state == "suggested")
-        )
+        await matching.drop_suggestions(item["id"], report["id"])
         await FoundItem.update(
             {FoundItem.status: ItemStatus.OWNER_FOUND.value, FoundItem.updated_at: now}
         ).where(FoundItem.id == item["id"])

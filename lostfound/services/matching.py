@@ -772,6 +772,18 @@ async def forget(side: Side, record_id: int) -> None:
         await rebalance(tables.other, [row[tables.other] for row in others])
 
 
+async def drop_suggestions(item_id: int, report_id: int | None = None) -> None:
+    """Delete the open suggestions of an item, and of a report, now matched or returned (inside the
+    caller's transaction). Their rivals lose a rival: a pair that now stands out becomes ``auto``."""
+    touches = (
+        Match.item == item_id if report_id is None else (Match.item == item_id) | (Match.report == report_id)
+    )
+    rows = await Match.select(Match.item, Match.report).where(touches & (Match.state == "suggested"))
+    await Match.delete().where(touches & (Match.state == "suggested"))
+    await rebalance("item", sorted({row["item"] for row in rows} - {item_id}))
+    await rebalance("report", sorted({row["report"] for row in rows} - {report_id}))
+
+
 async def _store(
     side: Side, decided: dict[int, list[m.Decided]], record_ids: Sequence[int], fresh: bool = False
 ) -> None:
