@@ -449,6 +449,29 @@ async def test_one_unreadable_character_is_worked_out_from_the_check_character(
     assert ("id_number", "one_edit") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
 
 
+async def test_a_hong_kong_visitors_home_return_permit_finds_its_owner(client: httpx.AsyncClient) -> None:
+    """回乡证: the ID a Hong Kong resident carries on the mainland, matched by its number."""
+    headers = await _headers()
+    permit = {"kind": "travel_permit", "holder_name": "陈大文", "id_number": "H12345678"}
+    report = await _report(
+        client,
+        name="陈大文",
+        owner={"id_number": "", "phone": "13900001111"},
+        contents=[{**permit, "id_number": "h 1234 5678"}],
+    )
+    ref = await _item(client, headers, [permit])
+    [found] = await _matches(client, headers, ref)
+    assert found["lost_report"] == report and found["decision"] == "auto"
+    assert ("passport", "exact") in {(r["field"], r["level"]) for r in found["reasons"]}
+    # At the handover the permit is the document the claimant's number is checked against.
+    from lostfound.services import handover
+
+    situation = await handover.situation(ref)
+    assert [row["kind"] for row in situation.documents] == ["travel_permit"]
+    assert handover.compare_id("H12345678", situation.documents, None).outcome == "exact"
+    assert handover.compare_id("H12345679", situation.documents, None).outcome == "different"
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

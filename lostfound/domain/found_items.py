@@ -42,6 +42,8 @@ CONTAINERS = frozenset({Category.WALLET, Category.BAG})
 class ContentKind(StrEnum):
     ID_CARD = "id_card"
     PASSPORT = "passport"
+    # 港澳通行证, 回乡证, 台胞证: for visitors from Hong Kong, Macau and Taiwan the ID they carry.
+    TRAVEL_PERMIT = "travel_permit"
     DRIVING_LICENCE = "driving_licence"
     SOCIAL_SECURITY_CARD = "social_security_card"
     BANK_CARD = "bank_card"
@@ -56,6 +58,7 @@ class ContentKind(StrEnum):
 CONTENT_LABELS: dict[ContentKind, str] = {
     ContentKind.ID_CARD: N_("Resident ID card"),
     ContentKind.PASSPORT: N_("Passport"),
+    ContentKind.TRAVEL_PERMIT: N_("Travel permit (Hong Kong, Macau, Taiwan)"),
     ContentKind.DRIVING_LICENCE: N_("Driving licence"),
     ContentKind.SOCIAL_SECURITY_CARD: N_("Social security card"),
     ContentKind.BANK_CARD: N_("Bank card"),
@@ -71,7 +74,9 @@ CONTENT_LABELS: dict[ContentKind, str] = {
 ID_NUMBER_KINDS = frozenset(
     {ContentKind.ID_CARD, ContentKind.DRIVING_LICENCE, ContentKind.SOCIAL_SECURITY_CARD}
 )
-DOCUMENT_KINDS = ID_NUMBER_KINDS | {ContentKind.PASSPORT}
+# Documents with a number of letters and digits and no check character, matched as a whole.
+PASSPORT_KINDS = frozenset({ContentKind.PASSPORT, ContentKind.TRAVEL_PERMIT})
+DOCUMENT_KINDS = ID_NUMBER_KINDS | PASSPORT_KINDS
 HOLDER_KINDS = DOCUMENT_KINDS | {ContentKind.BANK_CARD, ContentKind.DEPOSIT_SLIP}
 AMOUNT_KINDS = frozenset({ContentKind.CASH, ContentKind.DEPOSIT_SLIP})
 # A phone's or a device's own numbers: personal data like an ID number (they lead to the owner).

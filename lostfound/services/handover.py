@@ -24,6 +24,7 @@ from lostfound.domain.found_items import (
     AMOUNT_KINDS,
     DOCUMENT_KINDS,
     ID_NUMBER_KINDS,
+    PASSPORT_KINDS,
     ContentKind,
     CustodyKind,
     ItemStatus,
@@ -191,9 +192,9 @@ def compare_id(raw: str, documents: list[dict[str, Any]], report: dict[str, Any]
     if not id_like:
         hashed = key.keyed_hash(HASH_PASSPORT, passport) if passport.isalnum() else ""
         for row in documents:
-            if row["kind"] == ContentKind.PASSPORT and hashed and row["number_hash"] == hashed:
+            if row["kind"] in PASSPORT_KINDS and hashed and row["number_hash"] == hashed:
                 return IdResult(IdCheck.EXACT, "document", row["kind"], row["holder_name"])
-        if any(row["kind"] == ContentKind.PASSPORT and row["number_hash"] for row in documents):
+        if any(row["kind"] in PASSPORT_KINDS and row["number_hash"] for row in documents):
             return IdResult(IdCheck.DIFFERENT)
         return IdResult(IdCheck.INVALID)
     if ids.check_id_number(number, _today()) is not None:

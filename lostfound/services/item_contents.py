@@ -17,6 +17,7 @@ from lostfound.domain.found_items import (
     AMOUNT_KINDS,
     HOLDER_KINDS,
     ID_NUMBER_KINDS,
+    PASSPORT_KINDS,
     ContentKind,
 )
 from lostfound.domain.i18n_markers import N_
@@ -114,10 +115,12 @@ def content_row(
         row["holder_name"] = free_text(entry.holder_name, 60, f"{prefix}.holder_name", problems)
     if kind in ID_NUMBER_KINDS:
         _id_number(entry, prefix, vault, problems, today, row, as_printed)
-    elif kind is ContentKind.PASSPORT:
+    elif kind in PASSPORT_KINDS:
         number = ids.normalise_passport(entry.id_number)
         if number and not (5 <= len(number) <= 20 and number.isalnum() and number.isascii()):
-            problems.add(f"{prefix}.id_number", N_("A passport number has 5 to 20 letters and digits."))
+            problems.add(
+                f"{prefix}.id_number", N_("A passport or permit number has 5 to 20 letters and digits.")
+            )
         elif number:
             row.update(
                 number_enc=vault.encrypt(number, ID_COLUMN),

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from lostfound.domain import banks, devices, names
 from lostfound.domain import identifiers as ids
 from lostfound.domain import matching as m
-from lostfound.domain.found_items import ID_NUMBER_KINDS, ContentKind, ItemStatus
+from lostfound.domain.found_items import ID_NUMBER_KINDS, PASSPORT_KINDS, ContentKind, ItemStatus
 from lostfound.domain.lost_reports import ReportStatus
 from lostfound.pii import vault
 from lostfound.services import audit, fast_reads
@@ -154,7 +154,7 @@ def _add_number(facts: m.MatchFacts, kind: str, number_enc: str, today: Any) -> 
     """A content row's ID, passport, IMEI or serial number."""
     if kind in ID_NUMBER_KINDS:
         _add_id(facts, _decrypt(number_enc, ID_COLUMN), today)
-    elif kind == ContentKind.PASSPORT and number_enc:
+    elif kind in PASSPORT_KINDS and number_enc:
         facts.passports.append(_decrypt(number_enc, ID_COLUMN))
     elif kind == ContentKind.IMEI and number_enc:
         # Decrypted for candidates too (unlike phones): a different *valid* IMEI counts against.
