@@ -564,6 +564,15 @@ async def test_a_wallet_on_its_way_to_another_station_is_decided_on_there(client
     assert refused.status_code == 303 and "移交途中" in text_of(await client.get(refused.headers["location"]))
     assert (await Match.select(Match.state).first())["state"] == "suggested"
     assert (await FoundItem.select(FoundItem.status).first())["status"] == "transferred"
+    # The receiving station already sees it in its queue, and is told to take the item in first.
+    await make_user("fy.duty", Role.DUTY_OFFICER, "FY")
+    client.cookies.clear()
+    await sign_in(client, "fy.duty")
+    card = soup(await client.get("/matches")).select_one(".match-card")
+    assert card is not None and item in card.get_text() and "途中" in card.get_text()
+    page = await client.get(f"/matches/{match_id}")
+    assert soup(page).select_one(f"form[action='/matches/{match_id}/confirm']") is None
+    assert "正在移交到本所" in text_of(page) and soup(page).select_one("a[href='/transfers']") is not None
 
 
 def test_a_deadlock_broken_by_postgresql_asks_the_user_to_try_again() -> None:

@@ -21,7 +21,7 @@ from lostfound.services.custody import record_custody
 from lostfound.services.errors import Conflict, Forbidden, NotFound
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import get_settings
-from lostfound.tables import Disposal, FoundItem, LostReport, Match, Station
+from lostfound.tables import Disposal, FoundItem, LostReport, Match, Station, Transfer
 
 PAGE_SIZE = 30
 # A suggestion goes when its item or report is matched to another, withdrawn, erased or changed.
@@ -48,12 +48,17 @@ async def queue(station_code: str | None, decision: str = "", page: int = 1) -> 
         Match.item.reference.as_alias("item_reference"),
         Match.item.category.as_alias("item_category"),
         Match.item.found_at.as_alias("found_at"),
+        Match.item.status.as_alias("item_status"),
         Match.report.reference.as_alias("report_reference"),
         Match.report.category.as_alias("report_category"),
         Match.report.created_at.as_alias("reported_at"),
     ).where(Match.state == "suggested")
     if station_code is not None:
-        query = query.where(Match.item.station.code == station_code)
+        # The station receiving an item sees its suggestions on the way: it decides once the item is in.
+        on_the_way = Transfer.select(Transfer.item).where(
+            (Transfer.status == "in_transit") & (Transfer.to_station.code == station_code)
+        )
+        query = query.where((Match.item.station.code == station_code) | Match.item.is_in(on_the_way))
     if decision in ("auto", "review"):
         query = query.where(Match.decision == decision)
     rows = await (
@@ -86,6 +91,16 @@ async def get_pair(match_id: int) -> dict[str, Any]:
     row["item"] = await found_items.get_item(row["item_reference"])
     row["report"] = await lost_reports.get_report(row["report_reference"])
     return row
+
+
+async def receiving_station(item_id: int) -> str | None:
+    """The code of the station an item is on its way to, if it is on its way."""
+    row = await (
+        Transfer.select(Transfer.to_station.code.as_alias("code"))
+        .where((Transfer.item == item_id) & (Transfer.status == "in_transit"))
+        .first()
+    )
+    return row["code"] if row else None
 
 
 async def _open_match(actor: Actor, match_id: int) -> dict[str, Any]:

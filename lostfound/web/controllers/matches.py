@@ -39,10 +39,13 @@ class MatchesController(Controller):
     async def compare(self, request: Request, match_id: FromPath[int]) -> Any:
         pair = await match_review.get_pair(match_id)
         member = current_member(request)
+        in_transit = pair["item"]["status"] == ItemStatus.TRANSFERRED
+        receiver = await match_review.receiving_station(pair["item"]["id"]) if in_transit else None
         return render(
             request,
             "matches/compare.html",
             pair=pair,
+            coming_here=member is not None and receiver == member.station_code,
             can_decide=member is not None
             and member.station_code == pair["item"]["station_code"]
             and pair["state"] == "suggested"
