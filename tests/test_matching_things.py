@@ -172,6 +172,25 @@ async def test_a_bag_naming_nobody_finds_its_owner_among_crowds_of_look_alikes(
     assert all(match["decision"] == "review" for match in found)
 
 
+async def test_a_bag_found_among_look_alikes_stays_suggested_when_its_owner_changes_her_phone(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bag's lookup met the report through its crowded look keys; the report's own lookup, run
+    again for her new phone, does not read crowded keys. The suggestion must not depend on that."""
+    from lostfound.services import lost_reports, matching
+
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 1)
+    headers = await _headers()
+    owner = await _report(client, category="bag", description="深色双肩包")
+    await _item(client, headers, category="bag", description="黑色手提包")  # the week's other dark bag
+    item = await _item(client, headers, category="bag", description="黑色背包")
+    before = await _matches(client, headers, item)
+    assert before and before[0]["lost_report"] == owner
+    await lost_reports.update_contact(owner, "13900002222", "")
+    after = await _matches(client, headers, item)
+    assert [(m["lost_report"], m["score"]) for m in after] == [(m["lost_report"], m["score"]) for m in before]
+
+
 def test_of_many_look_alikes_those_sharing_the_rarest_keys_are_scored() -> None:
     week, district, brand = 1, 2, 3  # keys: a colour in a week, in a district, a brand in a week
     ours = [(week, m.KeyKind.DESC_WEEK), (district, m.KeyKind.DESC_DISTRICT), (brand, m.KeyKind.DESC_BRAND)]

@@ -644,6 +644,8 @@ async def refresh_many(
             if unscored
             else {}
         )
+    if facts is not None and unscored:
+        decided.update(await _with_standing_pairs(side, {r: keys[r] for r in unscored}, facts, decided))
     decided.update((record, found) for record, found in scored.items() if record in live)
     tables = SIDES[side]
     async with write_transaction():
@@ -665,6 +667,49 @@ async def refresh_many(
         decided = await _still_open(side, decided)
         await _store(side, decided, list(keys), fresh=known is not None)
     return decided
+
+
+async def _with_standing_pairs(
+    side: Side,
+    keys: dict[int, list[tuple[int, m.KeyKind]]],
+    facts: dict[int, m.MatchFacts],
+    decided: dict[int, list[m.Decided]],
+) -> dict[int, list[m.Decided]]:
+    """The records' candidates with their standing suggestions scored too, where the lookup missed them.
+
+    A lookup through crowded look keys reads a bounded sample: a bag known only by its looks meets a
+    report that the report's own lookup, made later for a phone change, does not reach. A suggestion
+    is re-scored from both records' keys and facts instead of dropped for that, so what is suggested
+    does not depend on which side was edited last. Returns the records whose list changed."""
+    mine, theirs = SIDES[side].key_fk, SIDES[side].other
+    standing: dict[int, set[int]] = {}
+    for chunk in _chunks(list(keys)):
+        for row in await Match.select(getattr(Match, mine), getattr(Match, theirs)).where(
+            getattr(Match, mine).is_in(list(chunk)) & (Match.state == "suggested")
+        ):
+            standing.setdefault(row[mine], set()).add(row[theirs])
+    missed = {
+        record: others - {d.other for d in decided.get(record, [])} for record, others in standing.items()
+    }
+    wanted = sorted({other for others in missed.values() for other in others})
+    if not wanted:
+        return {}
+    other_facts = await load_facts(theirs, wanted, open_only=True, phones=False)
+    table = SIDES[theirs].records
+    their_keys = {
+        row["id"]: [(key, kind, row["id"]) for key, kind in unpack_keys(row["match_keys"])]
+        for row in await table.select(table.id, table.match_keys).where(table.id.is_in(wanted))
+    }
+    changed: dict[int, list[m.Decided]] = {}
+    for record, others in missed.items():
+        found = [(d.other, d.scored) for d in decided.get(record, [])]
+        for other in sorted(others & other_facts.keys()):
+            pairs = m.keys_meeting(keys[record], their_keys.get(other, [])).get(other, set())
+            if (scored := _pair(side, facts[record], other_facts[other], pairs)) is not None:
+                found.append((other, scored))
+        if len(found) > len(decided.get(record, [])):
+            changed[record] = m.decide(found)
+    return changed
 
 
 async def open_count(side: Side) -> int:
