@@ -137,14 +137,7 @@ async def confirm(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]
             raise Conflict(N_("The item or the report is no longer open."))
         if state is None:  # dropped by a change to either side
             raise NotFound(_GONE)
-        await Match.update(
-            {
-                Match.state: "confirmed",
-                Match.decided_by: actor.user_id,
-                Match.decided_at: now,
-                Match.note: note[:500],
-            }
-        ).where(Match.id == match_id)
+        await _record_decision(match_id, "confirmed", actor, note)
         await matching.drop_suggestions(item["id"], report["id"])
         await FoundItem.update(
             {FoundItem.status: ItemStatus.OWNER_FOUND.value, FoundItem.updated_at: now}
@@ -188,14 +181,7 @@ async def reject(actor: Actor, match_id: int, note: str = "") -> dict[str, Any]:
             raise NotFound(_GONE)
         if state != "suggested":
             raise Conflict(N_("This match was already decided."))
-        await Match.update(
-            {
-                Match.state: "rejected",
-                Match.decided_by: actor.user_id,
-                Match.decided_at: datetime.now(UTC),
-                Match.note: note[:500],
-            }
-        ).where(Match.id == match_id)
+        await _record_decision(match_id, "rejected", actor, note)
         await audit.record(
             actor,
             "match.reject",
@@ -228,14 +214,7 @@ async def undo(actor: Actor, match_id: int, note: str) -> dict[str, Any]:
             raise Conflict(N_("Only a confirmed match can be taken back."))
         if item_status != ItemStatus.OWNER_FOUND or report_status != ReportStatus.MATCHED:
             raise Conflict(N_("The item was handed over or has moved on: the confirmation stands."))
-        await Match.update(
-            {
-                Match.state: "rejected",
-                Match.decided_by: actor.user_id,
-                Match.decided_at: now,
-                Match.note: note[:500],
-            }
-        ).where(Match.id == match_id)
+        await _record_decision(match_id, "rejected", actor, note)
         deadline = item["claim_deadline"]
         back_to = ItemStatus.UNCLAIMED if deadline is not None and deadline <= now else ItemStatus.IN_CUSTODY
         await FoundItem.update({FoundItem.status: back_to.value, FoundItem.updated_at: now}).where(
@@ -258,6 +237,18 @@ async def undo(actor: Actor, match_id: int, note: str) -> dict[str, Any]:
     await matching.refresh("item", item["id"])
     await matching.refresh("report", report["id"])
     return pair
+
+
+async def _record_decision(match_id: int, state: str, actor: Actor, note: str) -> None:
+    """The officer's decision on the pair itself: its state, who, when and why."""
+    await Match.update(
+        {
+            Match.state: state,
+            Match.decided_by: actor.user_id,
+            Match.decided_at: datetime.now(UTC),
+            Match.note: note[:500],
+        }
+    ).where(Match.id == match_id)
 
 
 def _noted(detail: dict[str, Any], note: str) -> dict[str, Any]:
