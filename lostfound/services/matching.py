@@ -696,10 +696,10 @@ async def _with_standing_pairs(
         return {}
     other_facts = await load_facts(theirs, wanted, open_only=True, phones=False)
     table = SIDES[theirs].records
-    their_keys = {
-        row["id"]: [(key, kind, row["id"]) for key, kind in unpack_keys(row["match_keys"])]
-        for row in await table.select(table.id, table.match_keys).where(table.id.is_in(wanted))
-    }
+    their_keys: dict[int, list[tuple[int, int, int]]] = {}
+    for chunk in _chunks(wanted):  # ``lostfound rematch`` refreshes a thousand records at a time
+        for row in await table.select(table.id, table.match_keys).where(table.id.is_in(list(chunk))):
+            their_keys[row["id"]] = [(key, kind, row["id"]) for key, kind in unpack_keys(row["match_keys"])]
     changed: dict[int, list[m.Decided]] = {}
     for record, others in missed.items():
         found = [(d.other, d.scored) for d in decided.get(record, [])]
