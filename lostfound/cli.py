@@ -302,13 +302,18 @@ def _entries(path: str) -> tuple[int, Any]:
 
     Lines stay bytes: a line that is not UTF-8 is one bad line (reported by the parser), not the end
     of the import, and the JSON decoder reads bytes as fast as text. A byte order mark, which
-    spreadsheet exports put before the first line, is dropped.
+    spreadsheet exports put before the first line, is dropped. A pipe (``-``, ``/dev/stdin``,
+    ``<(zcat …)``) can be read only once: it is copied to a temporary file as it is counted.
     """
-    with open(path, "rb") as handle:
-        total = sum(1 for line in handle if line.strip())
+    source = _spooled(path)
+    if source is None:
+        with open(path, "rb") as handle:
+            total = sum(1 for line in handle if line.strip())
+    else:
+        total = _count_and_spool(path, source)
 
     def generate() -> Any:
-        with open(path, "rb") as handle:
+        with open(path, "rb") if source is None else source as handle:
             for number, line in enumerate(handle, start=1):
                 if number == 1:
                     line = line.removeprefix(codecs.BOM_UTF8)
@@ -316,6 +321,27 @@ def _entries(path: str) -> tuple[int, Any]:
                     yield number, line
 
     return total, generate()
+
+
+def _spooled(path: str) -> Any:
+    """A temporary file (deleted when closed) for a source that is not a regular file, else None."""
+    import stat
+    import tempfile
+
+    if path != "-" and stat.S_ISREG(os.stat(path).st_mode):
+        return None
+    return tempfile.TemporaryFile(prefix="lostfound-import-")
+
+
+def _count_and_spool(path: str, spool: Any) -> int:
+    total = 0
+    with open(sys.stdin.fileno(), "rb", closefd=False) if path == "-" else open(path, "rb") as handle:
+        for line in handle:
+            if line.strip():
+                total += 1
+            spool.write(line)
+    spool.seek(0)
+    return total
 
 
 def _decode_problem(line: str | bytes, exc: Exception) -> ValueError:
@@ -452,7 +478,7 @@ def _workers(requested: int | None, total: int, side: Side) -> int:
 
 
 @import_.command("found-items")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--map-out", type=click.Path(dir_okay=False), help="Write {external_ref, reference} per line.")
 @click.option("--workers", type=int, default=None, help=_WORKERS_HELP)
 def import_found_items(path: str, map_out: str | None, workers: int | None) -> None:
@@ -470,7 +496,7 @@ def import_found_items(path: str, map_out: str | None, workers: int | None) -> N
 
 
 @import_.command("lost-reports")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--map-out", type=click.Path(dir_okay=False), help="Write {external_ref, reference} per line.")
 @click.option(
     "--notify/--no-notify", default=False, help="Send each owner the usual confirmation with a claim code."

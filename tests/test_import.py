@@ -560,3 +560,17 @@ async def test_imported_items_are_found_by_the_search_and_items_saved_after_an_i
     await found_items.create_item(SYSTEM, desk)
     assert await found("长柄雨伞") == ["黑色长柄雨伞"]
     assert await found("雨伞") == ["蓝色折叠雨伞", "黑色长柄雨伞"]
+
+
+@pytest.mark.parametrize("source", ["/dev/stdin", "-"])
+async def test_a_file_read_from_a_pipe_is_imported_whole(tmp_path: Path, source: str) -> None:
+    """`zcat reports.jsonl.gz | lostfound import lost-reports -` (or /dev/stdin, or <(…)): a pipe can be
+    read once only, and counting its lines first left nothing to import."""
+    lines = [json.dumps({**REPORT, "external_ref": f"OLD-R-{n}"}, ensure_ascii=False) for n in (1, 2, 3)]
+    done = run(
+        "import", "lost-reports", source, "--map-out", str(tmp_path / "map.jsonl"), stdin="\n".join(lines)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "imported 3, skipped 0" in done.stdout
+    assert await LostReport.count() == 3
+    assert len((tmp_path / "map.jsonl").read_text().splitlines()) == 3
