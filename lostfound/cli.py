@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -402,18 +403,69 @@ def _run_import(
         sys.exit(130)
 
 
-def _report_import(result: Any, map_out: str | None) -> None:
-    import json
+class _MapFile:
+    """Where ``--map-out`` goes: checked and opened before the import touches the database.
 
-    for line, reason in result.bad:
-        click.echo(f"line {line}: skipped: {reason}", err=True)
-    if map_out:
-        with open(map_out, "w", encoding="utf-8") as handle:
-            for external_ref, reference in result.mapping:
+    Found unwritable only after the import, the map would be lost with every record already
+    committed (and owners already notified). It is written to a temporary file beside the target
+    and moved into place once whole, so a map left from an earlier run is never half overwritten.
+    """
+
+    def __init__(self, target: str, source: str) -> None:
+        import tempfile
+
+        if _same_file(target, source):
+            _fail(f"--map-out {target} is the file being imported: name another file for the map.")
+        directory = os.path.dirname(os.path.abspath(target))
+        try:
+            # Closed by commit or discard, which outlive this method.
+            self._handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+                "w", encoding="utf-8", dir=directory, prefix=".map-", suffix=".tmp", delete=False
+            )
+        except OSError as exc:
+            _fail(f"Cannot write the map {target}: {exc.strerror or exc}.")
+        self._target = target
+
+    def commit(self, mapping: list[tuple[str, str]]) -> None:
+        import json
+
+        handle = self._handle
+        try:
+            for external_ref, reference in mapping:
                 handle.write(
                     json.dumps({"external_ref": external_ref, "reference": reference}, ensure_ascii=False)
                     + "\n"
                 )
+            handle.close()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(handle.name, 0o666 & ~umask)  # as a file opened for writing would be, not 0600
+            os.replace(handle.name, self._target)
+        except OSError as exc:
+            self.discard()
+            _fail(f"Cannot write the map {self._target}: {exc.strerror or exc}.")
+
+    def discard(self) -> None:
+        """Remove the temporary file (the import stopped, or the map is in place already)."""
+        self._handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._handle.name)
+
+
+def _same_file(target: str, source: str) -> bool:
+    try:
+        there = os.stat(target)
+        here = os.fstat(sys.stdin.fileno()) if source == "-" else os.stat(source)
+    except OSError:
+        return False  # the map does not exist yet
+    return (there.st_dev, there.st_ino) == (here.st_dev, here.st_ino)
+
+
+def _report_import(result: Any, map_file: _MapFile | None) -> None:
+    for line, reason in result.bad:
+        click.echo(f"line {line}: skipped: {reason}", err=True)
+    if map_file is not None:
+        map_file.commit(result.mapping)
     already = f", already imported {result.already}" if result.already else ""
     click.echo(f"imported {result.imported}{already}, skipped {len(result.bad)}")
     unnamed = sum(1 for _, external_ref, _ in result.mapped if not external_ref)
@@ -477,6 +529,22 @@ def _workers(requested: int | None, total: int, side: Side) -> int:
     return max(0, requested) if requested is not None else workers_for(total, side)
 
 
+ImportJob = Callable[[int, Any, Callable[[int], None]], Coroutine[Any, Any, Any]]
+
+
+def _import_file(path: str, map_out: str | None, label: str, job: ImportJob) -> None:
+    """Check where the map goes, read the file, import it and report: the map first, as a map that
+    cannot be written is better refused before anything is imported than after."""
+    map_file = _MapFile(map_out, path) if map_out else None
+    try:
+        total, entries = _entries(path)
+        result = _run_import(lambda progress: job(total, entries, progress), total, label)
+        _report_import(result, map_file)
+    finally:
+        if map_file is not None:
+            map_file.discard()
+
+
 @import_.command("found-items")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--map-out", type=click.Path(dir_okay=False), help="Write {external_ref, reference} per line.")
@@ -485,14 +553,12 @@ def import_found_items(path: str, map_out: str | None, workers: int | None) -> N
     """Import found items; each line is a POST /api/v1/found-items body with its station."""
     from lostfound.services.bulk_import import import_found_items as run
 
-    total, entries = _entries(path)
-
-    def job(progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
+    def job(total: int, entries: Any, progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
         return run(
             entries, progress, workers=_workers(workers, total, "item"), parse=parse_found_item, total=total
         )
 
-    _report_import(_run_import(job, total, "found items"), map_out)
+    _import_file(path, map_out, "found items", job)
 
 
 @import_.command("lost-reports")
@@ -506,9 +572,7 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: i
     """Import lost reports; each line is a POST /api/v1/lost-reports body."""
     from lostfound.services.bulk_import import import_lost_reports as run
 
-    total, entries = _entries(path)
-
-    def job(progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
+    def job(total: int, entries: Any, progress: Callable[[int], None]) -> Coroutine[Any, Any, Any]:
         return run(
             entries,
             progress,
@@ -518,7 +582,7 @@ def import_lost_reports(path: str, map_out: str | None, notify: bool, workers: i
             total=total,
         )
 
-    _report_import(_run_import(job, total, "lost reports"), map_out)
+    _import_file(path, map_out, "lost reports", job)
 
 
 @main.command()

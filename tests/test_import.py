@@ -574,3 +574,28 @@ async def test_a_file_read_from_a_pipe_is_imported_whole(tmp_path: Path, source:
     assert "imported 3, skipped 0" in done.stdout
     assert await LostReport.count() == 3
     assert len((tmp_path / "map.jsonl").read_text().splitlines()) == 3
+
+
+async def test_a_map_that_cannot_be_written_is_refused_before_anything_is_imported(tmp_path: Path) -> None:
+    """Found out only after the import, the map was lost and the records were in: run again, those
+    without an external reference were copied twice (and with --notify, owners told twice)."""
+    reports = _write(tmp_path / "reports.jsonl", [json.dumps(REPORT, ensure_ascii=False)])
+    done = run("import", "lost-reports", reports, "--map-out", str(tmp_path / "nowhere" / "map.jsonl"))
+    assert done.returncode == 1
+    assert "Cannot write the map" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert await LostReport.count() == 0
+
+
+async def test_a_map_that_names_the_file_being_imported_is_refused_and_the_file_is_left_as_it_was(
+    tmp_path: Path,
+) -> None:
+    reports = _write(tmp_path / "reports.jsonl", [json.dumps(REPORT, ensure_ascii=False)])
+    before = Path(reports).read_bytes()
+    (tmp_path / "link.jsonl").symlink_to(reports)
+    for map_out in (reports, str(tmp_path / "link.jsonl")):
+        done = run("import", "lost-reports", reports, "--map-out", map_out)
+        assert done.returncode == 1 and "is the file being imported" in done.stderr, done.stderr
+    assert Path(reports).read_bytes() == before
+    assert await LostReport.count() == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary map left
