@@ -599,3 +599,41 @@ async def test_a_map_that_names_the_file_being_imported_is_refused_and_the_file_
     assert Path(reports).read_bytes() == before
     assert await LostReport.count() == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary map left
+
+
+async def test_an_external_reference_repeated_batches_apart_is_a_bad_line_naming_the_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two different owners given the same external reference by the old system: the second line,
+    written in a later batch, was taken for a record imported before and silently dropped. Every
+    repeat within the file is a bad line naming the first; only what was there before the run is
+    "already imported"."""
+    from lostfound.cli import parse_lost_report
+    from lostfound.services import bulk_import
+
+    monkeypatch.setattr(bulk_import, "JOB", 2)
+    monkeypatch.setattr(bulk_import, "BATCH", 2)
+    monkeypatch.setattr(bulk_import, "MIN_FLUSH", 2)
+
+    def line(external_ref: str, name: str) -> str:
+        owner = {"name": name, "phone": "13900001111"}
+        return json.dumps({**REPORT, "owner": owner, "external_ref": external_ref}, ensure_ascii=False)
+
+    before = await bulk_import.import_lost_reports([(1, line("OLD-R-0", "程国栋"))], parse=parse_lost_report)
+    assert before.imported == 1
+    lines = [
+        line("OLD-R-1", "黎晓梅"),
+        line("OLD-R-0", "程国栋"),
+        line("OLD-R-2", "王建国"),
+        line("OLD-R-3", "赵丽"),
+        line("OLD-R-1", "孙红"),  # another owner, in the third batch
+        line("OLD-R-0", "程国栋"),
+    ]
+    done = await bulk_import.import_lost_reports(list(enumerate(lines, 1)), parse=parse_lost_report)
+    assert (done.imported, done.already) == (3, 1)
+    assert done.bad == [
+        (5, "external_ref OLD-R-1 is that of line 1"),
+        (6, "external_ref OLD-R-0 is that of line 2"),
+    ]
+    assert [ext for ext, _ in done.mapping] == ["OLD-R-1", "OLD-R-0", "OLD-R-2", "OLD-R-3"]
+    assert await LostReport.count() == 4

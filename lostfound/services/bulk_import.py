@@ -68,6 +68,9 @@ class ImportResult:
     already: int = 0
     bad: list[tuple[int, str]] = field(default_factory=list)  # (line number, what is wrong)
     mapped: list[tuple[int, str, str]] = field(default_factory=list)  # (line, external_ref, reference)
+    # The line each external reference was first seen on in this run: a repeat further down the file,
+    # batches later, is that line's record again, not one imported before (``_not_yet_imported``).
+    first_line: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def mapping(self) -> list[tuple[str, str]]:
@@ -564,11 +567,30 @@ async def _not_yet_imported(side: Side, good: list[Prepared], result: ImportResu
 
     An import run again (after it was interrupted, say) brings in only what it had not: a second copy
     of a report would be the runner-up of every match of the first, and neither would ever be
-    suggested automatically. A record already there is mapped to its reference; a reference repeated
-    within a batch is a bad line (one repeated further apart is found already there).
+    suggested automatically. A record already there before this run is mapped to its reference; a
+    reference that repeats an earlier line of the file, in this batch or any before, is a bad line.
     """
+    first_line = result.first_line
+    known = await _known_references(side, {p.values["external_ref"] for p in good} - first_line.keys())
+    fresh: list[Prepared] = []
+    for prepared in good:
+        external_ref = prepared.values["external_ref"]
+        if not external_ref:
+            fresh.append(prepared)
+        elif (first := first_line.setdefault(external_ref, prepared.line)) != prepared.line:
+            result.bad.append((prepared.line, f"external_ref {external_ref} is that of line {first}"))
+        elif external_ref in known:
+            result.already += 1
+            result.mapped.append((prepared.line, external_ref, known[external_ref]))
+        else:
+            fresh.append(prepared)
+    return fresh
+
+
+async def _known_references(side: Side, external_refs: set[str]) -> dict[str, str]:
+    """The reference of each record of ``side`` that has one of ``external_refs``."""
     table = matching.SIDES[side].records
-    wanted = sorted({p.values["external_ref"] for p in good if p.values["external_ref"]})
+    wanted = sorted(external_refs - {""})
     known: dict[str, str] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
@@ -579,22 +601,7 @@ async def _not_yet_imported(side: Side, good: list[Prepared], result: ImportResu
             f"WHERE external_ref <> '' AND external_ref IN ({marks})"
         )
         known.update((row["external_ref"], row["reference"]) for row in await table.raw(sql, *chunk))
-    fresh: list[Prepared] = []
-    first_line: dict[str, int] = {}
-    for prepared in good:
-        external_ref = prepared.values["external_ref"]
-        if external_ref in known:
-            result.already += 1
-            result.mapped.append((prepared.line, external_ref, known[external_ref]))
-        elif external_ref in first_line:
-            result.bad.append(
-                (prepared.line, f"external_ref {external_ref} is that of line {first_line[external_ref]}")
-            )
-        else:
-            if external_ref:
-                first_line[external_ref] = prepared.line
-            fresh.append(prepared)
-    return fresh
+    return known
 
 
 def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dict[str, Any]]) -> Prepared:
