@@ -637,3 +637,39 @@ async def test_an_external_reference_repeated_batches_apart_is_a_bad_line_naming
     ]
     assert [ext for ext, _ in done.mapping] == ["OLD-R-1", "OLD-R-0", "OLD-R-2", "OLD-R-3"]
     assert await LostReport.count() == 4
+
+
+async def test_the_same_file_imported_twice_at_once_is_written_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two operators start the same migration at once. Each batch asks which of its references are
+    already there before it writes; on PostgreSQL both asked before either had committed, and every
+    record was written twice. The first import here waits, after its check, for the second to check
+    too (for two seconds at most): the second must see the first's records, not an empty table."""
+    import asyncio
+    import contextlib
+
+    from lostfound.cli import parse_lost_report
+    from lostfound.services import bulk_import
+
+    original = bulk_import._not_yet_imported
+    second_checked = asyncio.Event()
+    checks: list[int] = []
+
+    async def check_then_linger(*args: object) -> object:
+        fresh = await original(*args)  # type: ignore[arg-type]
+        checks.append(len(checks))
+        if len(checks) == 1:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(second_checked.wait(), 2)
+        else:
+            second_checked.set()
+        return fresh
+
+    monkeypatch.setattr(bulk_import, "_not_yet_imported", check_then_linger)
+    lines = [
+        (n, json.dumps({**REPORT, "external_ref": f"OLD-R-{n}"}, ensure_ascii=False)) for n in range(1, 4)
+    ]
+    first, second = await asyncio.gather(
+        *(bulk_import.import_lost_reports(lines, parse=parse_lost_report) for _ in range(2))
+    )
+    assert sorted((done.imported, done.already) for done in (first, second)) == [(0, 3), (3, 0)]
+    assert await LostReport.count() == 3

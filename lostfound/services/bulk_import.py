@@ -547,6 +547,7 @@ async def _flush(
         # an import stopped half-way leaves whole batches. A record written without its keys would
         # never meet the other side, and the import run again would skip it as already there.
         async with write_transaction(check_foreign_keys=False):
+            await _one_writer_at_a_time(side)
             fresh = await _not_yet_imported(side, good, result)
             record_ids = await write(fresh, result) if fresh else []
             if record_ids:
@@ -560,6 +561,23 @@ async def _flush(
                 await matching.refresh_many(side, record_ids, known, decided)
         result.imported += len(record_ids)
     progress(len(good) + len(bad))
+
+
+# PostgreSQL advisory lock keys, one per side: imports of a side write one batch at a time.
+_IMPORT_LOCKS: dict[Side, int] = {"report": 0x4C46_494D_0001, "item": 0x4C46_494D_0002}
+
+
+async def _one_writer_at_a_time(side: Side) -> None:
+    """Wait until no other import of ``side`` holds a batch's transaction open.
+
+    In READ COMMITTED, two imports of the same file at once each found the other's references not
+    yet there and wrote every record twice (the index on external references is not unique). The
+    lock is held until this transaction ends, and the check after it, a statement of its own, sees
+    what the other committed meanwhile. SQLite's BEGIN IMMEDIATE serialises the batches already.
+    """
+    if fast_reads.on_postgres():
+        table = matching.SIDES[side].records
+        await table.raw("SELECT pg_advisory_xact_lock({})", _IMPORT_LOCKS[side])
 
 
 async def _not_yet_imported(side: Side, good: list[Prepared], result: ImportResult) -> list[Prepared]:
