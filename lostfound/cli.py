@@ -7,7 +7,7 @@ import codecs
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -32,7 +32,11 @@ async def _with_pool(coro: Coroutine[Any, Any, T]) -> T:
     from lostfound.database import close_pool, open_pool
     from lostfound.settings import get_settings
 
-    await open_pool(get_settings())
+    try:
+        await open_pool(get_settings())
+    except BaseException:
+        coro.close()  # never started: closed, so Python does not warn that it was never awaited
+        raise
     try:
         return await coro
     finally:
@@ -40,20 +44,78 @@ async def _with_pool(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def _service_call(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a service call and turn its refusal into a readable error (English: operators' console)."""
+    """Run a service call and turn its refusal, or a database that is not there, into a readable
+    error (English: operators' console)."""
+    with _readable_errors():
+        return _run(_with_pool(coro))
+
+
+@contextlib.contextmanager
+def _readable_errors() -> Iterator[None]:
     from lostfound.services.errors import ServiceError
 
     try:
-        return _run(_with_pool(coro))
+        yield
     except ServiceError as exc:
         _fail(exc.message % exc.params if exc.params else exc.message)
-        raise  # unreachable, keeps type checkers content
+    except Exception as exc:
+        problem = _database_problem(exc)
+        if problem is None:
+            raise
+        _fail(problem)
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """A one-line account of a database that cannot be used, or None for any other error."""
+    import socket
+    import sqlite3
+
+    import asyncpg
+
+    from lostfound.settings import get_settings
+
+    settings = get_settings()
+    migrate_first = "The database has no tables yet: run `lostfound migrate` first."
+    if isinstance(exc, sqlite3.OperationalError):
+        if "no such table" in str(exc):
+            return migrate_first
+        if "unable to open database file" in str(exc):
+            return f"Cannot open the database in {settings.data_dir}: {exc}."
+        return None
+    if not settings.uses_postgres:
+        return None
+    where = _database_address(settings.database_url or "")
+    if isinstance(exc, asyncpg.UndefinedTableError):
+        return migrate_first
+    if isinstance(exc, asyncpg.InvalidCatalogNameError):
+        return f"The database server at {where} has no such database: {exc}."
+    if isinstance(exc, asyncpg.InvalidAuthorizationSpecificationError):
+        return f"The database at {where} refused the connection: {exc}."
+    if isinstance(exc, ConnectionError | TimeoutError | socket.gaierror | asyncpg.CannotConnectNowError):
+        return f"Cannot reach the database at {where}."
+    return None
+
+
+def _database_address(url: str) -> str:
+    """HOST:PORT of a DATABASE_URL, without the user or the password."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+    except ValueError:
+        return "DATABASE_URL"
 
 
 @click.group()
 def main() -> None:
     """lostfound: found property and good deeds for police stations."""
+    import warnings
+
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
+    # Piccolo asks a PostgreSQL server its version as the engine is made, and warns (in colour, with
+    # a line of its source) when it cannot: a command that needs the database says so in one line.
+    warnings.filterwarnings("ignore", message=".*Unable to (connect to database|fetch server version)")
 
 
 @main.command()
@@ -108,7 +170,8 @@ def migrate() -> None:
     """Apply pending database migrations."""
     from lostfound.database import migrate as apply
 
-    _run(apply())
+    with _readable_errors():
+        _run(apply())
 
 
 @main.command()

@@ -141,3 +141,45 @@ async def test_user_password_lets_an_operator_back_in(client: httpx.AsyncClient)
     response = await sign_in(client, "dc.admin", "Recovered-Pass-31")
     assert response.headers["location"] == "/account/password"  # must choose a new one now
     assert run("user", "password", "--username", "ghost", stdin="Recovered-Pass-31\n").returncode != 0
+
+
+def _run_elsewhere(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line on another database than the tests'."""
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
+    return subprocess.run(
+        [LOSTFOUND, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "never awaited" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and done.stderr.rstrip().endswith(errors[0]), done.stderr
+    return errors[0]
+
+
+def test_a_database_never_migrated_is_named_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    lines = tmp_path / "reports.jsonl"
+    lines.write_text('{"external_ref": "OLD-R-1"}\n', encoding="utf-8")
+    env = {"LOSTFOUND_DATA_DIR": str(tmp_path / "new")}
+    for args in (("import", "lost-reports", str(lines)), ("match", "LR-2026-000001")):
+        assert "run `lostfound migrate` first" in _one_line_error(_run_elsewhere(env, *args))
+
+
+def test_a_database_server_out_of_reach_is_named_without_its_password(tmp_path: Path) -> None:
+    lines = tmp_path / "reports.jsonl"
+    lines.write_text('{"external_ref": "OLD-R-1"}\n', encoding="utf-8")
+    env = {
+        "LOSTFOUND_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": "postgres://clerk:Secret-Word-9@127.0.0.1:9/lostfound",  # nothing listens on 9
+    }
+    for args in (("import", "lost-reports", str(lines)), ("match", "LR-2026-000001"), ("migrate",)):
+        done = _run_elsewhere(env, *args)
+        assert _one_line_error(done) == "Error: Cannot reach the database at 127.0.0.1:9."
+        assert "Secret-Word-9" not in done.stdout + done.stderr
