@@ -189,3 +189,17 @@ async def test_audit_log_lists_and_filters_events(client: httpx.AsyncClient) -> 
     assert len(rows) == 1 and "dc.duty" in rows[0].get_text()
     none = await client.get("/admin/audit?actor=nobody")
     assert "没有符合条件的记录" in text_of(none)
+
+
+async def test_lr_cannot_be_a_station_code_as_lost_reports_references_begin_with_it(
+    client: httpx.AsyncClient,
+) -> None:
+    """A station coded LR numbered its items LR-2026-000001, as the lost reports are numbered:
+    `lostfound match` and every page that tells a reference's kind by its start took them for reports."""
+    await _signed_in(client, "dc.admin", Role.ADMIN)
+    refused = await post_form(
+        client, "/admin/stations/new", "/admin/stations/new", {**NEW_STATION, "code": "lr"}
+    )
+    assert refused.status_code == 400
+    assert "LR 不能用作派出所代码" in text_of(refused)
+    assert not await Station.exists().where(Station.code == "LR")

@@ -183,3 +183,12 @@ def test_a_database_server_out_of_reach_is_named_without_its_password(tmp_path: 
         done = _run_elsewhere(env, *args)
         assert _one_line_error(done) == "Error: Cannot reach the database at 127.0.0.1:9."
         assert "Secret-Word-9" not in done.stdout + done.stderr
+
+
+async def test_station_create_refuses_the_code_lr() -> None:
+    done = run(
+        "station", "create", "--code", "LR", "--name-zh", "莲荣派出所", "--name-en", "Lianrong Station"
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "LR cannot be a station code: the references of lost reports begin with it." in done.stderr
+    assert not await Station.exists().where(Station.code == "LR")

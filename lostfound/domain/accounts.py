@@ -43,7 +43,23 @@ def normalise_station_code(raw: str) -> str:
     return raw.strip().upper()
 
 
+# A found item's reference is CODE-YYYY-NNNNNN and a lost report's LR-YYYY-NNNNNN: a station coded
+# LR would number its items as the reports are numbered, and a reference would no longer say which.
+RESERVED_STATION_CODES = frozenset({"LR"})
+
+
 def station_code_problem(code: str) -> str | None:
+    """Return an untranslated message when ``code`` cannot be given to a station."""
+    if problem := station_code_shape_problem(code):
+        return problem
+    if code in RESERVED_STATION_CODES:
+        return N_("LR cannot be a station code: the references of lost reports begin with it.")
+    return None
+
+
+def station_code_shape_problem(code: str) -> str | None:
+    """Return an untranslated message when ``code`` cannot be any station's code: looking up a
+    station created before a code was reserved still finds it."""
     if not STATION_CODE_RE.match(code):
         return N_("A station code has 2 to 6 capital letters, for example DC.")
     return None

@@ -26,7 +26,11 @@ from zoneinfo import ZoneInfo
 
 from lostfound.crypto import readable_code
 from lostfound.database import close_pool, open_pool
-from lostfound.domain.accounts import normalise_station_code, station_code_problem
+from lostfound.domain.accounts import (
+    normalise_station_code,
+    station_code_problem,
+    station_code_shape_problem,
+)
 from lostfound.domain.found_items import CustodyKind, ItemStatus, reference
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
@@ -442,9 +446,10 @@ async def _stations() -> dict[str, dict[str, Any]]:
 def _station(code: str, stations: dict[str, dict[str, Any]]) -> dict[str, Any] | str:
     """The station a found item names, or why the code is refused (as ``get_station`` says it)."""
     normalised = normalise_station_code(code)
-    if normalised in stations and not station_code_problem(normalised):
-        return stations[normalised]
-    return problem_text(NotFound(N_("No station has the code %(code)s."), code=normalised[:8]))
+    if normalised not in stations or station_code_shape_problem(normalised):
+        return problem_text(NotFound(N_("No station has the code %(code)s."), code=normalised[:8]))
+    # A station coded LR before the code was reserved: its items would take lost reports' references.
+    return station_code_problem(normalised) or stations[normalised]
 
 
 def prepare_batch(

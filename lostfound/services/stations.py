@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from lostfound.domain.accounts import normalise_station_code, station_code_problem
+from lostfound.domain.accounts import (
+    normalise_station_code,
+    station_code_problem,
+    station_code_shape_problem,
+)
 from lostfound.domain.i18n_markers import N_
 from lostfound.services import audit
 from lostfound.services.context import Actor
@@ -39,8 +43,10 @@ FIELD_LIMITS = {
 }
 
 
-def _validate(data: StationInput) -> None:
-    problem = station_code_problem(data.code)
+def _validate(data: StationInput, new: bool = True) -> None:
+    """``new``: the station is being created, so its code must be one a station may be given; an
+    existing station's code cannot change, and one given before a code was reserved stays."""
+    problem = station_code_problem(data.code) if new else station_code_shape_problem(data.code)
     if problem:
         raise ServiceError(problem, field="code")
     if not data.name_zh:
@@ -65,7 +71,7 @@ async def get_station(code: str) -> dict:
     normalised = normalise_station_code(code)
     row = (
         None
-        if station_code_problem(normalised)
+        if station_code_shape_problem(normalised)
         else await Station.select().where(Station.code == normalised).first()
     )
     if row is None:
@@ -88,7 +94,7 @@ async def create_station(actor: Actor, data: StationInput) -> dict:
 
 async def update_station(actor: Actor, code: str, data: StationInput) -> dict:
     data = data.cleaned()
-    _validate(data)
+    _validate(data, new=False)
     current = await get_station(code)
     if data.code != current["code"]:
         raise ServiceError(N_("A station's code cannot be changed."), field="code")
