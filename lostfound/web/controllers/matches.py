@@ -103,7 +103,11 @@ class MatchesController(Controller):
                 )
                 return Redirect(path=f"/items/{pair['item_reference']}", status_code=303)
             await match_review.reject(actor, match_id, values.get("note", ""))
-            flash(request, i18n.gettext("Rejected. It will not be suggested again."), category="success")
+            flash(
+                request,
+                i18n.gettext("Rejected. It is suggested again only if an ID or other number later agrees."),
+                category="success",
+            )
         except ServiceError as exc:
             flash(request, i18n.gettext(exc.message, **exc.params), category="error")
             # A suggestion that is gone has no page to go back to: the queue shows what is left.
