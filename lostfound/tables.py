@@ -127,6 +127,7 @@ class FoundItem(Table, tablename="found_item"):
     match_keys = Bytea(default=b"")
     # Whether the record holds a valid ID number, written with ``match_keys``: a lookup by a valid
     # ID lets such a candidate go unread when only names and places met (see services.matching).
+    # A valid ID holds every name the record gives (``matching.valid_id_names_everyone``).
     holds_valid_id = Boolean(default=False)
 
 
@@ -226,6 +227,7 @@ class LostReport(Table, tablename="lost_report"):
     match_keys = Bytea(default=b"")
     # Whether the record holds a valid ID number, written with ``match_keys``: a lookup by a valid
     # ID lets such a candidate go unread when only names and places met (see services.matching).
+    # A valid ID holds every name the record gives (``matching.valid_id_names_everyone``).
     holds_valid_id = Boolean(default=False)
 
 

@@ -472,6 +472,30 @@ async def test_a_hong_kong_visitors_home_return_permit_finds_its_owner(client: h
     assert handover.compare_id("H12345679", situation.documents, None).outcome == "different"
 
 
+async def test_a_daughters_id_card_in_her_mothers_wallet_does_not_count_against_the_mother(
+    client: httpx.AsyncClient,
+) -> None:
+    """The mother reports with her own ID; the wallet holds her bank card and her daughter's ID card."""
+    headers = await _headers()
+    card = [{"kind": "bank_card", "card_last4": "0128"}]
+    mother = await _report(client, contents=card)  # 黎晓梅 with OWNER_ID
+    contents = [
+        {"kind": "id_card", "holder_name": "张小雨", "id_number": OTHER_ID},
+        {"kind": "bank_card", "holder_name": "黎晓梅", "card_last4": "0128"},
+    ]
+    [found] = await _matches(client, headers, await _item(client, headers, contents))
+    levels = {(r["field"], r["level"]) for r in found["reasons"]}
+    assert found["lost_report"] == mother and ("id_number", "different") not in levels
+    assert {("name", "exact"), ("card_last4", "exact")} <= levels
+    # A namesake of the daughter, with another valid ID, still has it counted against her.
+    namesake = await _report(client, name="张小雨", owner={"phone": "13900001111"})  # OWNER_ID
+    found = {
+        m["lost_report"]: m
+        for m in await _matches(client, headers, await _item(client, headers, [contents[0]]))
+    }
+    assert namesake not in found  # −25 for the other ID: far below review
+
+
 async def test_two_close_owners_are_left_for_an_officer_to_choose(client: httpx.AsyncClient) -> None:
     headers = await _headers()
     first = await _report(client, owner={"id_number": ""})

@@ -29,6 +29,7 @@ from lostfound.domain.i18n_markers import N_
 class IdFact:
     number: str  # normalised; may hold * for unreadable digits
     valid: bool  # passes region, date and check character
+    holder: str = ""  # the normalised name on the document (a report's own ID: the owner's)
 
     @property
     def masked(self) -> bool:
@@ -65,7 +66,7 @@ class MatchFacts:
 
     def __reduce__(self) -> tuple:
         # Bulk import sends facts between processes by the thousand: plain tuples pickle far faster.
-        numbers = tuple((fact.number, fact.valid) for fact in self.ids)
+        numbers = tuple((fact.number, fact.valid, fact.holder) for fact in self.ids)
         return (
             _restore_facts,
             (
@@ -89,7 +90,7 @@ class MatchFacts:
 
 
 def _restore_facts(category: str, numbers: tuple, *rest: object) -> MatchFacts:
-    return MatchFacts(category, [IdFact(number, valid) for number, valid in numbers], *rest)  # type: ignore[arg-type]
+    return MatchFacts(category, [IdFact(*fact) for fact in numbers], *rest)  # type: ignore[arg-type]
 
 
 # What people leave off a district's name: 东城 for 东城区, 义乌 for 义乌市, Dongcheng for Dongcheng District.
@@ -463,10 +464,16 @@ def _id_level(
         return Level.EXACT
     if (KeyKind.ID_FULL, KeyKind.ID_REPAIR) in agreed or (KeyKind.ID_REPAIR, KeyKind.ID_FULL) in agreed:
         return Level.ONE_EDIT
-    item_valid = any(f.valid for f in item.ids)
-    report_valid = any(f.valid for f in report.ids)
-    if item_valid and report_valid:
-        return Level.DIFFERENT  # two valid numbers that differ are two people, however alike
+    # Two valid numbers that differ are two people, however alike: unless their names say so already
+    # (a daughter's ID card in her mother's wallet says nothing against the mother's report).
+    if any(
+        _may_be_one_person(ours, theirs)
+        for ours in item.ids
+        if ours.valid
+        for theirs in report.ids
+        if theirs.valid
+    ):
+        return Level.DIFFERENT
     if KeyKind.ID_PIECE in kinds or (KeyKind.ID_REPAIR, KeyKind.ID_REPAIR) in agreed:
         return Level.PARTIAL
     if KeyKind.ID_MASK in kinds:
@@ -669,6 +676,24 @@ def score_at_least(
 
 def holds_valid_id(facts: MatchFacts) -> bool:
     return any(fact.valid for fact in facts.ids)
+
+
+def _may_be_one_person(a: IdFact, b: IdFact) -> bool:
+    """Whether two ID documents may name one person: a name missing on either says nothing."""
+    return (
+        not a.holder or not b.holder or names.agreement(a.holder, b.holder) is not names.NameLevel.DIFFERENT
+    )
+
+
+def valid_id_names_everyone(facts: MatchFacts) -> bool:
+    """Whether the record holds a valid ID and every name it gives is on one of its valid IDs.
+
+    Then any candidate met through a name is met through an ID holder's: were the candidate's own
+    number valid and different, it would count against (−25), so a lookup may leave it unread
+    (``hopeless_against_valid_id``). A name from a bank card beside someone else's ID card may be
+    the owner's: that record's candidates are all read."""
+    holders = {fact.holder for fact in facts.ids if fact.valid}
+    return bool(holders) and all(name in holders for name in facts.names)
 
 
 def hopeless_against_valid_id(pairs: set[tuple[KeyKind, KeyKind]], floor: float) -> bool:

@@ -34,7 +34,7 @@ from lostfound.domain.accounts import (
 from lostfound.domain.found_items import CustodyKind, ItemStatus, reference
 from lostfound.domain.i18n_markers import N_
 from lostfound.domain.lost_reports import Channel, ReportStatus, report_reference
-from lostfound.domain.matching import Decided, KeyKind, MatchFacts, holds_valid_id
+from lostfound.domain.matching import Decided, KeyKind, MatchFacts, valid_id_names_everyone
 from lostfound.domain.notifications import MessageKind
 from lostfound.pii import vault
 from lostfound.services import (
@@ -644,7 +644,7 @@ def _matching_part(side: Side, line: int, values: dict[str, Any], rows: list[dic
     facts = matching.facts_of_values(side, values, rows)
     packed = matching.pack_keys(matching.hashed_keys(facts, side))
     values["match_keys"] = packed  # the record lists its keys, as refresh does
-    values["holds_valid_id"] = holds_valid_id(facts)
+    values["holds_valid_id"] = valid_id_names_everyone(facts)
     return Prepared(line, values, rows, packed, facts=facts)
 
 

@@ -115,12 +115,11 @@ def _decrypt(token: str, column: str) -> str:
     return vault().decrypt(token, column) if token else ""
 
 
-def _add_id(facts: m.MatchFacts, number: str, today: Any) -> None:
+def _add_id(facts: m.MatchFacts, number: str, today: Any, holder: str = "") -> None:
     number = ids.normalise_id_number(number)
     if number:
-        facts.ids.append(
-            m.IdFact(number, not ids.is_masked(number) and ids.check_id_number(number, today) is None)
-        )
+        valid = not ids.is_masked(number) and ids.check_id_number(number, today) is None
+        facts.ids.append(m.IdFact(number, valid, holder))
 
 
 # Scoring only asks whether a candidate has a phone (agreement comes from the keys that met),
@@ -136,12 +135,11 @@ def _add_content(
     facts: m.MatchFacts, row: Sequence[Any], today: Any, phones: bool = True, numbers: bool = True
 ) -> None:
     _, kind, holder, number_enc, last4, phone_enc, bank = row
-    if holder:
-        name = names.normalise_name(holder)
-        if name and name not in facts.names:
-            facts.names.append(name)
+    name = names.normalise_name(holder) if holder else ""
+    if name and name not in facts.names:
+        facts.names.append(name)
     if numbers:  # see ``load_facts``
-        _add_number(facts, kind, number_enc, today)
+        _add_number(facts, kind, number_enc, today, name)
     if last4:
         facts.card_last4.append(last4)
     if kind == ContentKind.BANK_CARD and bank:
@@ -150,10 +148,10 @@ def _add_content(
         facts.phones.append(_phone(phone_enc, PHONE_COLUMN, phones))
 
 
-def _add_number(facts: m.MatchFacts, kind: str, number_enc: str, today: Any) -> None:
-    """A content row's ID, passport, IMEI or serial number."""
+def _add_number(facts: m.MatchFacts, kind: str, number_enc: str, today: Any, holder: str = "") -> None:
+    """A content row's ID, passport, IMEI or serial number (``holder``: the normalised name on it)."""
     if kind in ID_NUMBER_KINDS:
-        _add_id(facts, _decrypt(number_enc, ID_COLUMN), today)
+        _add_id(facts, _decrypt(number_enc, ID_COLUMN), today, holder)
     elif kind in PASSPORT_KINDS and number_enc:
         facts.passports.append(_decrypt(number_enc, ID_COLUMN))
     elif kind == ContentKind.IMEI and number_enc:
@@ -216,10 +214,11 @@ def _report_facts(
         colour=colour or "",
         brand=brand or "",
     )
-    if name:
-        fact.names.append(names.normalise_name(name))
+    owner = names.normalise_name(name) if name else ""
+    if owner:
+        fact.names.append(owner)
     if numbers:
-        _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today)
+        _add_id(fact, _decrypt(id_enc, OWNER_ID_COLUMN), today, owner)
     if phone_enc:
         fact.phones.append(_phone(phone_enc, OWNER_PHONE_COLUMN, phones))
     return fact
@@ -592,12 +591,16 @@ def _hopeless_if_valid_id(
 ) -> set[int]:
     """Candidates none of whose pairs could reach review if the candidate holds a valid ID: every record
     that met one holds a valid ID too and met it by names and places alone (a namesake's report, most
-    of the third a lookup at a million reports lets go). Left unread, they are dropped as scoring would."""
+    of the third a lookup at a million reports lets go). Left unread, they are dropped as scoring would.
+
+    Both ends' IDs must name everyone they give (``valid_id_names_everyone``, the ``holds_valid_id``
+    column), or the IDs may be two people's that count nothing against each other. One met by a card's
+    last 4 alone, under a name of its own, is let go too: a stranger, at best a pair to review."""
     verdict: dict[int, bool] = {}
     for record, found in agreed.items():
         if not found:
             continue  # a record that met nothing has no facts read
-        valid = m.holds_valid_id(facts[record])
+        valid = m.valid_id_names_everyone(facts[record])
         for other, pairs in found.items():
             hopeless = valid and m.hopeless_against_valid_id(pairs, m.REVIEW_SCORE)
             verdict[other] = verdict.get(other, True) and hopeless
@@ -656,7 +659,7 @@ async def refresh_many(
                 tables.records,
                 ("match_keys", "holds_valid_id"),
                 [
-                    (pack_keys(record_keys), m.holds_valid_id(facts[record]), record)
+                    (pack_keys(record_keys), m.valid_id_names_everyone(facts[record]), record)
                     for record, record_keys in keys.items()
                 ],
             )
