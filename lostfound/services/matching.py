@@ -361,12 +361,19 @@ def unpack_keys(packed: bytes) -> list[tuple[int, int]]:
 async def _drop_keys(side: Side, record_ids: Sequence[int]) -> None:
     """Delete the key rows of these records (inside the caller's transaction), found by the keys each keeps."""
     tables = SIDES[side]
-    records = tables.records
-    rows: list[tuple[int, int, int]] = []
+    listed = await _listed_keys(side, record_ids)
+    rows = [(key, kind, record) for record, keys in listed.items() for key, kind in keys]
+    await delete_tuples(tables.keys, ("key", "kind", tables.key_fk), rows)
+
+
+async def _listed_keys(side: Side, record_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+    """The keys each of these records lists (``match_keys``), a chunk of records at a time."""
+    records = SIDES[side].records
+    listed: dict[int, list[tuple[int, int]]] = {}
     for chunk in _chunks(list(record_ids)):
         for row in await records.select(records.id, records.match_keys).where(records.id.is_in(list(chunk))):
-            rows += [(key, kind, row["id"]) for key, kind in unpack_keys(row["match_keys"])]
-    await delete_tuples(tables.keys, ("key", "kind", tables.key_fk), rows)
+            listed[row["id"]] = unpack_keys(row["match_keys"])
+    return listed
 
 
 # --- candidates and scores -----------------------------------------------------------------
@@ -698,11 +705,10 @@ async def _with_standing_pairs(
     if not wanted:
         return {}
     other_facts = await load_facts(theirs, wanted, open_only=True, phones=False)
-    table = SIDES[theirs].records
-    their_keys: dict[int, list[tuple[int, int, int]]] = {}
-    for chunk in _chunks(wanted):  # ``lostfound rematch`` refreshes a thousand records at a time
-        for row in await table.select(table.id, table.match_keys).where(table.id.is_in(list(chunk))):
-            their_keys[row["id"]] = [(key, kind, row["id"]) for key, kind in unpack_keys(row["match_keys"])]
+    their_keys = {
+        other: [(key, kind, other) for key, kind in listed]
+        for other, listed in (await _listed_keys(theirs, wanted)).items()
+    }
     changed: dict[int, list[m.Decided]] = {}
     for record, others in missed.items():
         found = [(d.other, d.scored) for d in decided.get(record, [])]
