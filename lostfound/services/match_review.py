@@ -233,9 +233,9 @@ async def undo(actor: Actor, match_id: int, note: str) -> dict[str, Any]:
         )
         detail = {"report": report["reference"], "note": note[:500]}
         await audit.record(actor, "match.undo", "found_item", item["reference"], detail)
-    # Outside the decision's transaction, as after any save: a failure here leaves the decision made.
-    await matching.refresh("item", item["id"])
-    await matching.refresh("report", report["id"])
+    # Outside the decision's transaction, as after any save: a failure is logged, the decision stands.
+    await matching.refresh_item(item["id"])
+    await matching.refresh_report(report["id"])
     return pair
 
 
