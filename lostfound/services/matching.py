@@ -444,14 +444,16 @@ async def _crowded_rows(
 
 async def _look_rows(
     side: Side, keys: dict[int, list[tuple[int, m.KeyKind]]], crowded: set[int]
-) -> tuple[set[int], dict[int, list[tuple[int, int]]]]:
-    """Records known only by their looks, and up to MAX_LOOK_POSTINGS rows of their crowded keys."""
-    anonymous = {
-        record
-        for record, record_keys in keys.items()
-        if record_keys and all(kind in m.LOOK_KEYS for _, kind in record_keys)
-    }
-    wanted = sorted({key for record in anonymous for key, _ in keys[record] if key in crowded})
+) -> dict[int, list[tuple[int, int]]]:
+    """Up to MAX_LOOK_POSTINGS rows of each crowded look key of these records."""
+    wanted = sorted(
+        {
+            key
+            for record_keys in keys.values()
+            for key, kind in record_keys
+            if kind in m.LOOK_KEYS and key in crowded
+        }
+    )
     other = SIDES[SIDES[side].other]
     # One statement of one bounded probe per key (SQLite takes at most 500 parts to a UNION). The
     # rows come in the key index's order, so both engines read the same ones (PostgreSQL's plan,
@@ -466,7 +468,32 @@ async def _look_rows(
             " UNION ALL ".join([probe] * len(chunk)), chunk, inline=True
         ):
             rows.setdefault(key, []).append((kind, record))
-    return anonymous, rows
+    return rows
+
+
+def _met_by(
+    record_keys: list[tuple[int, m.KeyKind]],
+    postings: dict[int, list[tuple[int, int]]],
+    crowded: set[int],
+    by_looks: dict[int, list[tuple[int, int]]],
+) -> dict[int, set[tuple[m.KeyKind, m.KeyKind]]]:
+    """The candidates of one record worth scoring, with the kinds of keys that met (ours, theirs).
+
+    A record known only by its looks is matched by its rarest look keys, crowded ones read in part.
+    Any other is matched by its selective keys, crowded ones only adding to those; but things
+    known only by their looks (a bag naming nobody) are indexed by their look keys alone, so a
+    report filed after a busy week's look-alikes reads its crowded look keys in part too, or it
+    would never meet the bag found before it. ``by_looks``: ``postings`` with the rows read of
+    crowded look keys."""
+    looks = [(key, kind) for key, kind in record_keys if kind in m.LOOK_KEYS]
+    if len(looks) == len(record_keys):
+        return m.rarest_shared(record_keys, by_looks) if looks else {}
+    met = postings.keys() | crowded
+    agreed = _agreed(record_keys, postings, crowded) if any(key in met for key, _ in record_keys) else {}
+    if any(key in crowded for key, _ in looks):
+        for other, pairs in m.rarest_shared(looks, by_looks).items():
+            agreed.setdefault(other, set()).update(pairs)
+    return m.strongest(agreed)
 
 
 def _agreed(
@@ -543,18 +570,10 @@ async def _scored_candidates(
         side, sorted({key for record_keys in keys.values() for key, _ in record_keys})
     )
     await _crowded_rows(side, keys, crowded, postings)
-    # Most records of a large import meet nothing: they are skipped before any grouping.
-    met = postings.keys() | crowded
-    anonymous, look_rows = await _look_rows(side, keys, crowded)
-    # What the records known only by their looks meet: the rows read of their crowded look keys too.
+    look_rows = await _look_rows(side, keys, crowded)
     by_looks = {**postings, **look_rows} if look_rows else postings
     agreed = {
-        record: m.rarest_shared(record_keys, by_looks)
-        if record in anonymous
-        else m.strongest(_agreed(record_keys, postings, crowded))
-        if any(key in met for key, _ in record_keys)
-        else {}
-        for record, record_keys in keys.items()
+        record: _met_by(record_keys, postings, crowded, by_looks) for record, record_keys in keys.items()
     }
     if facts is None:
         facts = await load_facts(side, sorted(record for record, found in agreed.items() if found))
@@ -688,7 +707,7 @@ async def _with_standing_pairs(
     """The records' candidates with their standing suggestions scored too, where the lookup missed them.
 
     A lookup through crowded look keys reads a bounded sample: a bag known only by its looks meets a
-    report that the report's own lookup, made later for a phone change, does not reach. A suggestion
+    report whose own lookup, made later for a phone change, reads a sample without the bag. A suggestion
     is re-scored from both records' keys and facts instead of dropped for that, so what is suggested
     does not depend on which side was edited last. Returns the records whose list changed."""
     mine, theirs = SIDES[side].key_fk, SIDES[side].other
