@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 
 from lostfound.notify.senders import senders_for
 from lostfound.services.legal_clock import expire_due
-from lostfound.services.matching import match_unkeyed
+from lostfound.services.matching import match_overdue
 from lostfound.services.media_files import sweep_orphans
 from lostfound.services.notifications import deliver_due
 from lostfound.services.retention import run_retention
@@ -40,7 +40,7 @@ async def run_forever(settings: Settings, stop: asyncio.Event) -> None:
                 unclaimed = await expire_due()
                 if unclaimed:
                     logger.info("claim period ended: %s", ", ".join(unclaimed))
-                rematched = await match_unkeyed()
+                rematched = await match_overdue()
                 if any(rematched.values()):
                     logger.info("matched records whose matching had failed: %s", rematched)
                 swept = await sweep_orphans(settings)

@@ -129,6 +129,9 @@ class FoundItem(Table, tablename="found_item"):
     # ID lets such a candidate go unread when only names and places met (see services.matching).
     # A valid ID holds every name the record gives (``matching.valid_id_names_everyone``).
     holds_valid_id = Boolean(default=False)
+    # When the record was last keyed and matched; None while a save waits for its matching (a new
+    # record, an edit): one still None a minute after its save is matched by the hourly pass.
+    matched_at = Timestamptz(null=True, default=None)
 
 
 class ItemContent(Table, tablename="item_content"):
@@ -229,6 +232,9 @@ class LostReport(Table, tablename="lost_report"):
     # ID lets such a candidate go unread when only names and places met (see services.matching).
     # A valid ID holds every name the record gives (``matching.valid_id_names_everyone``).
     holds_valid_id = Boolean(default=False)
+    # When the record was last keyed and matched; None while a save waits for its matching (a new
+    # record, an edit): one still None a minute after its save is matched by the hourly pass.
+    matched_at = Timestamptz(null=True, default=None)
 
 
 class ReportContent(Table, tablename="report_content"):

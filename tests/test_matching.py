@@ -1007,40 +1007,105 @@ def test_a_namesake_with_another_valid_id_left_unread_could_never_have_reached_r
     assert not m.hopeless_against_valid_id({(m.KeyKind.ID_FULL, m.KeyKind.ID_REPAIR)}, m.REVIEW_SCORE)
 
 
-async def test_an_item_whose_matching_failed_when_it_was_saved_is_matched_within_the_hour(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The save stands when its matching fails; the server's hourly pass finds the item without keys
-    and matches it, so the owner's report is not missed for good."""
-    headers = await _headers()
-    owner = await _report(client)
-
+async def _failing_matching(monkeypatch: pytest.MonkeyPatch) -> None:
     async def broken(side: str, record_id: int) -> list:
         raise RuntimeError("database is locked")
 
     monkeypatch.setattr(matching, "refresh", broken)
+
+
+async def test_an_item_whose_matching_failed_when_it_was_saved_is_matched_within_the_hour(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save stands when its matching fails; the server's hourly pass finds the item waiting for
+    its matching and matches it, so the owner's report is not missed for good."""
+    headers = await _headers()
+    owner = await _report(client)
+
+    await _failing_matching(monkeypatch)
     item = await _item(client, headers, [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}])
     monkeypatch.undo()
     assert await _matches(client, headers, item) == []
 
     now = datetime.now(UTC)
-    assert await matching.match_unkeyed(now) == {"report": 0, "item": 0}  # it may be matching still
+    assert await matching.match_overdue(now) == {"report": 0, "item": 0}  # it may be matching still
     later = now + timedelta(minutes=2)
     # Every worker of a server runs the pass: one of them matches the item, once.
-    passes = await asyncio.gather(matching.match_unkeyed(later), matching.match_unkeyed(later))
+    passes = await asyncio.gather(matching.match_overdue(later), matching.match_overdue(later))
     assert sorted(p["item"] for p in passes) == [0, 1] and all(p["report"] == 0 for p in passes)
     found = await _matches(client, headers, item)
     assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto")]
-    assert await matching.match_unkeyed(later) == {"report": 0, "item": 0}
+    assert await matching.match_overdue(later) == {"report": 0, "item": 0}
 
 
-def test_the_hourly_search_for_records_without_keys_asks_what_its_indexes_hold() -> None:
+async def test_an_edit_whose_matching_failed_is_matched_within_the_hour(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ID card found in the lining is added to a bag already keyed: if that edit's matching fails,
+    the bag keeps the keys of what it said before, and the hourly pass must still find it."""
+    import msgspec
+
+    from lostfound.services import found_items
+    from lostfound.web.api_bodies import FoundItemIn
+    from lostfound.web.api_bodies import found_item_input as to_input
+
+    headers = await _headers()
+    owner = await _report(client)
+    bag = await _item(client, headers, [], category="bag", description="黑色双肩包")
+    assert await _matches(client, headers, bag) == []
+    card = [{"kind": "id_card", "holder_name": "黎晓梅", "id_number": OWNER_ID}]
+    body = _item_body(card, category="bag", description="黑色双肩包")
+    await _failing_matching(monkeypatch)
+    await found_items.update_item(SYSTEM, bag, to_input(msgspec.convert(body, FoundItemIn)))
+    monkeypatch.undo()
+    assert await _matches(client, headers, bag) == []
+
+    later = datetime.now(UTC) + timedelta(minutes=2)
+    assert await matching.match_overdue(later) == {"report": 0, "item": 1}
+    found = await _matches(client, headers, bag)
+    assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto")]
+    assert await matching.match_overdue(later) == {"report": 0, "item": 0}
+
+
+async def test_records_matched_when_saved_or_imported_are_left_alone_by_the_hourly_pass(
+    client: httpx.AsyncClient,
+) -> None:
+    """A record that keys nothing, or was imported with its suggestions, was matched: the pass leaves it."""
+    import json
+
+    from lostfound.cli import parse_found_item, parse_lost_report
+    from lostfound.services import bulk_import
+
+    headers = await _headers()
+    await _item(client, headers, [], category="other", description="纸箱", district="")
+    await _report(client)
+    report = {
+        "owner": {"name": "程国栋", "id_number": OTHER_ID, "phone": "13900001111", "email": ""},
+        "category": "wallet",
+        "description": "黑色钱包",
+        "lost_place": "青石路夜市",
+        "lost_from": "2025-03-28T19:00:00+08:00",
+        "lost_to": "2025-03-28T22:00:00+08:00",
+        "consent": True,
+        "external_ref": "old-1",
+    }
+    filed = await bulk_import.import_lost_reports([(1, json.dumps(report))], parse=parse_lost_report)
+    item = {**_item_body([]), "external_ref": "old-2"}
+    logged = await bulk_import.import_found_items([(1, json.dumps(item))], parse=parse_found_item)
+    assert filed.imported == logged.imported == 1
+    assert await FoundItem.count().where(FoundItem.matched_at.is_null()) == 0
+    assert await LostReport.count().where(LostReport.matched_at.is_null()) == 0
+    later = datetime.now(UTC) + timedelta(minutes=2)
+    assert await matching.match_overdue(later) == {"report": 0, "item": 0}
+
+
+def test_the_hourly_search_for_records_waiting_for_matching_asks_what_its_indexes_hold() -> None:
     """SQLite reads a partial index only for a query that repeats its conditions (and the search
-    names the index: a query that does not fit it fails, on every hourly pass and in the test above)."""
+    names the index: a query that does not fit it fails, on every hourly pass and in the tests above)."""
     import importlib
 
-    migration = importlib.import_module("lostfound.piccolo_migrations.lostfound_2026_12_06t11_30_00_000000")
-    wanted = {"found_item": matching.UNKEYED["item"], "lost_report": matching.UNKEYED["report"]}
+    migration = importlib.import_module("lostfound.piccolo_migrations.lostfound_2026_12_07t03_00_01_000000")
+    wanted = {"found_item": matching.OVERDUE["item"], "lost_report": matching.OVERDUE["report"]}
     assert wanted == migration._INDEXES
     for side in ("item", "report"):  # and the conditions name every status a record is matched in
-        assert all(f"'{status}'" in matching.UNKEYED[side] for status in matching.open_statuses(side))
+        assert all(f"'{status}'" in matching.OVERDUE[side] for status in matching.open_statuses(side))

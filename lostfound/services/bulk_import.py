@@ -694,6 +694,7 @@ async def _write_items(batch: list[Prepared], result: ImportResult) -> list[int]
                     "search_text": found_items.search_text_for(prepared.values, ref, prepared.rows),
                     "created_at": now,
                     "updated_at": now,
+                    "matched_at": now,  # looked up before the write, its keys and suggestions beside it
                 }
             )
         async with search.indexed_together():
@@ -749,7 +750,7 @@ async def _ids_by_seq(table: Any, year: int, first: int, last: int, *where: Any)
 
 
 # The columns of a lost report that only the writer knows; a worker lays out all the others.
-_REPORT_LATE = ("reference", "year", "seq", "created_at", "updated_at", "consent_at")
+_REPORT_LATE = ("reference", "year", "seq", "created_at", "updated_at", "consent_at", "matched_at")
 
 
 @functools.cache
@@ -792,7 +793,7 @@ async def _write_reports(batch: list[Prepared], result: ImportResult, notify: bo
             LostReport,
             (*columns, *_REPORT_LATE),
             [
-                (*prepared.row, ref, year, first + i, stamp, stamp, stamp)
+                (*prepared.row, ref, year, first + i, stamp, stamp, stamp, stamp)
                 for i, (ref, prepared) in enumerate(zip(refs, batch, strict=True))
             ],
         )

@@ -480,6 +480,7 @@ async def update_item(
             return
         values["search_text"] = _search_text(values, current["reference"], kept + new_rows)
         values["updated_at"] = now
+        values["matched_at"] = None  # until the matching below is done (``matching.match_overdue``)
         await FoundItem.update(values).where(FoundItem.id == current["id"])
         detail = {"fields": changed, "contents_added": len(new_rows), "contents_removed": len(removed)}
         await record_custody(current["id"], actor, CustodyKind.EDITED, values["storage_location"], **detail)

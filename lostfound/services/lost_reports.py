@@ -388,6 +388,7 @@ async def update_contact(
     ):
         return False  # the same number typed again, the same address: nothing to record
     values["updated_at"] = datetime.now(UTC)
+    values["matched_at"] = None  # until the matching below is done (``matching.match_overdue``)
     async with write_transaction():
         await LostReport.update(values).where(LostReport.reference == report["reference"])
         await audit.record(

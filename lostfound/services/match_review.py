@@ -217,14 +217,19 @@ async def undo(actor: Actor, match_id: int, note: str) -> dict[str, Any]:
         await _record_decision(match_id, "rejected", actor, note)
         deadline = item["claim_deadline"]
         back_to = ItemStatus.UNCLAIMED if deadline is not None and deadline <= now else ItemStatus.IN_CUSTODY
-        await FoundItem.update({FoundItem.status: back_to.value, FoundItem.updated_at: now}).where(
-            FoundItem.id == item["id"]
-        )
+        # Both are matched again below; until then the hourly pass would (``matching.match_overdue``).
+        await FoundItem.update(
+            {FoundItem.status: back_to.value, FoundItem.updated_at: now, FoundItem.matched_at: None}
+        ).where(FoundItem.id == item["id"])
         await record_custody(
             item["id"], actor, CustodyKind.STATUS_CHANGED, item["storage_location"], status=back_to.value
         )
         await LostReport.update(
-            {LostReport.status: ReportStatus.OPEN.value, LostReport.updated_at: now}
+            {
+                LostReport.status: ReportStatus.OPEN.value,
+                LostReport.updated_at: now,
+                LostReport.matched_at: None,
+            }
         ).where(LostReport.id == report["id"])
         station = await Station.select().where(Station.code == item["station_code"]).first()
         owner = await LostReport.select().where(LostReport.id == report["id"]).first()

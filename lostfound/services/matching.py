@@ -654,6 +654,8 @@ async def refresh_many(
     ``scored``: candidates of some of those already found and scored (by an import's workers).
     """
     scored = scored or {}
+    # As of when the records were read: an edit saved while they are matched is matched again.
+    started = datetime.now(UTC)
     facts: dict[int, m.MatchFacts] | None = None
     async with fast_reads.one_connection():  # the reads; the writes below take a connection of their own
         if known is not None:
@@ -683,9 +685,9 @@ async def refresh_many(
             await _drop_keys(side, list(keys))
             await update_columns(
                 tables.records,
-                ("match_keys", "holds_valid_id"),
+                ("match_keys", "holds_valid_id", "matched_at"),
                 [
-                    (pack_keys(record_keys), m.valid_id_names_everyone(facts[record]), record)
+                    (pack_keys(record_keys), m.valid_id_names_everyone(facts[record]), started, record)
                     for record, record_keys in keys.items()
                 ],
             )
@@ -772,37 +774,39 @@ async def rematch_open(
         progress(len(record_ids))
 
 
-# Open records without keys, word for word as the partial indexes of migration 2026-12-06T11:30 say it
-# (SQLite uses such an index only for a query that repeats its conditions).
-UNKEYED: dict[Side, str] = {
-    "item": "length(match_keys) = 0 AND status IN ('in_custody', 'transferred', 'unclaimed')",
-    "report": "length(match_keys) = 0 AND status = 'open'",
+# Open records waiting for their matching, word for word as the partial indexes of migration
+# 2026-12-07T03:00:01 say it (SQLite uses such an index only for a query that repeats its conditions).
+OVERDUE: dict[Side, str] = {
+    "item": "matched_at IS NULL AND status IN ('in_custody', 'transferred', 'unclaimed')",
+    "report": "matched_at IS NULL AND status = 'open'",
 }
 # A record is saved, then matched: one saved this recently may be in between. One saved longer ago
-# than a day is left to `lostfound rematch` (a record that keys nothing stays without keys).
-UNKEYED_AFTER = timedelta(minutes=1)
-UNKEYED_WITHIN = timedelta(days=1)
+# than a day is left to `lostfound rematch`: a record whose matching keeps failing is not retried
+# for ever, its failure logged every hour.
+OVERDUE_AFTER = timedelta(minutes=1)
+OVERDUE_WITHIN = timedelta(days=1)
 
 
-async def match_unkeyed(now: datetime | None = None) -> dict[Side, int]:
-    """Match the open records whose matching failed when they were saved; how many, by side.
+async def match_overdue(now: datetime | None = None) -> dict[Side, int]:
+    """Match the open records whose matching failed, or never ran, after a save; how many, by side.
 
     The save stands when its matching fails (``_safely`` logs the failure), and a server stopped
-    between the two leaves the same. Without keys such a record would meet nothing until edited.
+    between the two leaves the same. A new record would meet nothing until edited; an edited one
+    would keep the keys and suggestions of what it said before (``matched_at`` tells both).
     """
     now = now or datetime.now(UTC)
     done: dict[Side, int] = {}
     for side in ("report", "item"):
         table = SIDES[side].records
         name = table._meta.tablename
-        where = f"{UNKEYED[side]} AND updated_at >= {{}} AND updated_at < {{}}"
+        where = f"{OVERDUE[side]} AND updated_at >= {{}} AND updated_at < {{}}"
         if fast_reads.on_postgres():
             # Every worker of the server runs this: each takes the records no other has taken.
             sql = f"SELECT id FROM {name} WHERE {where} FOR UPDATE SKIP LOCKED"
         else:  # one process writes; without statistics SQLite would read the index by status instead
-            sql = f"SELECT id FROM {name} INDEXED BY {name}_unkeyed WHERE {where}"
+            sql = f"SELECT id FROM {name} INDEXED BY {name}_match_overdue WHERE {where}"
         async with write_transaction():  # refresh_many's writes join it, and it holds the records
-            rows = await table.raw(sql, now - UNKEYED_WITHIN, now - UNKEYED_AFTER)
+            rows = await table.raw(sql, now - OVERDUE_WITHIN, now - OVERDUE_AFTER)
             record_ids = [row["id"] for row in rows]
             for start in range(0, len(record_ids), CHUNK):
                 await refresh_many(side, record_ids[start : start + CHUNK])
