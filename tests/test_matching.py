@@ -837,6 +837,36 @@ async def test_an_edited_item_keeps_only_the_keys_of_what_it_now_holds(client: h
     assert await _matches(client, headers, ref) == []
 
 
+async def test_a_card_found_alone_finds_the_owner_who_gave_its_whole_number(
+    client: httpx.AsyncClient,
+) -> None:
+    """Most bank cards print no name: a card picked up alone says only its number. An owner who looked
+    the number up in her bank's app gets it back; a stranger whose card ends in the same 4 digits,
+    lost the same evening, is never more than a pair to review."""
+    headers = await _headers()
+    card = "6217902619156220"  # made up; Luhn-valid
+    same_last4 = "6222021234046220"
+    owner = await _report(
+        client,
+        owner={"id_number": ""},
+        category="bank_card",
+        contents=[{"kind": "bank_card", "card_number": card, "bank": "中国建设银行"}],
+    )
+    stranger = await _report(
+        client,
+        name="程国栋",
+        owner={"id_number": "", "phone": "13900001111"},
+        category="bank_card",
+        contents=[{"kind": "bank_card", "card_number": same_last4}],
+    )
+    item = await _item(client, headers, [{"kind": "bank_card", "card_number": card}], category="bank_card")
+    found = await _matches(client, headers, item)
+    assert [(m["lost_report"], m["decision"]) for m in found] == [(owner, "auto"), (stranger, "review")]
+    reasons = {(r["field"], r["level"]) for r in found[0]["reasons"]}
+    assert ("card_number", "exact") in reasons and ("card_last4", "exact") not in reasons  # counted once
+    assert ("card_last4", "exact") in {(r["field"], r["level"]) for r in found[1]["reasons"]}
+
+
 def test_a_pair_let_go_early_could_never_have_reached_review() -> None:
     """A lookup lets go of a candidate with another valid ID before reading its description: only
     when the rest of the pair could not lift it to review, and a pair it keeps scores as in full."""

@@ -56,6 +56,7 @@ class MatchFacts:
     colour: str = ""
     brand: str = ""
     banks: list[str] = field(default_factory=list)  # of its bank cards, as ``banks.bank_key`` folds them
+    cards: list[str] = field(default_factory=list)  # whole bank card numbers, digits only
     _described: syn.Described | None = field(default=None, compare=False, repr=False)
 
     def described(self) -> syn.Described:
@@ -85,6 +86,7 @@ class MatchFacts:
                 self.colour,
                 self.brand,
                 self.banks,
+                self.cards,
             ),
         )
 
@@ -131,6 +133,7 @@ class KeyKind(IntEnum):
     DESC_WEEK = 17
     DESC_DISTRICT = 18
     DESC_BRAND = 19
+    CARD_FULL = 20  # a bank card's whole number
 
 
 # One misread or swapped digit always fails the check character, so repair neighbours find it;
@@ -205,6 +208,9 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
                 # district and dozens in a week, too many to read, but seldom by many in both.
                 keys.update((f"nsdw:{skeleton}|{district}|{week}", KeyKind.NAME_SKELETON) for week in weeks)
             keys.update((f"nsw:{skeleton}|{week}", KeyKind.NAME_SKELETON) for week in weeks)
+    # A whole card number, when both sides give one (a found card; an owner who looked it up). Its last
+    # 4 digits are keyed below as well, for the many owners who know only those.
+    keys.update((f"card:{number}", KeyKind.CARD_FULL) for number in facts.cards)
     for last4 in facts.card_last4:
         if district:
             keys.add((f"cd:{last4}|{district}", KeyKind.CARD_DISTRICT))
@@ -262,6 +268,7 @@ class Field(StrEnum):
     PHONE = "phone"
     NAME = "name"
     CARD_LAST4 = "card_last4"
+    CARD_NUMBER = "card_number"
     BANK = "bank"
     TIME = "time"
     DISTRICT = "district"
@@ -307,6 +314,9 @@ WEIGHTS: dict[Field, dict[Level, float]] = {
     Field.PASSPORT: {Level.EXACT: 20.0, Level.DIFFERENT: -12.0},
     Field.PHONE: {Level.EXACT: 13.0, Level.PARTIAL: 5.0, Level.DIFFERENT: -3.0},
     Field.CARD_LAST4: {Level.EXACT: 7.0},
+    # A card's whole number is one card's, like a passport is one person's. Its last 4 digits are not
+    # counted again; a card that differs is only another card of the owner's.
+    Field.CARD_NUMBER: {Level.EXACT: 20.0},
     # A bank card's bank: most people hold cards of a few big banks, so agreeing tells little (a
     # third of unrelated pairs agree in bench/synthetic.py's tuning seed, every owner does: log2(1/0.32)
     # = 1.6). An owner lists the cards they lost, so a wallet none of whose cards is of a listed bank is
@@ -407,6 +417,7 @@ STRONG_LEVELS = frozenset(
         (Field.IMEI, Level.EXACT),
         (Field.IMEI, Level.ONE_EDIT),
         (Field.SERIAL, Level.EXACT),
+        (Field.CARD_NUMBER, Level.EXACT),
     }
 )
 # A card's last 4 digits, or the 4 visible digits of a masked ID after its region, are shared by one
@@ -638,7 +649,9 @@ def score_at_least(
         name_level, name = _best_name(item, report)
         if name_level is not names.NameLevel.MISSING:
             add(Reason(Field.NAME, str(name_level), name_weight(name_level, name)))
-    if item.card_last4 and report.card_last4 and set(item.card_last4) & set(report.card_last4):
+    if (KeyKind.CARD_FULL, KeyKind.CARD_FULL) in agreed:
+        add(Reason(Field.CARD_NUMBER, Level.EXACT.value, WEIGHTS[Field.CARD_NUMBER][Level.EXACT]))
+    elif item.card_last4 and report.card_last4 and set(item.card_last4) & set(report.card_last4):
         add(Reason(Field.CARD_LAST4, Level.EXACT.value, WEIGHTS[Field.CARD_LAST4][Level.EXACT]))
     # Two valid IDs that differ are two people: their banks agreeing would tell nothing more (and
     # ``hopeless_against_valid_id`` counts on that).
@@ -777,6 +790,7 @@ NUMBER_KEYS = frozenset(
         KeyKind.IMEI_FULL,
         KeyKind.IMEI_REPAIR,
         KeyKind.SERIAL,
+        KeyKind.CARD_FULL,
     }
 )
 # Keys that can lift a pair whose valid IDs differ: every number key but the ID's pieces and masks.
@@ -847,6 +861,7 @@ REASON_LABELS: dict[tuple[str, str], str] = {
     ("name", "partial"): N_("Names nearly the same"),
     ("name", "different"): N_("Different names"),
     ("card_last4", "exact"): N_("Bank card ends in the same four digits"),
+    ("card_number", "exact"): N_("Bank card number the same"),
     ("bank", "exact"): N_("Card issued by the same bank"),
     ("bank", "different"): N_("Cards issued by different banks"),
     ("time", "in_window"): N_("Found within the time of the loss"),

@@ -159,6 +159,8 @@ def _add_number(facts: m.MatchFacts, kind: str, number_enc: str, today: Any, hol
         facts.imeis.append(devices.normalise_imei(_decrypt(number_enc, ID_COLUMN)))
     elif kind == ContentKind.SERIAL_NUMBER and number_enc:
         facts.serials.append(devices.serial_key(_decrypt(number_enc, ID_COLUMN)))
+    elif kind == ContentKind.BANK_CARD and number_enc:
+        facts.cards.append(_decrypt(number_enc, ID_COLUMN))
 
 
 _TZ = ZoneInfo(TIMEZONE)
@@ -231,6 +233,7 @@ def _finish(fact: m.MatchFacts) -> m.MatchFacts:
     fact.banks = sorted(set(filter(None, fact.banks)))
     fact.imeis = sorted(set(fact.imeis))
     fact.serials = sorted(set(fact.serials))
+    fact.cards = sorted(set(fact.cards))
     return fact
 
 
