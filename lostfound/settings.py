@@ -44,6 +44,16 @@ def _choice(name: str, default: str, allowed: set[str]) -> str:
     return value
 
 
+def _area_code(name: str) -> str:
+    """A telephone area code (0579, 010), with its trunk 0; empty when unset."""
+    value = "".join(os.environ.get(name, "").split()).removeprefix("0")
+    if not value:
+        return ""
+    if not (value.isascii() and value.isdigit() and len(value) in (2, 3) and value[0] != "0"):
+        raise SystemExit(f"{name} must be a telephone area code such as 0579 or 010, got {value!r}")
+    return "0" + value
+
+
 def load_or_create_secret(data_dir: Path, name: str, nbytes: int = 32) -> str:
     """Return the secret stored in ``data_dir/secrets/name``, creating it on first use.
 
@@ -112,6 +122,9 @@ class Settings:
     metrics_token: str = ""
     # Addresses of reverse proxies whose X-Forwarded-For names the client (rate limits, audit).
     trusted_proxies: str = ""
+    # The city's telephone area code: a landline typed without it (8660 1110) is read with it, so that
+    # it meets the same number written in full (0579-8660 1110). Empty: local numbers stay as typed.
+    area_code: str = ""
 
     @property
     def media_dir(self) -> Path:
@@ -181,6 +194,7 @@ class Settings:
             log_level=_choice("LOSTFOUND_LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper(),
             metrics_token=os.environ.get("LOSTFOUND_METRICS_TOKEN", ""),
             trusted_proxies=os.environ.get("LOSTFOUND_TRUSTED_PROXIES", "").strip(),
+            area_code=_area_code("LOSTFOUND_AREA_CODE"),
         )
 
 

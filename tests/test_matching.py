@@ -867,6 +867,33 @@ async def test_a_card_found_alone_finds_the_owner_who_gave_its_whole_number(
     assert ("card_last4", "exact") in {(r["field"], r["level"]) for r in found[1]["reasons"]}
 
 
+async def test_a_landline_typed_without_the_city_area_code_meets_it_written_in_full(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shop's card in a wallet reads 0579-8660 1110; the owner, at home in the city, types 86601110."""
+    import dataclasses
+
+    from lostfound.services import item_contents
+    from lostfound.settings import get_settings
+
+    headers = await _headers()
+    slip = [{"kind": "phone_number", "phone": "0579-8660 1110"}]
+    local = {"owner": {"id_number": "", "phone": "8660 1110"}}
+    earlier = await _report(client, **local)
+    assert await _matches(client, headers, await _item(client, headers, slip)) == []  # no area code set
+
+    settings = dataclasses.replace(get_settings(), area_code="0579")
+    monkeypatch.setattr(item_contents, "get_settings", lambda: settings)
+    owner = await _report(client, name="程国栋", **local)
+    item = await _item(client, headers, slip)
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [owner]
+    assert ("phone", "exact") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+    # A report saved before the setting is keyed with it once matched again (``lostfound rematch``).
+    await matching.rematch_open("report")
+    assert {m["lost_report"] for m in await _matches(client, headers, item)} == {owner, earlier}
+
+
 def test_a_pair_let_go_early_could_never_have_reached_review() -> None:
     """A lookup lets go of a candidate with another valid ID before reading its description: only
     when the rest of the pair could not lift it to review, and a pair it keeps scores as in full."""

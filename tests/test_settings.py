@@ -70,7 +70,15 @@ async def test_every_sqlite_connection_maps_the_database_file() -> None:
         assert (await fast_reads.fetch("PRAGMA mmap_size", inline=inline))[0][0] > 0
 
 
-@pytest.mark.parametrize(("name", "value"), [("DATABASE_URL", "mysql://x/y"), ("LOSTFOUND_PORT", "eighty")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", "mysql://x/y"),
+        ("LOSTFOUND_PORT", "eighty"),
+        ("LOSTFOUND_AREA_CODE", "+86 579"),
+        ("LOSTFOUND_AREA_CODE", "05790"),
+    ],
+)
 def test_bad_settings_stop_with_a_clear_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
@@ -79,3 +87,12 @@ def test_bad_settings_stop_with_a_clear_message(
     with pytest.raises(SystemExit) as stopped:
         Settings.from_env()
     assert name in str(stopped.value)
+
+
+@pytest.mark.parametrize(("value", "code"), [("0579", "0579"), ("579", "0579"), (" 010 ", "010"), ("", "")])
+def test_the_area_code_is_read_with_its_trunk_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, code: str
+) -> None:
+    monkeypatch.setenv("LOSTFOUND_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LOSTFOUND_AREA_CODE", value)
+    assert Settings.from_env().area_code == code

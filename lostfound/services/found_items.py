@@ -35,6 +35,7 @@ from lostfound.services.item_contents import (
     content_row,
     free_text,
     phone_fields,
+    read_phone,
 )
 from lostfound.services.item_photos import attach_photo, discard_unreferenced
 from lostfound.services.item_photos import prepare as prepare_photos
@@ -134,7 +135,7 @@ def _item_values(data: FoundItemInput, problems: Problems, now: datetime) -> dic
         problems.add("finder.reward", N_("Choose one of the listed options."))
     values.update(finder_phone_enc="", finder_phone_masked="", finder_phone_hash="")
     if finder.phone.strip():
-        phone = ids.normalise_phone(finder.phone)
+        phone = read_phone(finder.phone)
         if phone is None:
             problems.add("finder.phone", ids.phone_problem(finder.phone) or N_("Enter a phone number."))
         else:

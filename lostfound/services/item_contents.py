@@ -22,6 +22,7 @@ from lostfound.domain.found_items import (
 )
 from lostfound.domain.i18n_markers import N_
 from lostfound.pii import PersonalDataVault
+from lostfound.settings import get_settings
 
 # Keyed-hash domains: the same digits mean different things as an ID, a phone or a card.
 HASH_ID = "id"
@@ -134,7 +135,7 @@ def content_row(
     elif kind is ContentKind.SERIAL_NUMBER:
         _serial(entry, prefix, vault, problems, row)
     elif kind is ContentKind.PHONE_NUMBER:
-        phone = ids.normalise_phone(entry.phone)
+        phone = read_phone(entry.phone)
         if phone is None:
             problems.add(f"{prefix}.phone", ids.phone_problem(entry.phone) or N_("Enter a phone number."))
         else:
@@ -152,6 +153,15 @@ def content_row(
     if kind is ContentKind.OTHER and not row["note"]:
         problems.add(f"{prefix}.note", N_("Say what it is."))
     return row
+
+
+def read_phone(raw: str) -> str | None:
+    """A phone number as stored and matched (``ids.normalise_phone``): a local landline takes the
+    city's area code (``LOSTFOUND_AREA_CODE``) when one is set and makes a landline of it."""
+    try:
+        return ids.normalise_phone(raw, area_code=get_settings().area_code or None)
+    except ValueError:  # a 7-digit number where the city's numbers have 8: kept as typed
+        return ids.normalise_phone(raw)
 
 
 def phone_fields(phone: str, vault: PersonalDataVault, column: str) -> dict[str, str]:

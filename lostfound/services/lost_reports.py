@@ -21,7 +21,14 @@ from lostfound.services.attempts import CounterStore, count_attempt
 from lostfound.services.context import Actor
 from lostfound.services.errors import Conflict, NotFound, ServiceError
 from lostfound.services.found_items import EARLIEST_FOUND_AT, InvalidItem
-from lostfound.services.item_contents import ContentInput, Problems, content_row, free_text, phone_fields
+from lostfound.services.item_contents import (
+    ContentInput,
+    Problems,
+    content_row,
+    free_text,
+    phone_fields,
+    read_phone,
+)
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE, get_settings
 from lostfound.tables import AuditEvent, LostReport, ReportContent
@@ -89,7 +96,7 @@ def _owner_values(
     if not owner.phone.strip() and not email and not reachable:
         problems.add("owner.phone", N_("Give a phone number or an e-mail address so that we can reach you."))
     if owner.phone.strip():
-        phone = ids.normalise_phone(owner.phone)
+        phone = read_phone(owner.phone)
         if phone is None:
             problems.add("owner.phone", ids.phone_problem(owner.phone) or N_("Enter a phone number."))
         else:

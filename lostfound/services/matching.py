@@ -34,7 +34,7 @@ from lostfound.services.bulk_sql import (
     update_columns,
 )
 from lostfound.services.context import Actor
-from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN
+from lostfound.services.item_contents import ID_COLUMN, PHONE_COLUMN, read_phone
 from lostfound.services.transactions import write_transaction
 from lostfound.settings import TIMEZONE
 from lostfound.tables import FoundItem, ItemKey, LostReport, Match, ReportKey
@@ -128,7 +128,11 @@ PHONE_PRESENT = "present"
 
 
 def _phone(token: str, column: str, decrypt: bool) -> str:
-    return _decrypt(token, column) if decrypt else PHONE_PRESENT
+    if not decrypt:
+        return PHONE_PRESENT
+    number = _decrypt(token, column)
+    # A local number saved before the city's area code was set is keyed as one saved since.
+    return read_phone(number) or number
 
 
 def _add_content(
