@@ -46,11 +46,12 @@ def _choice(name: str, default: str, allowed: set[str]) -> str:
 
 def _area_code(name: str) -> str:
     """A telephone area code (0579, 010), with its trunk 0; empty when unset."""
-    value = "".join(os.environ.get(name, "").split()).removeprefix("0")
+    raw = os.environ.get(name, "")
+    value = "".join(raw.split()).removeprefix("0")
     if not value:
         return ""
     if not (value.isascii() and value.isdigit() and len(value) in (2, 3) and value[0] != "0"):
-        raise SystemExit(f"{name} must be a telephone area code such as 0579 or 010, got {value!r}")
+        raise SystemExit(f"{name} must be a telephone area code such as 0579 or 010, got {raw!r}")
     return "0" + value
 
 

@@ -661,8 +661,7 @@ async def refresh_many(
     ``scored``: candidates of some of those already found and scored (by an import's workers).
     """
     scored = scored or {}
-    # As of when the records were read: an edit saved while they are matched is matched again.
-    started = datetime.now(UTC)
+    started = datetime.now(UTC)  # ``matched_at``: the records as they were read from here on
     facts: dict[int, m.MatchFacts] | None = None
     async with fast_reads.one_connection():  # the reads; the writes below take a connection of their own
         if known is not None:
