@@ -535,6 +535,27 @@ async def _open_records(side: Side, record_ids: Sequence[int], in_transaction: b
     return found
 
 
+async def _saved_at(
+    side: Side, record_ids: Sequence[int], in_transaction: bool = False
+) -> dict[int, datetime | None]:
+    """When each record was last saved (``updated_at``). ``in_transaction``: as the caller's write
+    transaction sees it, the rows locked on PostgreSQL until it ends, so no save slips in before its
+    write (SQLite has one writer at a time)."""
+    table = SIDES[side].table
+    saved: dict[int, datetime | None] = {}
+    for chunk in _chunks(list(record_ids)):
+        sql = f"SELECT id, updated_at FROM {table} WHERE id IN ({_marks(chunk)})"
+        if in_transaction:
+            if fast_reads.on_postgres():
+                sql += " ORDER BY id FOR UPDATE"
+            rows = await fetch_in_transaction(SIDES[side].records, sql, chunk)
+            saved.update((row["id"], fast_reads.moment(row["updated_at"])) for row in rows)
+        else:
+            rows = await fast_reads.fetch(sql, chunk, inline=True)
+            saved.update((row[0], fast_reads.moment(row[1])) for row in rows)
+    return saved
+
+
 async def _still_open(side: Side, decided: dict[int, list[m.Decided]]) -> dict[int, list[m.Decided]]:
     """The candidates read before the write transaction, less those closed since (withdrawn, matched,
     expired meanwhile): their own closing dropped their suggestions, and these would bring them back."""
@@ -661,13 +682,13 @@ async def refresh_many(
     ``scored``: candidates of some of those already found and scored (by an import's workers).
     """
     scored = scored or {}
-    started = datetime.now(UTC)  # ``matched_at``: the records as they were read from here on
     facts: dict[int, m.MatchFacts] | None = None
     async with fast_reads.one_connection():  # the reads; the writes below take a connection of their own
         if known is not None:
             keys = {record: known[record] for record in record_ids}
             live = set(keys)
         else:
+            read_as_saved = await _saved_at(side, record_ids)  # before the facts: see below
             facts = await load_facts(side, record_ids)
             keys = {record: hashed_keys(fact, side) for record, fact in facts.items()}
             live = await _open_records(side, list(facts))
@@ -689,11 +710,19 @@ async def refresh_many(
         if known is None:  # records written with their keys listed (bulk import) list them already
             assert facts is not None
             await _drop_keys(side, list(keys))
+            # A record saved again since it was read gets these keys, but stays due for matching
+            # (``match_overdue``): its own matching may have been done before this write undid it.
+            now, saved = datetime.now(UTC), await _saved_at(side, list(keys), in_transaction=True)
             await update_columns(
                 tables.records,
                 ("match_keys", "holds_valid_id", "matched_at"),
                 [
-                    (pack_keys(record_keys), m.valid_id_names_everyone(facts[record]), started, record)
+                    (
+                        pack_keys(record_keys),
+                        m.valid_id_names_everyone(facts[record]),
+                        now if saved.get(record) == read_as_saved.get(record) else None,
+                        record,
+                    )
                     for record, record_keys in keys.items()
                 ],
             )
@@ -788,9 +817,10 @@ OVERDUE: dict[Side, str] = {
 }
 # A record is saved, then matched: one saved this recently may be in between. One saved longer ago
 # than a day is left to `lostfound rematch`: a record whose matching keeps failing is not retried
-# for ever, its failure logged every hour.
+# for ever, its failure logged every hour till then.
 OVERDUE_AFTER = timedelta(minutes=1)
 OVERDUE_WITHIN = timedelta(days=1)
+OVERDUE_CHUNK = 500  # records matched in one transaction by the hourly pass
 
 
 async def match_overdue(now: datetime | None = None) -> dict[Side, int]:
@@ -798,26 +828,43 @@ async def match_overdue(now: datetime | None = None) -> dict[Side, int]:
 
     The save stands when its matching fails (``_safely`` logs the failure), and a server stopped
     between the two leaves the same. A new record would meet nothing until edited; an edited one
-    would keep the keys and suggestions of what it said before (``matched_at`` tells both).
+    would keep the keys and suggestions of what it said before (``matched_at`` tells both). A record
+    whose matching fails again is logged and left for the next pass; the others are matched.
     """
     now = now or datetime.now(UTC)
     done: dict[Side, int] = {}
     for side in ("report", "item"):
-        table = SIDES[side].records
-        name = table._meta.tablename
-        where = f"{OVERDUE[side]} AND updated_at >= {{}} AND updated_at < {{}}"
-        if fast_reads.on_postgres():
-            # Every worker of the server runs this: each takes the records no other has taken.
-            sql = f"SELECT id FROM {name} WHERE {where} FOR UPDATE SKIP LOCKED"
-        else:  # one process writes; without statistics SQLite would read the index by status instead
-            sql = f"SELECT id FROM {name} INDEXED BY {name}_match_overdue WHERE {where}"
-        async with write_transaction():  # refresh_many's writes join it, and it holds the records
-            rows = await table.raw(sql, now - OVERDUE_WITHIN, now - OVERDUE_AFTER)
-            record_ids = [row["id"] for row in rows]
-            for start in range(0, len(record_ids), CHUNK):
-                await refresh_many(side, record_ids[start : start + CHUNK])
-        done[side] = len(record_ids)
+        name = SIDES[side].table
+        # Without statistics SQLite would read the index by status instead.
+        index = "" if fast_reads.on_postgres() else f" INDEXED BY {name}_match_overdue"
+        sql = f"SELECT id FROM {name}{index} WHERE {OVERDUE[side]} AND updated_at >= ? AND updated_at < ?"
+        rows = await fast_reads.fetch(sql, [now - OVERDUE_WITHIN, now - OVERDUE_AFTER])
+        waiting = [row[0] for row in rows]
+        done[side] = 0
+        for start in range(0, len(waiting), OVERDUE_CHUNK):
+            chunk = waiting[start : start + OVERDUE_CHUNK]
+            try:
+                done[side] += await _match_if_overdue(side, chunk)
+            except Exception:
+                for record in chunk:  # one record failing again must not hold back the others
+                    try:
+                        done[side] += await _match_if_overdue(side, [record])
+                    except Exception:
+                        logger.exception("matching %s %d failed again", side, record)
     return done
+
+
+async def _match_if_overdue(side: Side, record_ids: Sequence[int]) -> int:
+    """Match those of ``record_ids`` still due, in one transaction; how many."""
+    records = SIDES[side].records
+    sql = f"SELECT id FROM {SIDES[side].table} WHERE id IN ({_marks(record_ids)}) AND {OVERDUE[side]}"
+    if fast_reads.on_postgres():
+        sql += " FOR UPDATE SKIP LOCKED"  # every worker of the server runs the pass: one takes each record
+    async with write_transaction():  # refresh_many's writes join it, and it holds the records
+        due = [row["id"] for row in await fetch_in_transaction(records, sql, list(record_ids))]
+        if due:
+            await refresh_many(side, due)
+    return len(due)
 
 
 async def refresh(side: Side, record_id: int) -> list[m.Decided]:
