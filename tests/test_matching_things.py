@@ -215,6 +215,27 @@ async def test_a_report_filed_after_crowds_of_look_alike_bags_finds_its_bag(
     assert [m["lost_report"] for m in await _matches(client, headers, bag)] == [owner]
 
 
+async def test_a_wallet_met_by_the_owners_name_is_not_crowded_out_by_look_alikes(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy week's brown wallets naming nobody, and one naming her on a bank card (found a district
+    over): her report reads the look-alikes for what they are worth, after the wallet her name found."""
+    from lostfound.services import matching
+
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 1)
+    headers = await _headers()
+    for _ in range(m.MAX_CANDIDATES + 1):
+        await _item(client, headers, category="wallet", description="棕色钱包")
+    card = [{"kind": "bank_card", "holder_name": "黎晓梅", "bank": "中国建设银行"}]
+    named = await _item(
+        client, headers, category="wallet", description="钱包", district="西城区", contents=card
+    )
+    owner = await _report(client, category="wallet", description="棕色钱包")
+    response = await client.get(f"/api/v1/lost-reports/{owner}/matches", headers=headers)
+    found = [match["found_item"] for match in response.json()["matches"]]
+    assert found and found[0] == named
+
+
 def test_of_many_look_alikes_those_sharing_the_rarest_keys_are_scored() -> None:
     week, district, brand = 1, 2, 3  # keys: a colour in a week, in a district, a brand in a week
     ours = [(week, m.KeyKind.DESC_WEEK), (district, m.KeyKind.DESC_DISTRICT), (brand, m.KeyKind.DESC_BRAND)]

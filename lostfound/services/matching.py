@@ -490,17 +490,26 @@ def _met_by(
     Any other is matched by its selective keys, crowded ones only adding to those; but things
     known only by their looks (a bag naming nobody) are indexed by their look keys alone, so a
     report filed after a busy week's look-alikes reads its crowded look keys in part too, or it
-    would never meet the bag found before it. ``by_looks``: ``postings`` with the rows read of
-    crowded look keys."""
+    would never meet the bag found before it. Those look-alikes only take the places the record's
+    other candidates leave: a wallet met by the owner's name is never crowded out by bags that
+    merely look like hers. ``by_looks``: ``postings`` with the rows read of crowded look keys."""
     looks = [(key, kind) for key, kind in record_keys if kind in m.LOOK_KEYS]
     if len(looks) == len(record_keys):
         return m.rarest_shared(record_keys, by_looks) if looks else {}
     met = postings.keys() | crowded
-    agreed = _agreed(record_keys, postings, crowded) if any(key in met for key, _ in record_keys) else {}
-    if any(key in crowded for key, _ in looks):
+    agreed = (
+        m.strongest(_agreed(record_keys, postings, crowded))
+        if any(key in met for key, _ in record_keys)
+        else {}
+    )
+    if any(key in crowded for key, _ in looks) and len(agreed) < m.MAX_CANDIDATES:
+        room = m.MAX_CANDIDATES - len(agreed)
         for other, pairs in m.rarest_shared(looks, by_looks).items():
-            agreed.setdefault(other, set()).update(pairs)
-    return m.strongest(agreed)
+            if other in agreed:
+                agreed[other] |= pairs
+            elif room:
+                agreed[other], room = set(pairs), room - 1
+    return agreed
 
 
 def _agreed(
