@@ -892,6 +892,12 @@ async def test_a_landline_typed_without_the_city_area_code_meets_it_written_in_f
     # A report saved before the setting is keyed with it once matched again (``lostfound rematch``).
     await matching.rematch_open("report")
     assert {m["lost_report"] for m in await _matches(client, headers, item)} == {owner, earlier}
+    # ... and its owner typing her number again as before changes nothing.
+    from lostfound.services import lost_reports
+
+    assert await lost_reports.update_contact(earlier, "86601110", "") is False
+    assert await lost_reports.update_contact(earlier, "0579 8660 1110", "") is False
+    assert await lost_reports.update_contact(earlier, "8660 1111", "") is True
 
 
 def test_a_pair_let_go_early_could_never_have_reached_review() -> None:

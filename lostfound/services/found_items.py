@@ -35,6 +35,7 @@ from lostfound.services.item_contents import (
     content_row,
     free_text,
     phone_fields,
+    phone_on_file,
     read_phone,
 )
 from lostfound.services.item_photos import attach_photo, discard_unreferenced
@@ -453,7 +454,7 @@ async def update_item(
     new_rows = _content_rows(data, problems, now.astimezone(_TZ).date())
     if problems:
         raise InvalidItem(problems)
-    if not data.finder.phone.strip():
+    if not data.finder.phone.strip() or phone_on_file(data.finder.phone, current["finder_phone_hash"]):
         for key in ("finder_phone_enc", "finder_phone_masked", "finder_phone_hash"):
             values.pop(key)
     # The form shows minutes only: the same minute means the stored time was not changed.

@@ -21,7 +21,7 @@ from lostfound.domain.found_items import (
     ContentKind,
 )
 from lostfound.domain.i18n_markers import N_
-from lostfound.pii import PersonalDataVault
+from lostfound.pii import PersonalDataVault, vault
 from lostfound.settings import get_settings
 
 # Keyed-hash domains: the same digits mean different things as an ID, a phone or a card.
@@ -162,6 +162,17 @@ def read_phone(raw: str) -> str | None:
         return ids.normalise_phone(raw, area_code=get_settings().area_code or None)
     except ValueError:  # a 7-digit number where the city's numbers have 8: kept as typed
         return ids.normalise_phone(raw)
+
+
+def phone_on_file(raw: str, stored_hash: str) -> bool:
+    """Whether ``raw`` is the number on file (``stored_hash``), one saved before the city's area code
+    was set included: that one is kept without the code, however ``raw`` is written."""
+    if not stored_hash:
+        return False
+    forms = {read_phone(raw), ids.normalise_phone(raw)} - {None}
+    code = get_settings().area_code
+    forms |= {form.removeprefix(code) for form in forms if code and form.startswith(code)}
+    return any(vault().keyed_hash(HASH_PHONE, form) == stored_hash for form in forms)
 
 
 def phone_fields(phone: str, vault: PersonalDataVault, column: str) -> dict[str, str]:

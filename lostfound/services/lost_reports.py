@@ -27,6 +27,7 @@ from lostfound.services.item_contents import (
     content_row,
     free_text,
     phone_fields,
+    phone_on_file,
     read_phone,
 )
 from lostfound.services.transactions import write_transaction
@@ -390,6 +391,9 @@ async def update_contact(
     values.pop("owner_name")
     if remove_phone:
         values.update(owner_phone_enc="", owner_phone_masked="", owner_phone_hash="")
+    elif phone.strip() and phone_on_file(phone, report["owner_phone_hash"]):
+        for key in ("owner_phone_enc", "owner_phone_masked", "owner_phone_hash"):
+            values.pop(key, None)
     if values.get("owner_phone_hash", report["owner_phone_hash"]) == report["owner_phone_hash"] and (
         values["owner_email"] == report["owner_email"]
     ):
