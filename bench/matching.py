@@ -94,6 +94,7 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods
         if filed.bad or items_bad:
             print(f"  import refused {len(filed.bad)} reports and {len(items_bad)} items: {filed.bad[:3]}")
         by_item, item_rows = await _suggestions()
+        from_reports = await _report_side(data.truth)
         return {
             "seed": seed,
             "generated": generated,
@@ -101,6 +102,7 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods
             "items_per_s": len(items) / item_seconds,
             "truth": data.truth,
             "suggestions": by_item,
+            "from_reports": from_reports,
             "lookup_items": [row["id"] for row in item_rows][:lookups],
             "engine": "PostgreSQL" if get_settings().uses_postgres else "SQLite",
         }
@@ -140,6 +142,31 @@ async def _suggestions() -> tuple[dict[str, list[Suggestion]], list[dict[str, An
         found.sort(key=lambda s: -s.score)  # stable: ties stay latest first
 
     return by_item, item_rows
+
+
+async def _report_side(truth: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The found items of every owned report, best first, as the report's own lookup finds them: what
+    an owner who reports after the find is shown (the import stored the items' lookups instead)."""
+    from lostfound.services import fast_reads, matching
+    from lostfound.tables import FoundItem, LostReport
+
+    owned = sorted({t["report"] for t in truth if t["report"]})
+    report_ids = {
+        row["external_ref"]: row["id"]
+        for row in await LostReport.select(LostReport.id, LostReport.external_ref).where(
+            LostReport.external_ref.is_in(owned)
+        )
+    }
+    item_ext = {
+        row["id"]: row["external_ref"] for row in await FoundItem.select(FoundItem.id, FoundItem.external_ref)
+    }
+    found: dict[str, list[str]] = {}
+    for ref, report_id in report_ids.items():
+        async with fast_reads.one_connection():
+            facts = (await matching.load_facts("report", [report_id]))[report_id]
+            decided = await matching.candidates("report", facts, matching.hashed_keys(facts, "report"))
+        found[ref] = [item_ext[d.other] for d in decided]
+    return found
 
 
 def _items_imported(lines: list[tuple[int, str]], queue: Any) -> None:
@@ -305,6 +332,13 @@ def recall_at_k(result: dict[str, Any], group: list[dict], k: int) -> float:
     return hits / len(group) if group else float("nan")
 
 
+def report_side_recall(result: dict[str, Any], group: list[dict], k: int) -> float:
+    """Share of ``group`` (truth rows) among the first ``k`` found items of its report's own lookup."""
+    found = result.get("from_reports") or {}
+    hits = sum(1 for t in group if t["item"] in found.get(t["report"], [])[:k])
+    return hits / len(group) if group else float("nan")
+
+
 def print_recall_by_case(result: dict[str, Any], owned: list[dict], label: str, k: int = 10) -> None:
     """One line: recall@k of each case of the synthetic city among ``owned``."""
     by_case: dict[str, list[dict]] = {}
@@ -372,6 +406,9 @@ def report(result: dict[str, Any], threshold: float, margin: float) -> None:
     print(f"  recall@1/5/10 (owner reported):     {at_k}")
     at_k = " / ".join(f"{recall_at_k(result, carrying, k):.3f}" for k in (1, 5, 10))
     print(f"  recall@1/5/10 (carries identifier): {at_k}")
+    if result.get("from_reports"):
+        at_k = " / ".join(f"{report_side_recall(result, owned, k):.3f}" for k in (1, 5, 10))
+        print(f"  recall@1/5/10 from the report's side (reported after the find): {at_k}")
     print(f"  share of owned items carrying an identifier: {len(carrying) / len(owned):.3f}")
     print(
         f"  auto (score >= {threshold:.0f}, margin >= {margin:.0f}): {autos} suggested, precision "
@@ -430,6 +467,9 @@ def _report_goods(result: dict[str, Any], goods: list[dict], threshold: float, m
     by_imei = [t for t in owned if t["carries_identifier"]]
     at_k = " / ".join(f"{recall_at_k(result, owned, k):.3f}" for k in (1, 5, 10))
     print(f"  goods: {len(goods)} items, {len(owned)} with a report; recall@1/5/10: {at_k}")
+    if result.get("from_reports"):
+        at_k = " / ".join(f"{report_side_recall(result, owned, k):.3f}" for k in (1, 5, 10))
+        print(f"  goods recall@1/5/10 from the report's side (reported after the find): {at_k}")
     at_k = " / ".join(f"{recall_at_k(result, by_imei, k):.3f}" for k in (1, 5, 10))
     print(f"  phones whose report states the IMEI ({len(by_imei)}): recall@1/5/10 {at_k}")
     print_recall_by_case(result, owned, "goods recall@10 by case")
