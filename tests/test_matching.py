@@ -900,6 +900,24 @@ async def test_a_landline_typed_without_the_city_area_code_meets_it_written_in_f
     assert await lost_reports.update_contact(earlier, "8660 1111", "") is True
 
 
+async def test_a_name_found_late_in_a_long_window_of_loss_meets_the_report(client: httpx.AsyncClient) -> None:
+    """She noticed her wallet gone in February, last sure of it in early January; it turns up in the
+    seventh week of that window, a district away, holding a card with only her name on it."""
+    headers = await _headers()
+    owner = await _report(
+        client,
+        owner={"id_number": ""},
+        lost_from="2025-01-02T08:00:00+08:00",
+        lost_to="2025-02-20T20:00:00+08:00",
+        contents=[{"kind": "bank_card", "holder_name": "黎晓梅", "bank": "中国建设银行"}],
+    )
+    card = [{"kind": "bank_card", "holder_name": "黎晓梅", "bank": "建设银行"}]
+    item = await _item(client, headers, card, found_at="2025-02-14T10:00:00+08:00", district="西城区")
+    found = await _matches(client, headers, item)
+    assert [m["lost_report"] for m in found] == [owner] and found[0]["decision"] == "review"
+    assert ("time", "in_window") in {(r["field"], r["level"]) for r in found[0]["reasons"]}
+
+
 def test_a_pair_let_go_early_could_never_have_reached_review() -> None:
     """A lookup lets go of a candidate with another valid ID before reading its description: only
     when the rest of the pair could not lift it to review, and a pair it keeps scores as in full."""

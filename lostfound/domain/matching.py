@@ -141,7 +141,9 @@ class KeyKind(IntEnum):
 # keeps the birth day and sequence digits: region and birth month alone are shared by hundreds.
 ID_BLOCKS = [(0, 6), (6, 12), (12, 15), (15, 18)]
 PHONE_BLOCKS = [(0, 3), (3, 6), (6, 9), (9, 11)]
-MAX_WEEKS = 3
+# An owner unsure when a document went missing gives a window of weeks; the thing may be found in
+# any of them. Most windows are a day or two; past two months, names meet by district alone.
+MAX_WEEKS = 9
 
 
 def _without(text: str, block: tuple[int, int]) -> str:
