@@ -518,7 +518,9 @@ def _kept(seed: int, args: argparse.Namespace, queue: Any) -> None:
     saved = data_dir / "result.json"
     if args.reuse:
         result = json.loads(saved.read_text())
-        result["suggestions"], result["latencies"] = asyncio.run(_reuse(args.lookups))
+        result["suggestions"], result["latencies"], result["from_reports"] = asyncio.run(
+            _reuse(args.lookups, result["truth"])
+        )
         queue.put(result)
         return
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -538,8 +540,11 @@ def _kept(seed: int, args: argparse.Namespace, queue: Any) -> None:
     queue.put(result)
 
 
-async def _reuse(lookups: int) -> tuple[dict[str, list[Suggestion]], list[float]]:
-    """Match the kept items again with the current code; their suggestions and lookup latencies."""
+async def _reuse(
+    lookups: int, truth: list[dict[str, Any]]
+) -> tuple[dict[str, list[Suggestion]], list[float], dict[str, list[str]]]:
+    """Match the kept items again with the current code; their suggestions, lookup latencies and the
+    owned reports' own lookups."""
     from lostfound.database import close_pool, open_pool
     from lostfound.services import matching
     from lostfound.settings import get_settings
@@ -551,7 +556,7 @@ async def _reuse(lookups: int) -> tuple[dict[str, list[Suggestion]], list[float]
         for start in range(0, len(item_ids), 500):  # the current code matches the items again
             await matching.refresh_many("item", item_ids[start : start + 500])
         by_item, _ = await _suggestions()
-        return by_item, await _lookup_latencies(item_ids[:lookups])
+        return by_item, await _lookup_latencies(item_ids[:lookups]), await _report_side(truth)
     finally:
         await close_pool()
 

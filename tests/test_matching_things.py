@@ -236,6 +236,49 @@ async def test_a_wallet_met_by_the_owners_name_is_not_crowded_out_by_look_alikes
     assert found and found[0] == named
 
 
+async def test_a_bag_among_look_alikes_is_not_crowded_out_by_namesakes_cards(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A common name meets dozens of other people's cards over the weeks of a long window of loss, a
+    few a week and a district: her report must still read the crowd of dark bags of her own week,
+    hers among them."""
+    from datetime import datetime, timedelta
+
+    from lostfound.services import matching
+
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 10)
+    headers = await _headers()
+    for _ in range(11):  # the week's dark bags crowd every look key
+        await _item(
+            client, headers, category="bag", description="黑色手提包", found_at="2025-03-05T09:00:00+08:00"
+        )
+    bag = await _item(
+        client, headers, category="bag", description="黑色背包", found_at="2025-03-05T10:00:00+08:00"
+    )
+    card = [{"kind": "bank_card", "holder_name": "黎晓梅", "bank": "中国建设银行"}]
+    start = datetime.fromisoformat("2025-03-03T09:00:00+08:00")
+    districts = ["西城区", "南城区", "北城区", "朝阳区", "海淀区", "丰台区", "石景山区", "通州区"]
+    for number in range(m.MAX_CANDIDATES + 1):  # a few namesakes' cards a week and a district
+        await _item(
+            client,
+            headers,
+            category="wallet",
+            description="钱包",
+            found_at=(start + timedelta(days=number * 53 // 31)).isoformat(),
+            district=districts[number % len(districts)],
+            contents=card,
+        )
+    owner = await _report(
+        client,
+        category="bag",
+        description="深色双肩包",
+        lost_from="2025-03-01T08:00:00+08:00",
+        lost_to="2025-04-25T20:00:00+08:00",
+    )
+    response = await client.get(f"/api/v1/lost-reports/{owner}/matches", headers=headers)
+    assert bag in [match["found_item"] for match in response.json()["matches"]]
+
+
 def test_of_many_look_alikes_those_sharing_the_rarest_keys_are_scored() -> None:
     week, district, brand = 1, 2, 3  # keys: a colour in a week, in a district, a brand in a week
     ours = [(week, m.KeyKind.DESC_WEEK), (district, m.KeyKind.DESC_DISTRICT), (brand, m.KeyKind.DESC_BRAND)]

@@ -141,23 +141,26 @@ class KeyKind(IntEnum):
 # keeps the birth day and sequence digits: region and birth month alone are shared by hundreds.
 ID_BLOCKS = [(0, 6), (6, 12), (12, 15), (15, 18)]
 PHONE_BLOCKS = [(0, 3), (3, 6), (6, 9), (9, 11)]
-# An owner unsure when a document went missing gives a window of weeks; the thing may be found in
-# any of them. Most windows are a day or two; past two months, names meet by district alone.
-MAX_WEEKS = 9
+# Weeks of a report's window of loss that its keys cover. Most windows are a day or two; an owner
+# unsure when a document went missing gives weeks, and it may be found in any of them. A name as
+# read and a card's last 4 are keyed for up to two months of them; a name's skeleton and the looks of
+# a thing, shared far more widely, for the first 3 (past those, they meet by district alone).
+MAX_WEEKS = 3
+MAX_NAME_WEEKS = 9
 
 
 def _without(text: str, block: tuple[int, int]) -> str:
     return text[: block[0]] + text[block[1] :]
 
 
-def _weeks(start: datetime | None, end: datetime | None) -> list[str]:
-    """The ISO weeks the days from ``start`` to ``end`` fall in (the first MAX_WEEKS)."""
+def _weeks(start: datetime | None, end: datetime | None, limit: int = MAX_WEEKS) -> list[str]:
+    """The ISO weeks the days from ``start`` to ``end`` fall in (the first ``limit``)."""
     if start is None:
         return []
     last = (end or start).date()
     day = start.date()
     weeks: list[str] = []
-    while day <= last and len(weeks) < MAX_WEEKS:
+    while day <= last and len(weeks) < limit:
         year, week, weekday = day.isocalendar()
         weeks.append(f"{year}W{week:02d}")
         day += timedelta(days=8 - weekday)  # the next Monday
@@ -194,15 +197,17 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
     # Items are found after the loss: an item's week is looked up in the weeks before it too.
     if side == "item":
         weeks = _weeks(facts.time_from - timedelta(days=7), facts.time_from) if facts.time_from else []
+        name_weeks = weeks
     else:
         weeks = _weeks(facts.time_from, facts.time_to)
+        name_weeks = _weeks(facts.time_from, facts.time_to, MAX_NAME_WEEKS)
     district = normalise_district(facts.district)
     for name in facts.names:
         for reading in names.readings(name):
             if district:
                 keys.add((f"nd:{reading}|{district}", KeyKind.NAME_DISTRICT))
             keys.update((f"nc:{reading}|{last4}", KeyKind.NAME_CARD) for last4 in facts.card_last4)
-            keys.update((f"nw:{reading}|{week}", KeyKind.NAME_WEEK) for week in weeks)
+            keys.update((f"nw:{reading}|{week}", KeyKind.NAME_WEEK) for week in name_weeks)
         for skeleton in names.skeletons(name):
             if district:
                 keys.add((f"ns:{skeleton}|{district}", KeyKind.NAME_SKELETON))
@@ -216,7 +221,7 @@ def blocking_keys(facts: MatchFacts, side: str) -> set[tuple[str, KeyKind]]:
     for last4 in facts.card_last4:
         if district:
             keys.add((f"cd:{last4}|{district}", KeyKind.CARD_DISTRICT))
-        keys.update((f"cw:{last4}|{week}", KeyKind.CARD_WEEK) for week in weeks)
+        keys.update((f"cw:{last4}|{week}", KeyKind.CARD_WEEK) for week in name_weeks)
     _device_keys(facts, keys)
     # An item that names someone (ID, passport, phone, name, card) is found through them; looks would
     # only add namesakes' bags to score. Items that name nobody, a phone by its IMEI included, are

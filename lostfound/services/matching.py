@@ -478,6 +478,11 @@ async def _look_rows(
     return rows
 
 
+# Of a record's MAX_CANDIDATES, the places kept for look-alikes when its look keys are crowded: an
+# owner with a common name meets dozens of namesakes' cards, and her bag must still be read.
+LOOK_PLACES = 10
+
+
 def _met_by(
     record_keys: list[tuple[int, m.KeyKind]],
     postings: dict[int, list[tuple[int, int]]],
@@ -490,25 +495,24 @@ def _met_by(
     Any other is matched by its selective keys, crowded ones only adding to those; but things
     known only by their looks (a bag naming nobody) are indexed by their look keys alone, so a
     report filed after a busy week's look-alikes reads its crowded look keys in part too, or it
-    would never meet the bag found before it. Those look-alikes only take the places the record's
-    other candidates leave: a wallet met by the owner's name is never crowded out by bags that
-    merely look like hers. ``by_looks``: ``postings`` with the rows read of crowded look keys."""
+    would never meet the bag found before it. Those look-alikes take LOOK_PLACES of its places, and
+    any its keyed candidates leave: neither crowds the other out (a wallet met by the owner's name
+    among bags that merely look like hers; her bag among namesakes' cards). ``by_looks``:
+    ``postings`` with the rows read of crowded look keys."""
     looks = [(key, kind) for key, kind in record_keys if kind in m.LOOK_KEYS]
     if len(looks) == len(record_keys):
         return m.rarest_shared(record_keys, by_looks) if looks else {}
     met = postings.keys() | crowded
-    agreed = (
-        m.strongest(_agreed(record_keys, postings, crowded))
-        if any(key in met for key, _ in record_keys)
-        else {}
-    )
-    if any(key in crowded for key, _ in looks) and len(agreed) < m.MAX_CANDIDATES:
-        room = m.MAX_CANDIDATES - len(agreed)
-        for other, pairs in m.rarest_shared(looks, by_looks).items():
-            if other in agreed:
-                agreed[other] |= pairs
-            elif room:
-                agreed[other], room = set(pairs), room - 1
+    keyed = _agreed(record_keys, postings, crowded) if any(key in met for key, _ in record_keys) else {}
+    if not any(key in crowded for key, _ in looks):
+        return m.strongest(keyed)
+    agreed = m.strongest(keyed, m.MAX_CANDIDATES - LOOK_PLACES)
+    room = m.MAX_CANDIDATES - len(agreed)
+    for other, pairs in m.rarest_shared(looks, by_looks).items():
+        if other in agreed:
+            agreed[other] |= pairs
+        elif room:
+            agreed[other], room = set(pairs), room - 1
     return agreed
 
 
