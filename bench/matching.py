@@ -62,7 +62,22 @@ def _prepare_environment(data_dir: Path, database_url: str | None) -> None:
         os.environ.pop("DATABASE_URL", None)
 
 
-async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods: int = 0) -> dict[str, Any]:
+def _widen_windows(reports: list[dict[str, Any]], share: float, seed: int) -> None:
+    """Give ``share`` of the reports a window of loss 2 to 8 weeks longer, reaching back from its end:
+    an owner unsure since when a document was gone (the generator's windows last hours)."""
+    import random
+    from datetime import datetime, timedelta
+
+    rng = random.Random(f"windows-{seed}")
+    for report in reports:
+        if rng.random() < share:
+            start = datetime.fromisoformat(report["lost_from"]) - timedelta(weeks=rng.randint(2, 8))
+            report["lost_from"] = start.isoformat()
+
+
+async def _run_seed(
+    seed: int, n_items: int, n_reports: int, lookups: int, goods: int = 0, long_windows: float = 0.0
+) -> dict[str, Any]:
     from bench.synthetic import generate
     from lostfound.cli import parse_lost_report
     from lostfound.database import close_pool, migrate, open_pool
@@ -72,6 +87,8 @@ async def _run_seed(seed: int, n_items: int, n_reports: int, lookups: int, goods
 
     started = time.perf_counter()
     data = generate(seed, n_items, n_reports, goods=goods)
+    if long_windows:
+        _widen_windows(data.reports, long_windows, seed)
     generated = time.perf_counter() - started
     await migrate()
     await open_pool(get_settings())
@@ -500,7 +517,9 @@ def _child(seed: int, args: argparse.Namespace, queue: Any) -> None:
         database_url = args.postgres.rsplit("/", 1)[0] + f"/{name}"
     _prepare_environment(data_dir, database_url)
     try:
-        result = asyncio.run(_run_seed(seed, args.items, args.reports, args.lookups, args.goods))
+        result = asyncio.run(
+            _run_seed(seed, args.items, args.reports, args.lookups, args.goods, args.long_windows)
+        )
         result["latencies"] = _in_process(_timed_lookups, result.pop("lookup_items"))
         queue.put(result)
     finally:
@@ -524,7 +543,9 @@ def _kept(seed: int, args: argparse.Namespace, queue: Any) -> None:
         queue.put(result)
         return
     data_dir.mkdir(parents=True, exist_ok=True)
-    result = asyncio.run(_run_seed(seed, args.items, args.reports, args.lookups, args.goods))
+    result = asyncio.run(
+        _run_seed(seed, args.items, args.reports, args.lookups, args.goods, args.long_windows)
+    )
     result["latencies"] = _in_process(_timed_lookups, result.pop("lookup_items"))
     saved.write_text(
         json.dumps(
@@ -589,6 +610,13 @@ def main() -> None:
     parser.add_argument("--postgres", metavar="ADMIN_DSN", help="run on a scratch PostgreSQL database")
     parser.add_argument(
         "--no-tuning", action="store_true", help="only the held-out seed, with the service's pair"
+    )
+    parser.add_argument(
+        "--long-windows",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="give this share of reports a window of loss 2-8 weeks longer (the generator's last hours)",
     )
     parser.add_argument("--keep", metavar="DIR", help="SQLite: keep each seed's instance in DIR/seed-N")
     parser.add_argument(
