@@ -533,19 +533,38 @@ def _agreed(
     return agreed
 
 
+async def _by_id(
+    side: Side,
+    columns: Sequence[str],
+    record_ids: Sequence[int],
+    condition: str = "",
+    params: Sequence[Any] = (),
+    in_transaction: bool = False,
+    lock: str = "",
+) -> list[tuple[Any, ...]]:
+    """``columns`` of those of ``record_ids`` that meet ``condition`` (its ``params`` bound after the
+    ids), a chunk at a time. ``in_transaction``: as the caller's write transaction sees them, with
+    ``lock`` (a locking clause) on PostgreSQL, where rows are locked one by one."""
+    table = SIDES[side]
+    found: list[tuple[Any, ...]] = []
+    for chunk in _chunks(list(record_ids)):
+        sql = f"SELECT {', '.join(columns)} FROM {table.table} WHERE id IN ({_marks(chunk)})"
+        sql += f" AND {condition}" if condition else ""
+        if in_transaction:
+            sql += f" {lock}" if lock and fast_reads.on_postgres() else ""
+            rows = await fetch_in_transaction(table.records, sql, [*chunk, *params])
+            found += [tuple(row[column] for column in columns) for row in rows]  # rows by column name
+        else:
+            found += await fast_reads.fetch(sql, [*chunk, *params], inline=True)
+    return found
+
+
 async def _open_records(side: Side, record_ids: Sequence[int], in_transaction: bool = False) -> set[int]:
     """Those of ``record_ids`` still open; ``in_transaction``: as the caller's write transaction sees them."""
-    table = SIDES[side].table
     statuses = open_statuses(side)
-    found: set[int] = set()
-    for chunk in _chunks(list(record_ids)):
-        sql = f"SELECT id FROM {table} WHERE id IN ({_marks(chunk)}) AND {_open_filter(side, statuses)}"
-        if in_transaction:  # rows by column name
-            rows = await fetch_in_transaction(SIDES[side].records, sql, [*chunk, *statuses])
-            found.update(row["id"] for row in rows)
-        else:
-            found.update(row[0] for row in await fast_reads.fetch(sql, [*chunk, *statuses], inline=True))
-    return found
+    condition = _open_filter(side, statuses)
+    rows = await _by_id(side, ("id",), record_ids, condition, statuses, in_transaction=in_transaction)
+    return {row[0] for row in rows}
 
 
 async def _saved_at(
@@ -554,19 +573,10 @@ async def _saved_at(
     """When each record was last saved (``updated_at``). ``in_transaction``: as the caller's write
     transaction sees it, the rows locked on PostgreSQL until it ends, so no save slips in before its
     write (SQLite has one writer at a time)."""
-    table = SIDES[side].table
-    saved: dict[int, datetime | None] = {}
-    for chunk in _chunks(list(record_ids)):
-        sql = f"SELECT id, updated_at FROM {table} WHERE id IN ({_marks(chunk)})"
-        if in_transaction:
-            if fast_reads.on_postgres():
-                sql += " ORDER BY id FOR UPDATE"
-            rows = await fetch_in_transaction(SIDES[side].records, sql, chunk)
-            saved.update((row["id"], fast_reads.moment(row["updated_at"])) for row in rows)
-        else:
-            rows = await fast_reads.fetch(sql, chunk, inline=True)
-            saved.update((row[0], fast_reads.moment(row[1])) for row in rows)
-    return saved
+    rows = await _by_id(
+        side, ("id", "updated_at"), record_ids, in_transaction=in_transaction, lock="ORDER BY id FOR UPDATE"
+    )
+    return {record: fast_reads.moment(saved) for record, saved in rows}
 
 
 async def _still_open(side: Side, decided: dict[int, list[m.Decided]]) -> dict[int, list[m.Decided]]:
@@ -869,12 +879,12 @@ async def match_overdue(now: datetime | None = None) -> dict[Side, int]:
 
 async def _match_if_overdue(side: Side, record_ids: Sequence[int]) -> int:
     """Match those of ``record_ids`` still due, in one transaction; how many."""
-    records = SIDES[side].records
-    sql = f"SELECT id FROM {SIDES[side].table} WHERE id IN ({_marks(record_ids)}) AND {OVERDUE[side]}"
-    if fast_reads.on_postgres():
-        sql += " FOR UPDATE SKIP LOCKED"  # every worker of the server runs the pass: one takes each record
     async with write_transaction():  # refresh_many's writes join it, and it holds the records
-        due = [row["id"] for row in await fetch_in_transaction(records, sql, list(record_ids))]
+        # Every worker of the server runs the pass: one takes each record.
+        rows = await _by_id(
+            side, ("id",), record_ids, OVERDUE[side], in_transaction=True, lock="FOR UPDATE SKIP LOCKED"
+        )
+        due = [row[0] for row in rows]
         if due:
             await refresh_many(side, due)
     return len(due)
