@@ -41,18 +41,15 @@ class MatchesController(Controller):
         member = current_member(request)
         in_transit = pair["item"]["status"] == ItemStatus.TRANSFERRED
         receiver = await match_review.receiving_station(pair["item"]["id"]) if in_transit else None
+        holding = member is not None and member.station_code == pair["item"]["station_code"]
         return render(
             request,
             "matches/compare.html",
             pair=pair,
             coming_here=member is not None and receiver == member.station_code,
-            can_decide=member is not None
-            and member.station_code == pair["item"]["station_code"]
-            and pair["state"] == "suggested"
-            and pair["item"]["status"] != ItemStatus.TRANSFERRED,
+            can_decide=holding and pair["state"] == "suggested" and not in_transit,
             # A confirmation found wrong before the handover can be taken back.
-            can_undo=member is not None
-            and member.station_code == pair["item"]["station_code"]
+            can_undo=holding
             and pair["state"] == "confirmed"
             and pair["item"]["status"] == ItemStatus.OWNER_FOUND,
             page_title=i18n.gettext(
