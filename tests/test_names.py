@@ -95,3 +95,40 @@ def test_every_surname_reading_survives_many_readings_of_the_given_name(chinese:
     assert _level(chinese, latin) is NameLevel.HOMOPHONE
     keys = readings(chinese)
     assert len(keys) <= MAX_READINGS and keys & readings(normalise_name(latin))
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [("陳大文", "陈大文"), ("黃麗華", "黄丽华"), ("歐陽鋒", "欧阳锋"), ("蕭強", "萧强")],
+)
+def test_a_name_in_traditional_characters_is_the_same_name_in_simplified(
+    traditional: str, simplified: str
+) -> None:
+    """An ID card from Hong Kong or Taiwan prints 陳大文; the owner's phone types 陈大文."""
+    assert normalise_name(traditional) == simplified
+    assert _level(traditional, simplified) is NameLevel.EXACT
+
+
+def test_a_character_is_not_folded_into_one_read_otherwise() -> None:
+    """The surname 乾 (qian) is not 干 (gan), though the word 乾燥 is 干燥 in simplified writing."""
+    assert normalise_name("乾隆") == "乾隆"
+    assert _level("乾隆", "干隆") is not NameLevel.EXACT
+
+
+def _exact_weight(name: str) -> float:
+    return m.name_weight(NameLevel.EXACT, normalise_name(name))
+
+
+def test_a_common_name_counts_as_common_in_either_script_and_on_a_passport() -> None:
+    """陳偉 and a passport's ZHANG WEI are no rarer than 陈伟 and 张伟: agreeing on them tells as
+    little. A name that spells no common Chinese name keeps the weight of a foreign name."""
+    assert _exact_weight("陳偉") == _exact_weight("陈伟") < _exact_weight("黎晓梅")
+    assert _exact_weight("ZHANG WEI") == _exact_weight("Wei Zhang") == _exact_weight("张伟")
+    assert _exact_weight("ZHANG WEI") < _exact_weight("JOHN SMITH") == _exact_weight("LI XIAOMEI")
+
+
+def test_a_wallet_scores_the_same_whichever_script_its_card_is_in() -> None:
+    card = {(m.KeyKind.NAME_CARD, m.KeyKind.NAME_CARD), (m.KeyKind.CARD_DISTRICT, m.KeyKind.CARD_DISTRICT)}
+    simplified = m.score(_wallet("陈伟"), _wallet("陈伟"), card)
+    assert m.score(_wallet("陳偉"), _wallet("陈伟"), card) == simplified
+    assert m.score(_wallet("陳偉"), _wallet("陳偉"), card) == simplified

@@ -6,6 +6,8 @@ character) or ``LI XIAOMEI``; surnames with several readings (曾 zeng/ceng, 单
 仇 qiu/chou) must meet whichever reading the other side implies. ü is written v (pinyin input),
 yu (passports since 2012) or u (most people): 吕伟 is ``LV WEI``, ``LYU WEI`` and ``LU WEI``.
 Latin names are folded to plain letters (José Müller, JOSE MULLER and JOSE MUELLER meet).
+Traditional characters are folded to simplified ones (陳偉 is 陈伟): an ID card from Hong Kong or
+Taiwan prints them, an owner's phone types the other script.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import itertools
 import math
 import re
 import unicodedata
+from collections import defaultdict
 from enum import StrEnum
 from functools import lru_cache
 
+import opencc
 from pypinyin import Style, pinyin
 
 MAX_READINGS = 16  # the keys of a name with many polyphonic characters (see ``readings``)
@@ -31,6 +35,8 @@ _PLAIN_LETTERS = str.maketrans(
 COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "尉迟", "东方", "皇甫", "慕容"})
 # ü spelled yu (passport) or u after l and n, in a Latin name: lyu/lu → lv as pinyin input writes it.
 _LATIN_U_UMLAUT = re.compile(r"([ln])y?u(?![aino])")
+# ü as a surname is spelled on a passport: lyu or lu (吕), and lv as pinyin input writes it.
+_PASSPORT_U_UMLAUT = re.compile(r"^([ln])(?:yu|v)(?![aino])")
 # German ue for ü (MUELLER for Müller), but not pinyin's jue, que, xue, yue.
 _GERMAN_UE = re.compile(r"(?<=[^jqxy])ue")
 
@@ -47,7 +53,7 @@ def normalise_name(raw: str) -> str:
     """Chinese characters only for a Chinese name; plain lower-case letters in sorted tokens for a Latin one."""
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if _CJK.search(text):
-        return "".join(_CJK.findall(text))
+        return "".join(map(_simplified, _CJK.findall(text)))
     return " ".join(sorted(_LATIN_TOKEN.findall(_fold_latin(text))))
 
 
@@ -55,6 +61,21 @@ def _fold_latin(text: str) -> str:
     """José → jose, Nguyễn → nguyen, Søren → soren, Łukasz → lukasz, Straße → strasse."""
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_PLAIN_LETTERS))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=32768)
+def _simplified(char: str) -> str:
+    """A traditional character as simplified Chinese writes it (陳 → 陈, 偉 → 伟), where that keeps its
+    usual reading: the surname 乾 (qian) is not 干 (gan), though the word 乾燥 is 干燥."""
+    folded = _traditional_to_simplified().convert(char)
+    if len(folded) == 1 and folded != char and _char_readings(char)[0] in _char_readings(folded):
+        return folded
+    return char
 
 
 def is_chinese(name: str) -> bool:
@@ -291,12 +312,42 @@ DEFAULT_GIVEN_SHARE = 1 / 8000
 LATIN_NAME_SHARE = 1 / 20000
 
 
+@lru_cache(maxsize=1)
+def _surname_share_by_reading() -> dict[str, float]:
+    """The share of people whose surname a passport spells so: ZHANG is 张 and 章, LU is 卢 and 吕."""
+    shares: dict[str, float] = defaultdict(float)
+    for surname, share in SURNAME_SHARE.items():
+        for reading in _char_readings(surname):
+            shares[reading.replace("v", "u")] += share
+    return dict(shares)
+
+
+@lru_cache(maxsize=1)
+def _common_given_readings() -> frozenset[str]:
+    return frozenset(reading for given in COMMON_GIVEN_NAMES for reading in readings(given))
+
+
+def _latin_frequency(name: str) -> float:
+    """A name in Latin letters: as common as the Chinese names it spells, if it spells one (a
+    passport's ZHANG WEI is as common as 张伟), else ``LATIN_NAME_SHARE``; never rarer than that."""
+    tokens = name.split()[:4]
+    shares, share = _surname_share_by_reading(), LATIN_NAME_SHARE
+    for i, token in enumerate(tokens):
+        surname_share = shares.get(_PASSPORT_U_UMLAUT.sub(r"\1u", token), 0.0)
+        if not surname_share:
+            continue
+        rest = tokens[:i] + tokens[i + 1 :]
+        common = any("".join(order) in _common_given_readings() for order in itertools.permutations(rest))
+        share = max(share, surname_share * (COMMON_GIVEN_SHARE if common else DEFAULT_GIVEN_SHARE))
+    return share
+
+
 def frequency(name: str) -> float:
     """Rough share of people called ``name``: how often two strangers would share it by chance."""
     if not name:
         return 1.0
     if not is_chinese(name):
-        return LATIN_NAME_SHARE
+        return _latin_frequency(name)
     surname, given = name[0], name[1:]
     if len(name) >= 4 and name[:2] in COMPOUND_SURNAMES:
         surname, given = name[:2], name[2:]
