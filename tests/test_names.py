@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lostfound.domain import matching as m
+from lostfound.domain import romanisation
 from lostfound.domain.names import MAX_READINGS, NameLevel, agreement, normalise_name, readings
 
 
@@ -132,3 +133,35 @@ def test_a_wallet_scores_the_same_whichever_script_its_card_is_in() -> None:
     simplified = m.score(_wallet("陈伟"), _wallet("陈伟"), card)
     assert m.score(_wallet("陳偉"), _wallet("陈伟"), card) == simplified
     assert m.score(_wallet("陳偉"), _wallet("陳偉"), card) == simplified
+
+
+@pytest.mark.parametrize(
+    ("chinese", "passport"),
+    [
+        ("张晓梅", "CHANG HSIAO-MEI"),
+        ("许志明", "HSU CHIH-MING"),
+        ("蔡英文", "TSAI YING-WEN"),
+        ("郭国荣", "KUO KUO-JUNG"),
+        ("谢雪红", "HSIEH HSUEH-HUNG"),
+        ("陈水扁", "CHEN SHUI-BIAN"),  # one character in pinyin, as some passports have it
+    ],
+)
+def test_a_taiwan_passport_spelling_is_the_same_name(chinese: str, passport: str) -> None:
+    """Taiwan's passports print Wade–Giles without its apostrophes: the owner reports in characters."""
+    assert _level(chinese, passport) is NameLevel.HOMOPHONE
+
+
+def test_wade_giles_does_not_make_other_names_alike() -> None:
+    assert _level("张晓梅", "WANG HSIAO-MEI") is NameLevel.DIFFERENT
+    assert _level("许志明", "HSU CHIH-HUA") is NameLevel.DIFFERENT
+    assert _level("郭国荣", "KUO KUO") is NameLevel.DIFFERENT
+
+
+@pytest.mark.parametrize(
+    ("pinyin", "wade_giles"),
+    [("zhang", "chang"), ("xiao", "hsiao"), ("cai", "tsai"), ("guo", "kuo"), ("gui", "kuei"), ("duo", "to"),
+     ("ke", "ko"), ("rong", "jung"), ("xiong", "hsiung"), ("xue", "hsueh"), ("lv", "lu"), ("zi", "tzu"),
+     ("si", "ssu"), ("zhi", "chih"), ("jian", "chien"), ("yan", "yen"), ("er", "erh"), ("wang", "wang")],
+)  # fmt: skip
+def test_wade_giles_spellings(pinyin: str, wade_giles: str) -> None:
+    assert romanisation.wade_giles(pinyin) == wade_giles

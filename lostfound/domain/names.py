@@ -5,7 +5,8 @@ person shows up as 黎晓梅, 李晓梅 (a homophone typed by an input method), 
 character) or ``LI XIAOMEI``; surnames with several readings (曾 zeng/ceng, 单 shan/dan,
 仇 qiu/chou) must meet whichever reading the other side implies. ü is written v (pinyin input),
 yu (passports since 2012) or u (most people): 吕伟 is ``LV WEI``, ``LYU WEI`` and ``LU WEI``.
-Latin names are folded to plain letters (José Müller, JOSE MULLER and JOSE MUELLER meet).
+Latin names are folded to plain letters (José Müller, JOSE MULLER and JOSE MUELLER meet); a Latin
+name agrees with a Chinese one it spells in pinyin or, as Taiwan's passports do, in Wade–Giles.
 Traditional characters are folded to simplified ones (陳偉 is 陈伟): an ID card from Hong Kong or
 Taiwan prints them, an owner's phone types the other script.
 """
@@ -22,6 +23,8 @@ from functools import lru_cache
 
 import opencc
 from pypinyin import Style, pinyin
+
+from lostfound.domain.romanisation import wade_giles
 
 MAX_READINGS = 16  # the keys of a name with many polyphonic characters (see ``readings``)
 # 〇, Extension A, the unified block, compatibility ideographs NFKC leaves alone (﨎), and the
@@ -208,11 +211,14 @@ def _spells(spellings: tuple[tuple[str, ...], ...], text: str) -> bool:
 
 @lru_cache(maxsize=32768)
 def _spellings(chinese: str) -> tuple[tuple[str, ...], ...]:
-    """Each character's readings as Latin names write them: lv also as lyu and lu, lve as lyue and lue."""
+    """Each character's readings as Latin names write them: lv also as lyu and lu, lve as lyue and lue,
+    and each as a Taiwan passport spells it (张 CHANG, 许 HSU, 蔡 TSAI)."""
     return tuple(
         tuple(
             dict.fromkeys(
-                v for r in _char_readings(char) for v in (r, r.replace("v", "yu"), r.replace("v", "u"))
+                v
+                for r in _char_readings(char)
+                for v in (r, r.replace("v", "yu"), r.replace("v", "u"), wade_giles(r))
             )
         )
         for char in chinese
@@ -327,6 +333,7 @@ def _common_given_readings() -> frozenset[str]:
     return frozenset(reading for given in COMMON_GIVEN_NAMES for reading in readings(given))
 
 
+@lru_cache(maxsize=65536)
 def _latin_frequency(name: str) -> float:
     """A name in Latin letters: as common as the Chinese names it spells, if it spells one (a
     passport's ZHANG WEI is as common as 张伟), else ``LATIN_NAME_SHARE``; never rarer than that."""
