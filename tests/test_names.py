@@ -125,6 +125,7 @@ def test_a_common_name_counts_as_common_in_either_script_and_on_a_passport() -> 
     little. A name that spells no common Chinese name keeps the weight of a foreign name."""
     assert _exact_weight("陳偉") == _exact_weight("陈伟") < _exact_weight("黎晓梅")
     assert _exact_weight("ZHANG WEI") == _exact_weight("Wei Zhang") == _exact_weight("张伟")
+    assert _exact_weight("CHANG WEI") <= _exact_weight("张伟")  # Wade–Giles, as in Taiwan
     assert _exact_weight("ZHANG WEI") < _exact_weight("JOHN SMITH") == _exact_weight("LI XIAOMEI")
 
 

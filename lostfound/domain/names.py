@@ -320,11 +320,13 @@ LATIN_NAME_SHARE = 1 / 20000
 
 @lru_cache(maxsize=1)
 def _surname_share_by_reading() -> dict[str, float]:
-    """The share of people whose surname a passport spells so: ZHANG is 张 and 章, LU is 卢 and 吕."""
+    """The share of people whose surname a passport spells so: ZHANG is 张 and 章, LU is 卢 and 吕,
+    and in Wade–Giles CHANG is 张 too."""
     shares: dict[str, float] = defaultdict(float)
     for surname, share in SURNAME_SHARE.items():
         for reading in _char_readings(surname):
-            shares[reading.replace("v", "u")] += share
+            for spelling in {reading.replace("v", "u"), wade_giles(reading)}:
+                shares[spelling] += share
     return dict(shares)
 
 
