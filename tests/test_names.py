@@ -166,3 +166,40 @@ def test_wade_giles_does_not_make_other_names_alike() -> None:
 )  # fmt: skip
 def test_wade_giles_spellings(pinyin: str, wade_giles: str) -> None:
     assert romanisation.wade_giles(pinyin) == wade_giles
+
+
+@pytest.mark.parametrize(
+    ("chinese", "hong_kong"),
+    [
+        ("陈大文", "CHAN TAI MAN"),
+        ("陳大文", "Chan Tai-man"),
+        ("黄家明", "WONG KA MING"),
+        ("张国荣", "CHEUNG KWOK WING"),
+        ("李嘉欣", "LEE KA YAN"),
+        ("吴镇宇", "NG CHUN YU"),
+        ("余思琪", "YU SZE KEI"),
+    ],
+)
+def test_a_hong_kong_spelling_is_the_same_name(chinese: str, hong_kong: str) -> None:
+    """Hong Kong's identity cards and Home Return Permits spell names in Cantonese."""
+    assert _level(chinese, hong_kong) is NameLevel.HOMOPHONE
+
+
+def test_cantonese_spellings_do_not_make_other_names_alike() -> None:
+    assert _level("陈大文", "WONG TAI MAN") is NameLevel.DIFFERENT
+    assert _level("陈大文", "CHAN SIU MING") is NameLevel.DIFFERENT
+    assert _level("陈大文", "CHAN TAI") is NameLevel.DIFFERENT
+
+
+@pytest.mark.parametrize(
+    ("jyutping", "spelling"),
+    [("daai6", "tai"), ("zoeng1", "cheung"), ("jyun4", "yuen"), ("jyu4", "yu"), ("si1", "sze"), ("zi2", "tsz"),
+     ("ng5", "ng"), ("gwok3", "kwok"), ("lei5", "lee"), ("loeng4", "leung"), ("heoi2", "hui"), ("jip6", "yip")],
+)  # fmt: skip
+def test_hong_kong_spellings_of_jyutping(jyutping: str, spelling: str) -> None:
+    assert spelling in romanisation.hong_kong_spellings(jyutping)
+
+
+def test_a_hong_kong_name_of_a_common_surname_counts_as_common() -> None:
+    assert _exact_weight("WONG WAI") <= _exact_weight("黄伟")
+    assert _exact_weight("CHAN TAI MAN") <= _exact_weight("JOHN SMITH")

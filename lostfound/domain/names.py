@@ -6,7 +6,8 @@ character) or ``LI XIAOMEI``; surnames with several readings (曾 zeng/ceng, 单
 仇 qiu/chou) must meet whichever reading the other side implies. ü is written v (pinyin input),
 yu (passports since 2012) or u (most people): 吕伟 is ``LV WEI``, ``LYU WEI`` and ``LU WEI``.
 Latin names are folded to plain letters (José Müller, JOSE MULLER and JOSE MUELLER meet); a Latin
-name agrees with a Chinese one it spells in pinyin or, as Taiwan's passports do, in Wade–Giles.
+name agrees with a Chinese one it spells in pinyin, in Wade–Giles as Taiwan's passports do, or in
+Cantonese as Hong Kong's identity cards and permits do (陈大文 is CHAN TAI MAN).
 Traditional characters are folded to simplified ones (陳偉 is 陈伟): an ID card from Hong Kong or
 Taiwan prints them, an owner's phone types the other script.
 """
@@ -24,7 +25,7 @@ from functools import lru_cache
 import opencc
 from pypinyin import Style, pinyin
 
-from lostfound.domain.romanisation import wade_giles
+from lostfound.domain.romanisation import hong_kong, wade_giles
 
 MAX_READINGS = 16  # the keys of a name with many polyphonic characters (see ``readings``)
 # 〇, Extension A, the unified block, compatibility ideographs NFKC leaves alone (﨎), and the
@@ -193,9 +194,12 @@ def _each_character_alike(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _fits(chinese: str, latin: str) -> bool:
-    """Whether a Latin name spells a reading of a Chinese one, in either order (单和平 / SHAN HEPING)."""
-    spellings = _spellings(chinese)
-    return any(_spells(spellings, "".join(order)) for order in itertools.permutations(latin.split()[:4]))
+    """Whether a Latin name spells a reading of a Chinese one, in either order (单和平 / SHAN HEPING),
+    in Mandarin or as Hong Kong spells Cantonese (陈大文 / CHAN TAI MAN)."""
+    orders = ["".join(order) for order in itertools.permutations(latin.split()[:4])]
+    return any(_spells(_spellings(chinese), text) for text in orders) or any(
+        _spells(_hong_kong_spellings(chinese), text) for text in orders
+    )
 
 
 def _spells(spellings: tuple[tuple[str, ...], ...], text: str) -> bool:
@@ -223,6 +227,11 @@ def _spellings(chinese: str) -> tuple[tuple[str, ...], ...]:
         )
         for char in chinese
     )
+
+
+@lru_cache(maxsize=32768)
+def _hong_kong_spellings(chinese: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(hong_kong(char) for char in chinese)
 
 
 def _one_character_apart(a: str, b: str) -> bool:
@@ -321,18 +330,24 @@ LATIN_NAME_SHARE = 1 / 20000
 @lru_cache(maxsize=1)
 def _surname_share_by_reading() -> dict[str, float]:
     """The share of people whose surname a passport spells so: ZHANG is 张 and 章, LU is 卢 and 吕,
-    and in Wade–Giles CHANG is 张 too."""
+    CHANG is 张 too in Wade–Giles, and CHAN is 陈 in Hong Kong."""
     shares: dict[str, float] = defaultdict(float)
     for surname, share in SURNAME_SHARE.items():
-        for reading in _char_readings(surname):
-            for spelling in {reading.replace("v", "u"), wade_giles(reading)}:
-                shares[spelling] += share
+        spellings = {s for r in _char_readings(surname) for s in (r.replace("v", "u"), wade_giles(r))}
+        for spelling in spellings | set(hong_kong(surname)):
+            shares[spelling] += share
     return dict(shares)
 
 
 @lru_cache(maxsize=1)
 def _common_given_readings() -> frozenset[str]:
-    return frozenset(reading for given in COMMON_GIVEN_NAMES for reading in readings(given))
+    hong_kong_spellings = {
+        "".join(s) for given in COMMON_GIVEN_NAMES for s in itertools.product(*map(hong_kong, given))
+    }
+    return (
+        frozenset(reading for given in COMMON_GIVEN_NAMES for reading in readings(given))
+        | hong_kong_spellings
+    )
 
 
 @lru_cache(maxsize=65536)

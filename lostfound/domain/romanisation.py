@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import opencc
+
 # Longest first: zh before z.
 _INITIALS = (
     "zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s", "y", "w"
@@ -47,3 +49,72 @@ def wade_giles(syllable: str) -> str:
     else:
         final = _FINAL.get(final, final)
     return _WG_INITIAL.get(initial, initial) + final
+
+
+# --- Hong Kong -------------------------------------------------------------------------------
+# Hong Kong's identity cards, passports and Home Return Permits (回乡证) spell names in the
+# Government's Cantonese romanisation: 陈大文 is CHAN TAI MAN, 张 CHEUNG, 黄 WONG, 李 LEE.
+# Each character's Cantonese readings (Jyutping) come from the cantonese-romanisation package and
+# are spelled here the ways Hong Kong names print them.
+
+# Longest first: ng before n, gw before g.
+_JYUTPING_INITIALS = (
+    "ng", "gw", "kw", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "w", "z", "c", "s", "j"
+)  # fmt: skip
+_HK_INITIAL: dict[str, tuple[str, ...]] = {
+    "b": ("p",), "d": ("t",), "g": ("k",), "gw": ("kw",), "z": ("ch", "ts"), "c": ("ch", "ts"),
+    "s": ("s", "sh"), "j": ("y",),
+}  # fmt: skip
+_HK_FINAL: dict[str, tuple[str, ...]] = {
+    "aa": ("a", "ah"), "aai": ("ai",), "aau": ("au",), "aam": ("am",), "aan": ("an",), "aang": ("ang",),
+    "aap": ("ap",), "aat": ("at",), "aak": ("ak",), "au": ("au", "ow"), "am": ("am", "um"),
+    "an": ("an", "un"), "ap": ("ap", "up"), "at": ("at", "ut"), "ei": ("ei", "ee", "i"),
+    "i": ("i", "ee"), "o": ("o", "oh", "or", "aw"), "oi": ("oi", "oy"), "ou": ("o", "ou"),
+    "oeng": ("eung",), "oek": ("euk",), "eoi": ("ui", "eui"), "eon": ("un", "eun"), "eot": ("ut", "eut"),
+    "u": ("u", "oo"), "ui": ("ui", "ooi"), "un": ("un", "oon"), "ut": ("ut", "oot"),
+    "yu": ("u", "ue", "yu"), "yun": ("un", "uen", "yun"), "yut": ("ut", "uet", "yut"),
+}  # fmt: skip
+# The vowel i after z, c, s and j is spelled apart: 志 CHI or TSZ, 思 SZE, 儀 YEE.
+_HK_I = {
+    "z": ("chi", "tsz", "tsze", "chee"), "c": ("chi", "tsz", "tsze", "chee"), "s": ("sze", "si", "see", "shi"),
+    "j": ("yee", "yi", "i"),
+}  # fmt: skip
+
+
+def hong_kong_spellings(jyutping: str) -> tuple[str, ...]:
+    """A Jyutping syllable (its tone number dropped or not) as Hong Kong names spell it: daai6 → TAI."""
+    syllable = jyutping.rstrip("123456")
+    if syllable in ("m", "ng"):
+        return (syllable,)
+    initial = next((i for i in _JYUTPING_INITIALS if syllable.startswith(i)), "")
+    final = syllable[len(initial) :]
+    if final == "i" and initial in _HK_I:
+        return _HK_I[initial]
+    if initial == "j" and final.startswith("yu"):  # jyu is spelled yu, not yyu: 余 YU or YUE, 袁 YUEN
+        return tuple(
+            dict.fromkeys(f if f.startswith("y") else "y" + f for f in _HK_FINAL.get(final, (final,)))
+        )
+    return tuple(
+        dict.fromkeys(
+            i + f for i in _HK_INITIAL.get(initial, (initial,)) for f in _HK_FINAL.get(final, (final,))
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def _cantonese() -> tuple[dict[str, list[str]], opencc.OpenCC]:
+    """Jyutping readings by traditional character, and a converter to traditional characters. Read
+    on first use (some 50 ms): only a Latin name that spells no Mandarin reading needs them."""
+    from cantoroman import Cantonese
+
+    return Cantonese().charToLshk, opencc.OpenCC("s2t")
+
+
+@lru_cache(maxsize=32768)
+def hong_kong(char: str) -> tuple[str, ...]:
+    """How Hong Kong names spell one character (simplified or traditional); empty if it is not known."""
+    jyutping, to_traditional = _cantonese()
+    out: dict[str, None] = {}
+    for form in dict.fromkeys((char, to_traditional.convert(char))):
+        out.update(dict.fromkeys(s for j in jyutping.get(form, ()) for s in hong_kong_spellings(j.lower())))
+    return tuple(out)
