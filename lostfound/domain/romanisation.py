@@ -1,8 +1,10 @@
-"""A pinyin syllable as a Taiwan passport spells it: Wade–Giles, without its apostrophes and umlauts.
+"""Chinese names as documents from outside the mainland spell them in Latin letters.
 
-张晓梅 is ZHANG XIAOMEI on a mainland passport and CHANG HSIAO-MEI on one from Taiwan; 许 is XU and
-HSU, 蔡 CAI and TSAI, 郭 GUO and KUO. Dropping the apostrophe merges what Wade–Giles keeps apart
-(ch'en and chen both print CHEN), so one spelling here may stand for several pinyin syllables.
+Taiwan's passports print Wade–Giles without its apostrophes and umlauts: 张晓梅 is ZHANG XIAOMEI on
+a mainland passport and CHANG HSIAO-MEI on one from Taiwan; 许 is XU and HSU, 蔡 CAI and TSAI, 郭
+GUO and KUO. Dropping the apostrophe merges what Wade–Giles keeps apart (ch'en and chen both print
+CHEN), so one spelling here may stand for several pinyin syllables. Hong Kong's documents spell the
+Cantonese reading (``hong_kong``).
 """
 
 from __future__ import annotations
