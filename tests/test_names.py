@@ -203,3 +203,11 @@ def test_hong_kong_spellings_of_jyutping(jyutping: str, spelling: str) -> None:
 def test_a_hong_kong_name_of_a_common_surname_counts_as_common() -> None:
     assert _exact_weight("WONG WAI") <= _exact_weight("黄伟")
     assert _exact_weight("CHAN TAI MAN") <= _exact_weight("JOHN SMITH")
+
+
+def test_an_english_given_name_beside_a_hong_kong_name_leaves_it_partly_agreeing() -> None:
+    """Hong Kong's documents may add an English given name: CHAN TAI MAN PETER is partly 陈大文."""
+    assert _level("陈大文", "CHAN TAI MAN PETER") is NameLevel.PARTIAL
+    assert _level("陈大文", "Peter Chan Tai-man") is NameLevel.PARTIAL
+    assert _level("陈大文", "WONG TAI MAN PETER") is NameLevel.DIFFERENT
+    assert _level("陈大文", "CHAN PETER") is NameLevel.DIFFERENT

@@ -169,8 +169,9 @@ def agreement(a: str, b: str) -> NameLevel:
         return _chinese_agreement(a, b)
     if chinese_a or chinese_b:
         chinese, latin = (a, b) if chinese_a else (b, a)
-        alike = readings(a) & readings(b) or _fits(chinese, latin)
-        return NameLevel.HOMOPHONE if alike else NameLevel.DIFFERENT
+        if readings(a) & readings(b) or _fits(chinese, latin):
+            return NameLevel.HOMOPHONE
+        return NameLevel.PARTIAL if _fits_but_one_token(chinese, latin) else NameLevel.DIFFERENT
     if _latin_spellings(a) & _latin_spellings(b):
         return NameLevel.HOMOPHONE
     if set(a.split()) & set(b.split()) and _close_latin(a, b):
@@ -226,6 +227,15 @@ def _spellings(chinese: str) -> tuple[tuple[str, ...], ...]:
             )
         )
         for char in chinese
+    )
+
+
+def _fits_but_one_token(chinese: str, latin: str) -> bool:
+    """Whether the Latin name spells the Chinese one once a token of its own is left out: an English
+    given name beside the Chinese one, as Hong Kong's documents print it (CHAN TAI MAN PETER / 陈大文)."""
+    tokens = latin.split()
+    return 3 <= len(tokens) <= 5 and any(
+        _fits(chinese, " ".join(tokens[:i] + tokens[i + 1 :])) for i in range(len(tokens))
     )
 
 
