@@ -144,12 +144,11 @@ def test_a_wallet_scores_the_same_whichever_script_its_card_is_in() -> None:
         ("蔡英文", "TSAI YING-WEN"),
         ("郭国荣", "KUO KUO-JUNG"),
         ("谢雪红", "HSIEH HSUEH-HUNG"),
-        ("陈水扁", "CHEN SHUI-BIAN"),  # one character in pinyin, as some passports have it
     ],
 )
-def test_a_taiwan_passport_spelling_is_the_same_name(chinese: str, passport: str) -> None:
+def test_a_taiwan_passport_spelling_is_told_apart_from_a_different_name(chinese: str, passport: str) -> None:
     """Taiwan's passports print Wade–Giles without its apostrophes: the owner reports in characters."""
-    assert _level(chinese, passport) is NameLevel.HOMOPHONE
+    assert _level(chinese, passport) is NameLevel.SPELLED
 
 
 def test_wade_giles_does_not_make_other_names_alike() -> None:
@@ -180,9 +179,9 @@ def test_wade_giles_spellings(pinyin: str, wade_giles: str) -> None:
         ("余思琪", "YU SZE KEI"),
     ],
 )
-def test_a_hong_kong_spelling_is_the_same_name(chinese: str, hong_kong: str) -> None:
+def test_a_hong_kong_spelling_is_told_apart_from_a_different_name(chinese: str, hong_kong: str) -> None:
     """Hong Kong's identity cards and Home Return Permits spell names in Cantonese."""
-    assert _level(chinese, hong_kong) is NameLevel.HOMOPHONE
+    assert _level(chinese, hong_kong) is NameLevel.SPELLED
 
 
 def test_cantonese_spellings_do_not_make_other_names_alike() -> None:
@@ -202,12 +201,44 @@ def test_hong_kong_spellings_of_jyutping(jyutping: str, spelling: str) -> None:
 
 def test_a_hong_kong_name_of_a_common_surname_counts_as_common() -> None:
     assert _exact_weight("WONG WAI") <= _exact_weight("黄伟")
-    assert _exact_weight("CHAN TAI MAN") <= _exact_weight("JOHN SMITH")
+    assert _exact_weight("CHAN WAI") < _exact_weight("JOHN SMITH")  # 陈伟 in Hong Kong
 
 
-def test_an_english_given_name_beside_a_hong_kong_name_leaves_it_partly_agreeing() -> None:
-    """Hong Kong's documents may add an English given name: CHAN TAI MAN PETER is partly 陈大文."""
-    assert _level("陈大文", "CHAN TAI MAN PETER") is NameLevel.PARTIAL
-    assert _level("陈大文", "Peter Chan Tai-man") is NameLevel.PARTIAL
-    assert _level("陈大文", "WONG TAI MAN PETER") is NameLevel.DIFFERENT
-    assert _level("陈大文", "CHAN PETER") is NameLevel.DIFFERENT
+def test_a_name_mainland_pinyin_spells_keeps_its_own_level() -> None:
+    """Pinyin read as pinyin first: CHEN SHUI-BIAN is 陈水扁 as any mainland passport spells him."""
+    assert _level("陈水扁", "CHEN SHUI-BIAN") is NameLevel.HOMOPHONE
+    assert _level("张伟", "ZHANG WEI") is NameLevel.HOMOPHONE
+
+
+def _phone_alone_decides(latin: str, chinese: str) -> bool:
+    level = _level(latin, chinese)
+    reasons = [
+        {"field": "phone", "level": "exact", "weight": 12.0},
+        {"field": "name", "level": str(level), "weight": m.name_weight(level, normalise_name(chinese))},
+        {"field": "category", "level": "exact", "weight": 0.5},
+    ]
+    return m.auto_eligible(reasons)
+
+
+@pytest.mark.parametrize(
+    ("latin", "chinese"),
+    [
+        ("WU LI", "胡丽"),  # 胡 is WU in Hong Kong
+        ("LI TING", "丁丽"),  # 丁 is TING in Wade–Giles
+        ("CHENG WEI", "郑伟"),
+        ("LI LEI", "李丽"),  # 丽 is LAI or LEI in Cantonese
+        ("WANG PENG", "王平"),
+        ("LI CHAO", "李昭"),
+        ("WANG KANG", "王刚"),
+        ("CHUN TAI MAN", "陈大文"),
+        ("WONG TAI MAN", "陈大文"),
+    ],
+)
+def test_a_phone_never_hands_a_wallet_to_a_name_only_another_romanisation_spells(
+    latin: str, chinese: str
+) -> None:
+    """A mainland passport's LI TING is 李婷, not 丁丽, though Wade–Giles spells 丁丽 so: a name that
+    agrees only as Taiwan or Hong Kong spell it leaves the decision to the officer, as different
+    names do, and the owner's own document number still decides."""
+    assert not _phone_alone_decides(latin, chinese)
+    assert _phone_alone_decides("ZHANG WEI", "张伟")

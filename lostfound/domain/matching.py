@@ -356,7 +356,12 @@ WEIGHTS: dict[Field, dict[Level, float]] = {
 DESCRIPTION_BITS = 4.0
 MIN_SIMILARITY = 0.5
 NAME_DIFFERENT = -5.0
-NAME_FACTOR = {names.NameLevel.EXACT: 1.0, names.NameLevel.HOMOPHONE: 0.7, names.NameLevel.PARTIAL: 0.4}
+NAME_FACTOR = {
+    names.NameLevel.EXACT: 1.0,
+    names.NameLevel.HOMOPHONE: 0.7,
+    names.NameLevel.PARTIAL: 0.4,
+    names.NameLevel.SPELLED: 0.4,
+}
 
 # A wallet, bag or phone can hold the documents and cards a report lists under another category.
 CONTAINERS = frozenset({"wallet", "bag", "id_document", "bank_card", "cash", "phone", "other"})
@@ -440,6 +445,7 @@ NUMBERS_OF_THE_PERSON = frozenset({(Field.ID_NUMBER, Level.EXACT), (Field.PASSPO
 # A repaired ID is one of the misread number's valid neighbours, often a dozen people's (a twin's
 # among them): only a name that agrees says which of them held the card.
 NAME_AGREES = frozenset({(Field.NAME, names.NameLevel.EXACT), (Field.NAME, names.NameLevel.HOMOPHONE)})
+NAMES_APART = frozenset({(Field.NAME, names.NameLevel.DIFFERENT), (Field.NAME, names.NameLevel.SPELLED)})
 # A different valid ID or IMEI rules ``auto`` out, whatever else agrees.
 AGAINST_AUTO = frozenset({Field.ID_NUMBER, Field.IMEI})
 
@@ -464,8 +470,9 @@ def auto_eligible(reasons: Sequence[dict]) -> bool:
     if levels & STRONG_LEVELS == {(Field.PHONE, Level.EXACT)} and (Field.CATEGORY, Level.DIFFERENT) in levels:
         return False
     # A wallet whose cards name someone else: a phone number in it may be anyone's (a relative's, a
-    # friend's). Only the owner's own ID or passport number outweighs the names.
-    if (Field.NAME, names.NameLevel.DIFFERENT) in levels and not levels & NUMBERS_OF_THE_PERSON:
+    # friend's). Only the owner's own ID or passport number outweighs the names. A name that agrees
+    # only as Taiwan or Hong Kong spell it may be someone else's just as well (``NameLevel.SPELLED``).
+    if levels & NAMES_APART and not levels & NUMBERS_OF_THE_PERSON:
         return False
     if levels & STRONG_LEVELS:
         return True
@@ -869,6 +876,7 @@ REASON_LABELS: dict[tuple[str, str], str] = {
     ("name", "exact"): N_("Name the same"),
     ("name", "homophone"): N_("Names sound the same"),
     ("name", "partial"): N_("Names nearly the same"),
+    ("name", "spelled"): N_("Name spelled as in Hong Kong or Taiwan"),
     ("name", "different"): N_("Different names"),
     ("card_last4", "exact"): N_("Bank card ends in the same four digits"),
     ("card_number", "exact"): N_("Bank card number the same"),

@@ -6,8 +6,9 @@ character) or ``LI XIAOMEI``; surnames with several readings (曾 zeng/ceng, 单
 仇 qiu/chou) must meet whichever reading the other side implies. ü is written v (pinyin input),
 yu (passports since 2012) or u (most people): 吕伟 is ``LV WEI``, ``LYU WEI`` and ``LU WEI``.
 Latin names are folded to plain letters (José Müller, JOSE MULLER and JOSE MUELLER meet); a Latin
-name agrees with a Chinese one it spells in pinyin, in Wade–Giles as Taiwan's passports do, or in
-Cantonese as Hong Kong's identity cards and permits do (陈大文 is CHAN TAI MAN).
+name agrees with a Chinese one it spells in pinyin; one it spells only in Wade–Giles, as Taiwan's
+passports do, or in Cantonese, as Hong Kong's identity cards and permits do (陈大文 is CHAN TAI MAN),
+is ``spelled`` alike: ranked, never decisive.
 Traditional characters are folded to simplified ones (陳偉 is 陈伟): an ID card from Hong Kong or
 Taiwan prints them, an owner's phone types the other script.
 """
@@ -49,6 +50,10 @@ class NameLevel(StrEnum):
     EXACT = "exact"
     HOMOPHONE = "homophone"
     PARTIAL = "partial"
+    # A Latin name that spells the Chinese one only as Taiwan (Wade–Giles) or Hong Kong (Cantonese)
+    # romanise it. Those spellings share many syllables with pinyin (LI TING is 李婷, and 丁丽 in
+    # Wade–Giles): it ranks the pair, and never lets a phone alone make it ``auto``.
+    SPELLED = "spelled"
     DIFFERENT = "different"
     MISSING = "missing"
 
@@ -171,7 +176,7 @@ def agreement(a: str, b: str) -> NameLevel:
         chinese, latin = (a, b) if chinese_a else (b, a)
         if readings(a) & readings(b) or _fits(chinese, latin):
             return NameLevel.HOMOPHONE
-        return NameLevel.PARTIAL if _fits_but_one_token(chinese, latin) else NameLevel.DIFFERENT
+        return NameLevel.SPELLED if _spelled_elsewhere(chinese, latin) else NameLevel.DIFFERENT
     if _latin_spellings(a) & _latin_spellings(b):
         return NameLevel.HOMOPHONE
     if set(a.split()) & set(b.split()) and _close_latin(a, b):
@@ -195,12 +200,21 @@ def _each_character_alike(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _fits(chinese: str, latin: str) -> bool:
-    """Whether a Latin name spells a reading of a Chinese one, in either order (单和平 / SHAN HEPING),
-    in Mandarin or as Hong Kong spells Cantonese (陈大文 / CHAN TAI MAN)."""
-    orders = ["".join(order) for order in itertools.permutations(latin.split()[:4])]
-    return any(_spells(_spellings(chinese), text) for text in orders) or any(
-        _spells(_hong_kong_spellings(chinese), text) for text in orders
+    """Whether a Latin name spells a pinyin reading of a Chinese one, in either order (单和平 / SHAN HEPING)."""
+    return _spelled_by(_spellings(chinese), latin)
+
+
+@lru_cache(maxsize=65536)
+def _spelled_elsewhere(chinese: str, latin: str) -> bool:
+    """Whether a Latin name spells a Chinese one as Taiwan (CHANG HSIAO-MEI) or Hong Kong (CHAN TAI
+    MAN) romanise it, the whole name in one system."""
+    return _spelled_by(_wade_giles_spellings(chinese), latin) or _spelled_by(
+        _hong_kong_spellings(chinese), latin
     )
+
+
+def _spelled_by(spellings: tuple[tuple[str, ...], ...], latin: str) -> bool:
+    return any(_spells(spellings, "".join(order)) for order in itertools.permutations(latin.split()[:4]))
 
 
 def _spells(spellings: tuple[tuple[str, ...], ...], text: str) -> bool:
@@ -216,27 +230,20 @@ def _spells(spellings: tuple[tuple[str, ...], ...], text: str) -> bool:
 
 @lru_cache(maxsize=32768)
 def _spellings(chinese: str) -> tuple[tuple[str, ...], ...]:
-    """Each character's readings as Latin names write them: lv also as lyu and lu, lve as lyue and lue,
-    and each as a Taiwan passport spells it (张 CHANG, 许 HSU, 蔡 TSAI)."""
+    """Each character's readings as Latin names write them: lv also as lyu and lu, lve as lyue and lue."""
     return tuple(
         tuple(
             dict.fromkeys(
-                v
-                for r in _char_readings(char)
-                for v in (r, r.replace("v", "yu"), r.replace("v", "u"), wade_giles(r))
+                v for r in _char_readings(char) for v in (r, r.replace("v", "yu"), r.replace("v", "u"))
             )
         )
         for char in chinese
     )
 
 
-def _fits_but_one_token(chinese: str, latin: str) -> bool:
-    """Whether the Latin name spells the Chinese one once a token of its own is left out: an English
-    given name beside the Chinese one, as Hong Kong's documents print it (CHAN TAI MAN PETER / 陈大文)."""
-    tokens = latin.split()
-    return 3 <= len(tokens) <= 5 and any(
-        _fits(chinese, " ".join(tokens[:i] + tokens[i + 1 :])) for i in range(len(tokens))
-    )
+@lru_cache(maxsize=32768)
+def _wade_giles_spellings(chinese: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(dict.fromkeys(wade_giles(r) for r in _char_readings(char))) for char in chinese)
 
 
 @lru_cache(maxsize=32768)

@@ -116,7 +116,7 @@ def _cantonese() -> tuple[dict[str, list[str]], opencc.OpenCC]:
 def hong_kong(char: str) -> tuple[str, ...]:
     """How Hong Kong names spell one character (simplified or traditional); empty if it is not known."""
     jyutping, to_traditional = _cantonese()
-    out: dict[str, None] = {}
-    for form in dict.fromkeys((char, to_traditional.convert(char))):
-        out.update(dict.fromkeys(s for j in jyutping.get(form, ()) for s in hong_kong_spellings(j.lower())))
-    return tuple(out)
+    # The package's data is mostly of traditional characters; a character's own entry comes first, as
+    # its traditional form may stand for others too (于 is one of the forms of 於, read wu as well).
+    readings = jyutping.get(char) or jyutping.get(to_traditional.convert(char), ())
+    return tuple(dict.fromkeys(s for j in readings for s in hong_kong_spellings(j.lower())))
