@@ -106,7 +106,7 @@ def hong_kong_spellings(jyutping: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _cantonese() -> tuple[dict[str, list[str]], opencc.OpenCC]:
     """Jyutping readings by traditional character, and a converter to traditional characters. Read
-    on first use (some 50 ms): only a Latin name that spells no Mandarin reading needs them."""
+    when a process first scores a Latin name (some 0.1 s with the tables ``names`` builds from them)."""
     from cantoroman import Cantonese
 
     return Cantonese().charToLshk, opencc.OpenCC("s2t")
