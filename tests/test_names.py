@@ -137,18 +137,27 @@ def test_a_wallet_scores_the_same_whichever_script_its_card_is_in() -> None:
 
 
 @pytest.mark.parametrize(
-    ("chinese", "passport"),
+    ("chinese", "latin"),
     [
+        # Taiwan's passports: Wade–Giles without its apostrophes.
         ("张晓梅", "CHANG HSIAO-MEI"),
         ("许志明", "HSU CHIH-MING"),
         ("蔡英文", "TSAI YING-WEN"),
         ("郭国荣", "KUO KUO-JUNG"),
         ("谢雪红", "HSIEH HSUEH-HUNG"),
+        # Hong Kong's identity cards and Home Return Permits: Cantonese.
+        ("陈大文", "CHAN TAI MAN"),
+        ("陳大文", "Chan Tai-man"),
+        ("黄家明", "WONG KA MING"),
+        ("张国荣", "CHEUNG KWOK WING"),
+        ("李嘉欣", "LEE KA YAN"),
+        ("吴镇宇", "NG CHUN YU"),
+        ("余思琪", "YU SZE KEI"),
     ],
 )
-def test_a_taiwan_passport_spelling_is_told_apart_from_a_different_name(chinese: str, passport: str) -> None:
-    """Taiwan's passports print Wade–Giles without its apostrophes: the owner reports in characters."""
-    assert _level(chinese, passport) is NameLevel.SPELLED
+def test_a_taiwan_or_hong_kong_spelling_is_told_apart_from_a_different_name(chinese: str, latin: str) -> None:
+    """The owner reports in characters; the document in the wallet spells the name otherwise."""
+    assert _level(chinese, latin) is NameLevel.SPELLED
 
 
 def test_wade_giles_does_not_make_other_names_alike() -> None:
@@ -165,23 +174,6 @@ def test_wade_giles_does_not_make_other_names_alike() -> None:
 )  # fmt: skip
 def test_wade_giles_spellings(pinyin: str, wade_giles: str) -> None:
     assert romanisation.wade_giles(pinyin) == wade_giles
-
-
-@pytest.mark.parametrize(
-    ("chinese", "hong_kong"),
-    [
-        ("陈大文", "CHAN TAI MAN"),
-        ("陳大文", "Chan Tai-man"),
-        ("黄家明", "WONG KA MING"),
-        ("张国荣", "CHEUNG KWOK WING"),
-        ("李嘉欣", "LEE KA YAN"),
-        ("吴镇宇", "NG CHUN YU"),
-        ("余思琪", "YU SZE KEI"),
-    ],
-)
-def test_a_hong_kong_spelling_is_told_apart_from_a_different_name(chinese: str, hong_kong: str) -> None:
-    """Hong Kong's identity cards and Home Return Permits spell names in Cantonese."""
-    assert _level(chinese, hong_kong) is NameLevel.SPELLED
 
 
 def test_cantonese_spellings_do_not_make_other_names_alike() -> None:
