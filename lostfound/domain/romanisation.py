@@ -24,8 +24,8 @@ _WG_INITIAL = {
 # Whole syllables spelled apart from their parts.
 _WHOLE = {
     "zhi": "chih", "chi": "chih", "shi": "shih", "ri": "jih", "zi": "tzu", "ci": "tzu", "si": "ssu",
-    "er": "erh", "yi": "i", "you": "yu", "yan": "yen", "ye": "yeh", "yue": "yueh", "yong": "yung",
-    "shuo": "shuo", "huo": "huo", "guo": "kuo", "kuo": "kuo", "hui": "hui", "wo": "wo",
+    "er": "erh", "yi": "i", "you": "yu", "yan": "yen", "ye": "yeh",
+    "shuo": "shuo", "huo": "huo", "guo": "kuo", "kuo": "kuo",
 }  # fmt: skip
 # Finals that change, whatever the initial (after j, q and x pinyin's u is ü, which drops its dots).
 _FINAL = {
